@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// nginxLevels maps error_log levels to zerolog levels. nginx's crit, alert
+// and emerg have no zerolog twin below Fatal (which exits), so they share
+// Error: gw logs nothing at those levels except fatal start-up errors,
+// which are also printed to stderr.
+var nginxLevels = map[string]zerolog.Level{
+	"debug":  zerolog.DebugLevel,
+	"info":   zerolog.InfoLevel,
+	"notice": zerolog.InfoLevel,
+	"warn":   zerolog.WarnLevel,
+	"error":  zerolog.ErrorLevel,
+	"crit":   zerolog.ErrorLevel,
+	"alert":  zerolog.ErrorLevel,
+	"emerg":  zerolog.ErrorLevel,
+}
+
+// logFile is an io.Writer over a file that can be reopened in place (USR1,
+// logrotate) while other goroutines write to it.
+type logFile struct {
+	path string // "stderr" for the standard error stream
+	mu   sync.Mutex
+	f    *os.File
+}
+
+func openLogFile(path string) (*logFile, error) {
+	l := &logFile{path: path}
+	return l, l.Reopen()
+}
+
+// Reopen opens the path again (after logrotate renamed it) and closes the
+// old descriptor once the new one is in place, so no line is lost.
+func (l *logFile) Reopen() error {
+	if l.path == "" || l.path == "stderr" {
+		l.mu.Lock()
+		l.f = os.Stderr
+		l.mu.Unlock()
+		return nil
+	}
+	// The directory is created when missing, as for the pid file.
+	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
+		return fmt.Errorf("mkdir() %q failed (%s)", filepath.Dir(l.path), errnoText(err))
+	}
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("open() %q failed (%s)", l.path, errnoText(err))
+	}
+	l.mu.Lock()
+	old := l.f
+	l.f = f
+	l.mu.Unlock()
+	if old != nil && old != os.Stderr {
+		old.Close()
+	}
+	return nil
+}
+
+func (l *logFile) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.f.Write(p)
+}
+
+// Close closes the file (never stderr).
+func (l *logFile) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f != nil && l.f != os.Stderr {
+		return l.f.Close()
+	}
+	return nil
+}
+
+// newLogger builds gw's error logger: zerolog JSON lines with a time field.
+func newLogger(w io.Writer, level string) zerolog.Logger {
+	lvl, ok := nginxLevels[level]
+	if !ok {
+		lvl = zerolog.ErrorLevel // nginx's default error_log level
+	}
+	zerolog.TimeFieldFormat = time.RFC3339Nano
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+}

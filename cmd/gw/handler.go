@@ -1,0 +1,80 @@
+package main
+
+import (
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
+)
+
+// exchange is the state of one request while gw answers it. Pooled: the hot
+// path allocates nothing for it.
+type exchange struct {
+	ctx  *fasthttp.RequestCtx
+	rt   *runtime
+	srv  *conf.Server
+	st   *conf.Settings // settings of the location that answers (or the server's)
+	vars vars.Request
+	buf  []byte // scratch for template evaluation
+}
+
+var exchangePool = sync.Pool{New: func() any { return &exchange{buf: make([]byte, 0, 256)} }}
+
+// handle answers one request with the runtime bound to the listener: pick
+// the server block, match the location, then produce the answer.
+func (b *binding) handle(ctx *fasthttp.RequestCtx) {
+	rt := b.rt
+	srv := rt.router.Select(b.sock, localIP(ctx), ctx.Host())
+	x := exchangePool.Get().(*exchange)
+	x.ctx, x.rt, x.srv = ctx, rt, srv
+	x.vars.Ctx = ctx
+	x.vars.Start = time.Now()
+	x.vars.Scheme = b.scheme
+	if len(srv.Names) > 0 {
+		x.vars.ServerName = srv.Names[0].Name
+	}
+
+	x.st = srv.Settings
+	if loc := rt.matchers[srv].Match(ctx.Path()); loc != nil {
+		x.st = loc.Settings
+	}
+	x.answer()
+	x.finish()
+
+	x.vars.Reset()
+	x.ctx, x.rt, x.srv, x.st, x.buf = nil, nil, nil, nil, x.buf[:0]
+	exchangePool.Put(x)
+}
+
+// answer produces the response for the chosen settings: return, or (until
+// proxying exists in this location) nginx's 404 for a file it cannot find,
+// since gw serves no files.
+func (x *exchange) answer() {
+	if ret := x.st.Return; ret != nil {
+		x.doReturn(ret, 0)
+		return
+	}
+	x.sendError(fasthttp.StatusNotFound, 0)
+}
+
+// finish applies what nginx applies to every response: add_header for the
+// statuses it covers (or always), and the Server header.
+func (x *exchange) finish() {
+	resp := &x.ctx.Response
+	code := resp.StatusCode()
+	for i := range x.st.AddHeaders {
+		h := &x.st.AddHeaders[i]
+		if !h.Always && !addHeaderApplies(code) {
+			continue
+		}
+		x.buf = h.Value.Append(x.buf[:0], &x.vars)
+		if len(x.buf) == 0 {
+			continue // nginx adds nothing for an empty value
+		}
+		resp.Header.Add(h.Name, string(x.buf))
+	}
+	resp.Header.SetServer(serverToken(x.st.ServerTokens))
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/gw-proxy/gw/conf"
+)
+
+// pidPath is the pid file: the configured one, or conf's default
+// logs/gw.pid under the prefix, so that `gw -s` works without a pid
+// directive.
+func pidPath(cfg *conf.Config) string {
+	return cfg.PidFile
+}
+
+// writePid writes the pid file, creating its directory when missing [gw:
+// nginx fails instead; a fresh checkout has no logs/ and nobody wants to
+// learn that the hard way].
+func writePid(cfg *conf.Config) (string, error) {
+	path := pidPath(cfg)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", fmt.Errorf("mkdir() %q failed (%s)", filepath.Dir(path), errnoText(err))
+	}
+	data := []byte(strconv.Itoa(os.Getpid()) + "\n")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return "", fmt.Errorf("open() %q failed (%s)", path, errnoText(err))
+	}
+	return path, nil
+}
+
+// removePid removes the pid file on exit, but only if it is still ours: a
+// second gw started by mistake must not delete the first one's file.
+func removePid(path string) {
+	b, err := os.ReadFile(path)
+	if err == nil && string(b) == strconv.Itoa(os.Getpid())+"\n" {
+		_ = os.Remove(path)
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"github.com/gw-proxy/gw/location"
+)
+
+// bindAll opens a listener for every socket of rt that is not open yet,
+// then points every listener of rt at it. On a bind error the sockets opened
+// here are closed again and no listener has been moved to rt.
+func (g *gateway) bindAll(rt *runtime) error {
+	var opened []string
+	for i, sock := range rt.sockets {
+		if _, ok := g.listeners[sock.Addr]; ok {
+			continue
+		}
+		b := &binding{rt: rt, sock: i, scheme: schemeOf(sock)}
+		l, err := openListener(sock, b, g.log, workerConnections(rt.cfg))
+		if err != nil {
+			for _, addr := range opened {
+				_ = g.listeners[addr].ln.Close()
+				delete(g.listeners, addr)
+			}
+			return err
+		}
+		g.listeners[sock.Addr] = l
+		opened = append(opened, sock.Addr)
+		g.log.Info().Str("listen", sock.Addr).Msg("listening")
+	}
+	g.rebind(rt)
+	return nil
+}
+
+func schemeOf(sock location.Socket) string {
+	if sock.SSL {
+		return "https"
+	}
+	return "http"
+}
+
+// reload is HUP: parse, build, validate and compile the new configuration
+// to the side; on success bind new sockets, swap every listener to the new
+// runtime, and close sockets the new configuration no longer has. On any
+// error the running configuration keeps serving and the error is logged
+// with its position.
+func (g *gateway) reload() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	gen := g.rt.gen + 1
+	g.log.Info().Uint64("generation", gen).Msg("reloading configuration")
+	rt, err := loadRuntime(g.opts, gen)
+	if err != nil {
+		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Msg("reload failed, keeping the running configuration")
+		return
+	}
+	if err := g.bindAll(rt); err != nil {
+		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Msg("reload failed, keeping the running configuration")
+		return
+	}
+	g.closeRemoved(rt)
+	if err := g.applyLog(rt.cfg); err != nil {
+		g.log.Error().Err(err).Msg("reopening error_log")
+	}
+	g.logNotices(rt.cfg)
+	applyWorkerProcesses(rt.cfg)
+	g.rt = rt
+	g.log.Info().Uint64("generation", gen).Msg("configuration reloaded")
+}
+
+// rebind points every listener that rt has a socket for at rt.
+func (g *gateway) rebind(rt *runtime) {
+	for i, sock := range rt.sockets {
+		if l, ok := g.listeners[sock.Addr]; ok {
+			l.binding.Store(&binding{rt: rt, sock: i, scheme: schemeOf(sock)})
+		}
+	}
+}
+
+// closeRemoved closes, after their in-flight requests, the listeners whose
+// address rt no longer has.
+func (g *gateway) closeRemoved(rt *runtime) {
+	keep := make(map[string]bool, len(rt.sockets))
+	for _, s := range rt.sockets {
+		keep[s.Addr] = true
+	}
+	for addr, l := range g.listeners {
+		if !keep[addr] {
+			delete(g.listeners, addr)
+			go l.close(shutdownTimeout(rt.cfg))
+			g.log.Info().Str("listen", addr).Msg("closed listener")
+		}
+	}
+}

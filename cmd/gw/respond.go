@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"net/netip"
+	"strconv"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/conf"
+)
+
+// maxErrorPageDepth bounds error_page redirections: like nginx without
+// recursive_error_pages, an error while serving an error page is answered
+// with the built-in page.
+const maxErrorPageDepth = 1
+
+// doReturn is the return directive: 444 closes the connection without an
+// answer; redirects carry a Location; other codes carry the text as body or,
+// without text, the built-in page (subject to error_page).
+func (x *exchange) doReturn(ret *conf.Return, depth int) {
+	code := ret.Code
+	if code == 444 {
+		x.closeWithoutResponse()
+		return
+	}
+	if ret.Text == nil {
+		if code >= 400 {
+			x.sendError(code, depth)
+			return
+		}
+		x.sendPage(code)
+		return
+	}
+	x.buf = ret.Text.Append(x.buf[:0], &x.vars)
+	if isRedirect(code) {
+		x.redirect(code, x.buf)
+		return
+	}
+	x.ctx.Response.SetStatusCode(code)
+	x.ctx.Response.Header.SetContentType("text/plain")
+	x.ctx.Response.SetBody(x.buf)
+}
+
+// redirect answers with a Location. A relative URL is made absolute the way
+// nginx does by default (absolute_redirect on, server_name_in_redirect off,
+// port_in_redirect on): scheme, the request's host, and the local port
+// unless it is the scheme's default.
+func (x *exchange) redirect(code int, url []byte) {
+	h := &x.ctx.Response.Header
+	if len(url) > 0 && url[0] == '/' {
+		abs := make([]byte, 0, 64+len(url))
+		abs = append(abs, x.vars.Scheme...)
+		abs = append(abs, "://"...)
+		abs = append(abs, x.redirectHost()...)
+		if port := localPort(x.ctx); !(port == 80 && x.vars.Scheme == "http") && !(port == 443 && x.vars.Scheme == "https") {
+			abs = append(abs, ':')
+			abs = strconv.AppendInt(abs, int64(port), 10)
+		}
+		url = append(abs, url...)
+	}
+	h.SetBytesV("Location", url)
+	x.sendPage(code)
+}
+
+// redirectHost is the Host header without its port, or the server's first
+// name when the request has none.
+func (x *exchange) redirectHost() []byte {
+	host := x.ctx.Request.Header.Host()
+	if i := bytes.LastIndexByte(host, ':'); i >= 0 && !bytes.Contains(host[i:], []byte("]")) {
+		host = host[:i]
+	}
+	if len(host) == 0 {
+		return []byte(x.vars.ServerName)
+	}
+	return host
+}
+
+// sendPage answers with a status and, where nginx has one, its built-in page.
+func (x *exchange) sendPage(code int) {
+	resp := &x.ctx.Response
+	resp.SetStatusCode(code)
+	if hasStatusPage(code) {
+		resp.Header.SetContentType("text/html")
+		resp.SetBody(statusPage(code, serverToken(x.st.ServerTokens)))
+	}
+}
+
+// sendError answers one of gw's own errors, through error_page when the
+// settings have one for the code.
+func (x *exchange) sendError(code, depth int) {
+	if depth < maxErrorPageDepth {
+		for i := range x.st.ErrorPages {
+			if ep := &x.st.ErrorPages[i]; hasCode(ep.Codes, code) {
+				x.errorPage(ep, code, depth+1)
+				return
+			}
+		}
+	}
+	x.sendPage(code)
+}
+
+func hasCode(codes []int, code int) bool {
+	for _, c := range codes {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// errorPage redirects an error internally to the page's URI: a named
+// location, a location matched by the URI's path, or, for a URL, a client
+// redirect (302 unless `=30x` says otherwise), as nginx does.
+func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
+	uri := ep.URI.Append(nil, &x.vars)
+	if bytes.HasPrefix(uri, []byte("http://")) || bytes.HasPrefix(uri, []byte("https://")) {
+		rcode := fasthttp.StatusFound
+		if isRedirect(ep.Response) {
+			rcode = ep.Response
+		}
+		x.redirect(rcode, uri)
+		return
+	}
+	m := x.rt.matchers[x.srv]
+	var loc *conf.Location
+	if len(uri) > 0 && uri[0] == '@' {
+		loc = m.Named(string(uri[1:]))
+	} else {
+		if i := bytes.IndexByte(uri, '?'); i >= 0 {
+			uri = uri[:i]
+		}
+		loc = m.Match(uri)
+	}
+	if loc == nil || loc.Settings.Return == nil {
+		// gw serves no files: a page URI that no return answers is a 404
+		// while serving the error page, which nginx answers with the
+		// built-in page of the original error.
+		x.sendPage(code)
+		return
+	}
+	x.st = loc.Settings
+	x.doReturn(loc.Settings.Return, depth)
+	switch {
+	case ep.Response > 0:
+		x.ctx.Response.SetStatusCode(ep.Response)
+	case ep.Response == 0:
+		x.ctx.Response.SetStatusCode(code)
+	}
+}
+
+// closeWithoutResponse is nginx's 444: the connection is closed and nothing
+// is sent.
+func (x *exchange) closeWithoutResponse() {
+	x.ctx.HijackSetNoResponse(true)
+	x.ctx.Hijack(func(net.Conn) {})
+	x.ctx.Response.SetStatusCode(444) // for the access log
+}
+
+// localPort is the port the client connected to.
+func localPort(ctx *fasthttp.RequestCtx) int {
+	if a, ok := ctx.LocalAddr().(*net.TCPAddr); ok {
+		return a.Port
+	}
+	return 0
+}
+
+// localIP is the address the client connected to, without allocating.
+func localIP(ctx *fasthttp.RequestCtx) netip.Addr {
+	if a, ok := ctx.LocalAddr().(*net.TCPAddr); ok {
+		return a.AddrPort().Addr()
+	}
+	return netip.Addr{}
+}

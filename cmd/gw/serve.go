@@ -1,0 +1,173 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	goruntime "runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/urfave/cli/v2"
+
+	"github.com/gw-proxy/gw/conf"
+)
+
+// defaultShutdownTimeout bounds a graceful stop when
+// worker_shutdown_timeout is not set (spec: 10s).
+const defaultShutdownTimeout = 10 * time.Second
+
+// gateway is a serving gw: its listeners by address, the runtime they
+// serve, and the error log. Reloads are serialised by mu.
+type gateway struct {
+	opts      conf.LoadOptions
+	mu        sync.Mutex
+	rt        *runtime
+	listeners map[string]*listener
+	logFile   *logFile
+	log       zerolog.Logger
+}
+
+// serve is gw without -t/-s: load, bind, write the pid file, then serve
+// until a stop signal. Start-up errors are printed nginx-style and exit 1.
+func serve(opts conf.LoadOptions, earlyLog string) error {
+	early, err := openLogFile(earlyLog)
+	if err != nil {
+		return cli.Exit("gw: [alert] "+err.Error(), 1)
+	}
+	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info")}
+	rt, err := loadRuntime(opts, 1)
+	if err != nil {
+		return cli.Exit("gw: [emerg] "+err.Error(), 1)
+	}
+	if err := g.start(rt); err != nil {
+		g.closeAll(0)
+		return cli.Exit("gw: [emerg] "+err.Error(), 1)
+	}
+	pid, err := writePid(rt.cfg)
+	if err != nil {
+		g.closeAll(0)
+		return cli.Exit("gw: [emerg] "+err.Error(), 1)
+	}
+	defer removePid(pid)
+	g.log.Info().Uint64("generation", rt.gen).Int("listeners", len(g.listeners)).Msg("gw started")
+	g.waitSignals()
+	return nil
+}
+
+// start applies the first configuration: log, cores, sockets.
+func (g *gateway) start(rt *runtime) error {
+	if err := g.applyLog(rt.cfg); err != nil {
+		return err
+	}
+	g.logNotices(rt.cfg)
+	applyWorkerProcesses(rt.cfg)
+	g.rt = rt
+	return g.bindAll(rt)
+}
+
+// applyLog switches to the configuration's error_log.
+func (g *gateway) applyLog(cfg *conf.Config) error {
+	path := cfg.ErrorLog.Path
+	if path == "" {
+		path = "stderr"
+	}
+	if path != g.logFile.path {
+		f, err := openLogFile(path)
+		if err != nil {
+			return err
+		}
+		old := g.logFile
+		g.logFile = f
+		defer old.Close()
+	}
+	g.log = newLogger(g.logFile, cfg.ErrorLog.Level)
+	return nil
+}
+
+func (g *gateway) logNotices(cfg *conf.Config) {
+	for _, n := range cfg.Warnings {
+		g.log.Warn().Str("at", n.Pos.String()).Msg(n.Msg)
+	}
+	if cfg.Daemon {
+		g.log.Warn().Msg(`"daemon on" is ignored: gw runs in the foreground and leaves daemonising to the service manager`)
+	}
+}
+
+// applyWorkerProcesses makes worker_processes the number of cores gw uses.
+func applyWorkerProcesses(cfg *conf.Config) {
+	n := cfg.WorkerProcesses
+	if n <= 0 {
+		n = goruntime.NumCPU()
+	}
+	goruntime.GOMAXPROCS(n)
+}
+
+// workerConnections is events { worker_connections } with nginx's default.
+func workerConnections(cfg *conf.Config) int {
+	if cfg.WorkerConnections > 0 {
+		return cfg.WorkerConnections
+	}
+	return 512
+}
+
+// waitSignals runs the signal loop until a stop.
+func (g *gateway) waitSignals() {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGINT, syscall.SIGUSR1)
+	defer signal.Stop(sigs)
+	for sig := range sigs {
+		switch sig {
+		case syscall.SIGHUP:
+			g.reload()
+		case syscall.SIGUSR1:
+			g.reopen()
+		case syscall.SIGQUIT:
+			g.log.Info().Msg("graceful stop")
+			g.closeAll(shutdownTimeout(g.rt.cfg))
+			return
+		default:
+			g.log.Info().Str("signal", sig.String()).Msg("fast stop")
+			g.closeAll(0)
+			return
+		}
+	}
+}
+
+func shutdownTimeout(cfg *conf.Config) time.Duration {
+	if cfg.WorkerShutdownTimeout > 0 {
+		return cfg.WorkerShutdownTimeout
+	}
+	return defaultShutdownTimeout
+}
+
+// reopen is USR1: reopen the error log (and, later, access logs).
+func (g *gateway) reopen() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if err := g.logFile.Reopen(); err != nil {
+		fmt.Fprintf(os.Stderr, "gw: [alert] %v\n", err)
+		return
+	}
+	g.log.Info().Msg("reopened log files")
+}
+
+// closeAll stops every listener, in parallel, each waiting up to grace for
+// its in-flight requests (0: close at once).
+func (g *gateway) closeAll(grace time.Duration) {
+	var wg sync.WaitGroup
+	for _, l := range g.listeners {
+		wg.Add(1)
+		go func(l *listener) {
+			defer wg.Done()
+			if grace == 0 {
+				_ = l.ln.Close()
+				return
+			}
+			l.close(grace)
+		}(l)
+	}
+	wg.Wait()
+}

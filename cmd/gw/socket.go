@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"syscall"
+
+	"github.com/gw-proxy/gw/location"
+)
+
+// listen binds one socket with its listen options. reuseport sets
+// SO_REUSEPORT as nginx does. backlog= is accepted but Go's listen uses the
+// system's somaxconn, so it has no effect; `gw -t` accepts it for
+// compatibility.
+func listen(sock location.Socket) (net.Listener, error) {
+	lc := net.ListenConfig{}
+	if sock.ReusePort {
+		lc.Control = func(_, _ string, c syscall.RawConn) error {
+			var serr error
+			err := c.Control(func(fd uintptr) {
+				serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, soReusePort, 1)
+			})
+			if err != nil {
+				return err
+			}
+			return serr
+		}
+	}
+	ln, err := lc.Listen(context.Background(), sock.Network, sock.Addr)
+	if err != nil {
+		// nginx's words: bind() to 0.0.0.0:80 failed (98: Address already in use)
+		return nil, fmt.Errorf("bind() to %s failed (%s)", sock.Addr, errnoText(err))
+	}
+	return ln, nil
+}
+
+// soReusePort is SO_REUSEPORT on Linux (syscall does not export it).
+const soReusePort = 0xf
+
+// errnoText renders a socket error's errno the way nginx prints it.
+func errnoText(err error) string {
+	var errno syscall.Errno
+	for e := err; e != nil; {
+		if en, ok := e.(syscall.Errno); ok {
+			errno = en
+			break
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			break
+		}
+		e = u.Unwrap()
+	}
+	if errno != 0 {
+		return fmt.Sprintf("%d: %s", int(errno), errno.Error())
+	}
+	return err.Error()
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	goruntime "runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/gw-proxy/gw/conf"
+)
+
+// Version is gw's version; release builds set it with
+// -ldflags "-X main.Version=...".
+var Version = "0.1.0"
+
+// serverToken is the Server header and error-page signature, as nginx's
+// "nginx/1.x" (server_tokens on) or "nginx" (off).
+func serverToken(full bool) string {
+	if full {
+		return "gw/" + Version
+	}
+	return "gw"
+}
+
+// printVersion writes what nginx's -v and -V write, to stderr as nginx does.
+func printVersion(w io.Writer, details bool) {
+	fmt.Fprintf(w, "gw version: gw/%s\n", Version)
+	if !details {
+		return
+	}
+	fmt.Fprintf(w, "built with %s %s/%s\n", goruntime.Version(), goruntime.GOOS, goruntime.GOARCH)
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range bi.Deps {
+			fmt.Fprintf(w, "module %s %s\n", dep.Path, dep.Version)
+		}
+	}
+	fmt.Fprintf(w, "directives: %s\n", strings.Join(conf.DirectiveNames(), " "))
+}

@@ -1,0 +1,101 @@
+package conf
+
+import (
+	"time"
+)
+
+// The defaults gw applies when a directive is not written. They are
+// nginx's, except where a comment says [gw].
+const (
+	// defaultPidFile is nginx's logs/nginx.pid, named after gw; -s needs a
+	// pid file to find the running gw.
+	defaultPidFile  = "logs/gw.pid"
+	defaultErrorLog = "logs/error.log"
+	defaultLogLevel = "error"
+	// defaultAccessLog is nginx's: requests are logged in the combined
+	// format to logs/access.log under the prefix unless access_log says
+	// otherwise.
+	defaultAccessLog = "logs/access.log"
+
+	// defaultWorkerConnections is nginx's 512.
+	defaultWorkerConnections = 512
+	// defaultShutdownTimeout is spec/config.md's 10s bound on a graceful
+	// stop [gw: nginx waits forever unless worker_shutdown_timeout is set].
+	defaultShutdownTimeout = 10 * time.Second
+
+	defaultProxyTimeout  = 60 * time.Second // proxy_connect/read/send_timeout
+	defaultClientTimeout = 60 * time.Second // client_header/body_timeout, send_timeout
+	defaultKeepalive     = 75 * time.Second
+	defaultKeepaliveReqs = 1000
+	defaultMaxBodySize   = 1 << 20 // client_max_body_size 1m
+	defaultHeaderBufs    = 4
+	defaultHeaderBufSize = 8 << 10 // large_client_header_buffers 4 8k
+
+	// combinedFormat is nginx's predefined log_format combined.
+	combinedFormat = `$remote_addr - $remote_user [$time_local] "$request" ` +
+		`$status $body_bytes_sent "$http_referer" "$http_user_agent"`
+)
+
+// defaultConfig returns the main-context defaults. worker_processes
+// defaults to auto, one per core [gw: nginx's default is 1, which would make
+// a single-process gw use one core]. daemon defaults to off [gw: gw runs in
+// the foreground; nginx defaults to on].
+func defaultConfig(prefix string) *Config {
+	return &Config{
+		Prefix:                prefix,
+		PidFile:               prefixed(prefix, defaultPidFile),
+		ErrorLog:              ErrorLog{Path: prefixed(prefix, defaultErrorLog), Level: defaultLogLevel},
+		WorkerProcesses:       0,
+		WorkerShutdownTimeout: defaultShutdownTimeout,
+		WorkerConnections:     defaultWorkerConnections,
+	}
+}
+
+// defaultSettings returns the http-level settings before any directive:
+// nginx's defaults. combined is the http block's predefined log format.
+func defaultSettings(prefix string, combined *LogFormat) *Settings {
+	return &Settings{
+		ServerTokens:      true,
+		ClientMaxBodySize: defaultMaxBodySize,
+
+		ProxyHTTPVersion:      "1.0",
+		ProxyConnectTimeout:   defaultProxyTimeout,
+		ProxyReadTimeout:      defaultProxyTimeout,
+		ProxySendTimeout:      defaultProxyTimeout,
+		ProxyNextUpstream:     NextError | NextTimeout,
+		ProxyRedirects:        []ProxyRedirect{{Default: true}},
+		ProxyBuffering:        true,
+		ProxyRequestBuffering: true,
+
+		ClientHeaderTimeout: defaultClientTimeout,
+		ClientBodyTimeout:   defaultClientTimeout,
+		SendTimeout:         defaultClientTimeout,
+		KeepaliveTimeout:    defaultKeepalive,
+		KeepaliveRequests:   defaultKeepaliveReqs,
+
+		LargeClientHeaderBuffers: Buffers{Number: defaultHeaderBufs, Size: defaultHeaderBufSize},
+
+		AccessLogs: []AccessLog{{
+			Path:       prefixed(prefix, defaultAccessLog),
+			Format:     combined,
+			FormatName: combined.Name,
+		}},
+		// nginx's default since 1.23.4.
+		SSLProtocols: []string{"TLSv1.2", "TLSv1.3"},
+	}
+}
+
+// inherit makes s a copy of the enclosing level's settings, minus what
+// nginx does not inherit: return and proxy_pass belong to the level that
+// wrote them. Slices are shared with the parent; a level that writes an
+// array directive first replaces it (see directive.reset), so the parent's
+// backing array is never appended to. mergeSticky gives the level its own
+// copy of the sticky switches, which are replaced in place.
+func (s *Settings) inherit(parent *Settings) {
+	*s = *parent
+	mergeSticky(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
+	s.Return = nil
+	s.ProxyPass = nil
+	s.accessLogOff = false
+	s.redirectOff = false
+}

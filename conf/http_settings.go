@@ -1,0 +1,148 @@
+package conf
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gw-proxy/gw/parser"
+)
+
+// returnSetter reads `return CODE [TEXT|URL]` and `return URL` with
+// ngx_http_rewrite_return's rules: a lone argument that is not a number
+// must be an http(s) URL (or start with $scheme) and means 302.
+func returnSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
+	r := &Return{Pos: d.Pos}
+	first := d.Args[0]
+	code, isCode := parseNumber(first.Value)
+	var text *parser.Arg
+	switch {
+	case isCode && code <= 999:
+		r.Code = code
+		if len(d.Args) == 2 {
+			text = &d.Args[1]
+		}
+	case !isCode && len(d.Args) == 1 && isRedirectURL(first.Value):
+		r.Code, text = 302, &first
+	default:
+		return nil, errorAt(first.Pos, "invalid return code %q", first.Value)
+	}
+	if text != nil {
+		t, err := template(*text)
+		if err != nil {
+			return nil, err
+		}
+		r.Text = t
+	}
+	return func(s *Settings) {
+		if s.Return == nil {
+			s.Return = r
+		}
+	}, nil
+}
+
+// isRedirectURL is nginx's test for `return URL`.
+func isRedirectURL(v string) bool {
+	return (len(v) > len("http://") && strings.HasPrefix(v, "http://")) ||
+		(len(v) > len("https://") && strings.HasPrefix(v, "https://")) ||
+		(len(v) > len("$scheme") && strings.HasPrefix(v, "$scheme"))
+}
+
+// addHeaderSetter reads `add_header NAME VALUE [always]`.
+func addHeaderSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
+	h := AddHeader{Name: d.Args[0].Value}
+	if len(d.Args) == 3 {
+		if d.Args[2].Value != "always" {
+			return nil, errorAt(d.Args[2].Pos, "invalid parameter %q", d.Args[2].Value)
+		}
+		h.Always = true
+	}
+	v, err := template(d.Args[1])
+	if err != nil {
+		return nil, err
+	}
+	h.Value = v
+	return func(s *Settings) { s.AddHeaders = append(s.AddHeaders, h) }, nil
+}
+
+// errorPageSetter reads `error_page CODE ... [=[RESPONSE]] URI`.
+func errorPageSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
+	args := d.Args
+	uri, err := template(args[len(args)-1])
+	if err != nil {
+		return nil, err
+	}
+	p := ErrorPage{URI: uri}
+	codes := args[:len(args)-1]
+	if last := codes[len(codes)-1]; strings.HasPrefix(last.Value, "=") {
+		if p.Response, err = errorPageResponse(last); err != nil {
+			return nil, err
+		}
+		codes = codes[:len(codes)-1]
+	}
+	if len(codes) == 0 {
+		return nil, errorAt(d.Pos, "invalid number of arguments in %q directive", d.Name)
+	}
+	for _, a := range codes {
+		c, ok := parseNumber(a.Value)
+		if !ok {
+			return nil, errorAt(a.Pos, "invalid value %q", a.Value)
+		}
+		if c < 300 || c > 599 {
+			return nil, errorAt(a.Pos, "value %q must be between 300 and 599", a.Value)
+		}
+		p.Codes = append(p.Codes, c)
+	}
+	return func(s *Settings) { s.ErrorPages = append(s.ErrorPages, p) }, nil
+}
+
+// errorPageResponse reads "=" (-1: the page's own status) or "=CODE".
+func errorPageResponse(a parser.Arg) (int, error) {
+	if a.Value == "=" {
+		return -1, nil
+	}
+	c, ok := parseNumber(a.Value[1:])
+	if !ok || c == 0 || c > 999 {
+		return 0, errorAt(a.Pos, "invalid value %q", a.Value)
+	}
+	return c, nil
+}
+
+// keepaliveTimeoutSetter reads `keepalive_timeout TIMEOUT [HEADER_TIMEOUT]`.
+func keepaliveTimeoutSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
+	t, ok := parseTime(d.Args[0].Value)
+	if !ok {
+		return nil, invalidValue(d, d.Args[0])
+	}
+	var header time.Duration
+	if len(d.Args) == 2 {
+		// The header carries whole seconds: nginx parses it without ms.
+		if header, ok = parseNginxTime(d.Args[1].Value, false); !ok {
+			return nil, invalidValue(d, d.Args[1])
+		}
+	}
+	return func(s *Settings) {
+		s.KeepaliveTimeout = t
+		s.KeepaliveHeaderTimeout = header
+	}, nil
+}
+
+// headerBuffersSetter reads `large_client_header_buffers NUMBER SIZE`.
+func headerBuffersSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
+	n, ok := parseNumber(d.Args[0].Value)
+	if !ok || n == 0 {
+		return nil, invalidValue(d, d.Args[0])
+	}
+	size, ok := parseSize(d.Args[1].Value)
+	if !ok || size == 0 {
+		return nil, invalidValue(d, d.Args[1])
+	}
+	bufs := Buffers{Number: n, Size: size}
+	return func(s *Settings) { s.LargeClientHeaderBuffers = bufs }, nil
+}
+
+// rootSetter accepts root for compatibility; gw serves no files, so the
+// path is only resolved, never opened.
+func rootSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
+	root := b.path(d.Args[0].Value)
+	return func(s *Settings) { s.Root = root }, nil
+}

@@ -1,0 +1,151 @@
+package conf
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/gw-proxy/gw/parser"
+)
+
+// mainDirectives are the main and events contexts, and the http block
+// itself.
+var mainDirectives = []directive{
+	{name: "daemon", ctx: ctxMain, args: onOff, handle: daemonDirective},
+	{name: "pid", ctx: ctxMain, args: exactly(1), handle: pidDirective},
+	{name: "error_log", ctx: ctxMain, args: between(1, 2), multi: true, handle: errorLogDirective},
+	// nginx also takes error_log per http/server/location; gw keeps one
+	// error log, so an inner one is accepted (configurations are pasted
+	// from nginx) and reported.
+	{name: "error_log", ctx: ctxHSL, args: between(1, 2), multi: true, handle: innerErrorLog},
+	{name: "worker_processes", ctx: ctxMain, args: exactly(1), handle: workerProcesses},
+	{name: "worker_shutdown_timeout", ctx: ctxMain, args: exactly(1), handle: shutdownTimeout},
+	{name: "events", ctx: ctxMain, args: exactly(0), block: true, handle: eventsBlock},
+	{name: "worker_connections", ctx: ctxEvents, args: exactly(1), handle: workerConnections},
+	{name: "http", ctx: ctxMain, args: exactly(0), block: true, handle: httpBlock},
+	{name: "include", ctx: ctxMain | ctxEvents | ctxHSL | ctxUpstream, args: exactly(1), multi: true,
+		handle: unexpandedInclude},
+}
+
+// logLevels are nginx's error_log levels.
+var logLevels = []string{"debug", "info", "notice", "warn", "error", "crit", "alert", "emerg"}
+
+func daemonDirective(b *builder, d *parser.Directive) error {
+	b.cfg.Daemon = isOn(d.Args[0])
+	if b.cfg.Daemon {
+		b.warn(d.Pos, "\"daemon on\" is accepted but gw runs in the foreground: "+
+			"leave daemonising to the service manager")
+	}
+	return nil
+}
+
+// pidDirective takes a file name; "off" writes no pid file (gw's model of
+// nginx's absent pid).
+func pidDirective(b *builder, d *parser.Directive) error {
+	if d.Args[0].Value == "off" {
+		b.cfg.PidFile = ""
+		return nil
+	}
+	b.cfg.PidFile = b.path(d.Args[0].Value)
+	return nil
+}
+
+// errorLogDirective sets gw's single error log. nginx can write several;
+// gw keeps the first and warns about the others, rather than refusing a
+// configuration nginx accepts.
+func errorLogDirective(b *builder, d *parser.Directive) error {
+	el, err := parseErrorLog(b, d)
+	if err != nil {
+		return err
+	}
+	if b.errorLogSet {
+		b.warn(d.Pos, "gw writes one error log: this \"error_log\" is ignored")
+		return nil
+	}
+	b.errorLogSet = true
+	b.cfg.ErrorLog = el
+	return nil
+}
+
+func innerErrorLog(b *builder, d *parser.Directive) error {
+	if _, err := parseErrorLog(b, d); err != nil {
+		return err
+	}
+	b.notice(d.Pos, "\"error_log\" is accepted and ignored here: gw has one error log, set in the main context")
+	return nil
+}
+
+func parseErrorLog(b *builder, d *parser.Directive) (ErrorLog, error) {
+	path := d.Args[0].Value
+	if strings.HasPrefix(path, "syslog:") || strings.HasPrefix(path, "memory:") {
+		return ErrorLog{}, errorAt(d.Args[0].Pos, "invalid parameter %q", path)
+	}
+	if path != "stderr" {
+		path = b.path(path)
+	}
+	el := ErrorLog{Path: path, Level: defaultLogLevel}
+	if len(d.Args) == 2 {
+		lv := d.Args[1].Value
+		if !slices.Contains(logLevels, lv) {
+			return ErrorLog{}, errorAt(d.Args[1].Pos, "invalid log level %q", lv)
+		}
+		el.Level = lv
+	}
+	return el, nil
+}
+
+func workerProcesses(b *builder, d *parser.Directive) error {
+	v := d.Args[0].Value
+	if v == "auto" {
+		b.cfg.WorkerProcesses = 0
+		return nil
+	}
+	n, ok := parseNumber(v)
+	if !ok || n == 0 {
+		return invalidValue(d, d.Args[0])
+	}
+	b.cfg.WorkerProcesses = n
+	return nil
+}
+
+func shutdownTimeout(b *builder, d *parser.Directive) error {
+	t, ok := parseTime(d.Args[0].Value)
+	if !ok {
+		return invalidValue(d, d.Args[0])
+	}
+	b.cfg.WorkerShutdownTimeout = t
+	return nil
+}
+
+func eventsBlock(b *builder, d *parser.Directive) error {
+	b.sawEvents = true
+	return b.walk(d.Block, ctxEvents)
+}
+
+func workerConnections(b *builder, d *parser.Directive) error {
+	n, ok := parseNumber(d.Args[0].Value)
+	if !ok || n == 0 {
+		return errorAt(d.Args[0].Pos, "%q directive invalid number", d.Name)
+	}
+	b.cfg.WorkerConnections = n
+	return nil
+}
+
+// httpBlock builds the http block: its own settings level, the predefined
+// combined log format, then every directive inside.
+func httpBlock(b *builder, d *parser.Directive) error {
+	combined, err := predefinedCombined()
+	if err != nil {
+		return err
+	}
+	h := &HTTP{Pos: d.Pos, Settings: &Settings{}, LogFormats: map[string]*LogFormat{combinedName: combined}}
+	b.cfg.HTTP = h
+	pop := b.pushLevel(h.Settings)
+	defer pop()
+	return b.walk(d.Block, ctxHTTP)
+}
+
+// unexpandedInclude meets an include the parser did not expand: Build was
+// given a tree from parser.Parse rather than parser.ParseFile.
+func unexpandedInclude(_ *builder, d *parser.Directive) error {
+	return errorAt(d.Pos, "\"include\" directive was not expanded: the tree must come from parser.ParseFile")
+}

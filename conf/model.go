@@ -1,0 +1,307 @@
+package conf
+
+import (
+	"regexp"
+	"time"
+
+	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/parser"
+)
+
+// Config is the whole configuration after building and validation: plain
+// data, no goroutines, no sockets. The runtime is compiled from it.
+type Config struct {
+	File   string // the main configuration file, as resolved against Prefix
+	Prefix string // the prefix (-p), absolute
+
+	Daemon                bool
+	PidFile               string // absolute path, "" when no pid file is written
+	ErrorLog              ErrorLog
+	WorkerProcesses       int // 0 means auto: one per core
+	WorkerShutdownTimeout time.Duration
+	WorkerConnections     int
+
+	HTTP *HTTP // nil when the file has no http block
+
+	// Tree is the directive tree with includes (and -g directives) expanded,
+	// as gw -T prints it.
+	Tree []*parser.Directive
+
+	// Notices are accepted directives that mean nothing to gw (nginx
+	// internals); Warnings are legal but probably unintended settings.
+	// gw -t prints both; serving logs them once.
+	Notices  []Notice
+	Warnings []Notice
+}
+
+// ErrorLog is where gw writes its own log lines and from which level on.
+type ErrorLog struct {
+	Path  string // absolute path, or "stderr"
+	Level string // debug, info, notice, warn, error, crit, alert, emerg
+}
+
+// Notice is a message about a position in the configuration.
+type Notice struct {
+	Pos parser.Pos
+	Msg string
+}
+
+// HTTP is the http block.
+type HTTP struct {
+	Pos        parser.Pos
+	Settings   *Settings // http-level settings: nginx's defaults and the http block's directives
+	Servers    []*Server
+	Upstreams  []*Upstream // in file order
+	LogFormats map[string]*LogFormat
+}
+
+// Server is one server block.
+type Server struct {
+	Pos       parser.Pos
+	Listens   []Listen     // at least one: nginx's default is *:80
+	Names     []ServerName // as written; Names[0] is $server_name ("" when none)
+	Locations []*Location  // top-level locations in file order
+	// Settings are the server-level settings (http level merged in); they
+	// apply to a request that matches no location.
+	Settings *Settings
+}
+
+// Listen is one listen directive.
+type Listen struct {
+	Pos           parser.Pos
+	Addr          string // normalised host:port: "0.0.0.0:80", "127.0.0.1:8080", "[::1]:80"
+	DefaultServer bool
+	SSL           bool
+	ReusePort     bool
+	Backlog       int // 0 means the system default
+}
+
+// ServerNameKind says how a server_name matches a Host.
+type ServerNameKind uint8
+
+// The kinds of server_name, in nginx's order of precedence.
+const (
+	NameExact      ServerNameKind = iota // example.com (also "" and "_")
+	NameWildPrefix                       // *.example.com, and .example.com (which also matches example.com)
+	NameWildSuffix                       // www.example.*
+	NameRegex                            // ~^www\d+\.example\.com$
+)
+
+// ServerName is one name of a server_name directive, lower-cased.
+type ServerName struct {
+	Pos   parser.Pos
+	Kind  ServerNameKind
+	Name  string         // as written, lower-cased, without the "~" of a regex
+	Regex *regexp.Regexp // for NameRegex
+}
+
+// Modifier is a location's match modifier.
+type Modifier uint8
+
+// The location modifiers.
+const (
+	ModPrefix     Modifier = iota // location /x
+	ModExact                      // location = /x
+	ModPrefixStop                 // location ^~ /x
+	ModRegex                      // location ~ re
+	ModRegexCI                    // location ~* re
+	ModNamed                      // location @name
+)
+
+// Location is one location block.
+type Location struct {
+	Pos       parser.Pos
+	Modifier  Modifier
+	Pattern   string         // the prefix, exact URI, regex source or @name
+	Regex     *regexp.Regexp // for ModRegex / ModRegexCI
+	Parent    *Location      // nil for a top-level location
+	Locations []*Location    // nested locations in file order
+	Settings  *Settings      // effective settings: http -> server -> outer locations -> this
+}
+
+// Settings holds every directive that nginx inherits downwards from http to
+// server to location. After building, each level's Settings is complete: a
+// directive not written at a level has the value inherited from above, or
+// gw's default.
+type Settings struct {
+	Return     *Return // only set on the level that wrote it: return is not inherited
+	AddHeaders []AddHeader
+	ErrorPages []ErrorPage
+
+	ServerTokens      bool
+	ClientMaxBodySize int64 // bytes; 0 means unlimited
+
+	// Sticky holds session_sticky_header / session_sticky_hide_cookie /
+	// session_sticky_bypass (see the upstream part of the table).
+	Sticky StickySettings
+
+	// ProxyPass is only set on the location that wrote it: nginx does not
+	// inherit proxy_pass into nested locations. nil: nothing is proxied.
+	ProxyPass *ProxyPass
+
+	// ProxySetHeaders are the proxy_set_header lines in order. nginx's
+	// defaults (Host $proxy_host, Connection close) are not in the list:
+	// the proxy adds them unless a line here names the same header, and
+	// applies the [gw] keepalive rule of spec/config.md. An empty value
+	// means the header is not sent.
+	ProxySetHeaders  []Header
+	ProxyHideHeaders []string // lower-cased
+	ProxyPassHeaders []string // lower-cased
+	ProxyHTTPVersion string   // "1.0" (nginx's default) or "1.1"
+
+	// The proxy timeouts are idle timeouts between two successive reads or
+	// writes (nginx's meaning), not whole-exchange deadlines.
+	ProxyConnectTimeout time.Duration
+	ProxyReadTimeout    time.Duration
+	ProxySendTimeout    time.Duration
+
+	ProxyNextUpstream        NextUpstream
+	ProxyNextUpstreamTries   int           // 0: unlimited
+	ProxyNextUpstreamTimeout time.Duration // 0: unlimited
+
+	// ProxyRedirects rewrite Location and Refresh headers of responses, in
+	// order; empty means proxy_redirect off.
+	ProxyRedirects []ProxyRedirect
+
+	ProxyBuffering        bool
+	ProxyRequestBuffering bool
+	ProxyInterceptErrors  bool
+
+	ProxySSLVerify     bool
+	ProxySSLServerName bool
+	ProxySSLName       *vars.Template // nil: $proxy_host, nginx's default
+
+	ClientHeaderTimeout time.Duration
+	ClientBodyTimeout   time.Duration
+	SendTimeout         time.Duration
+
+	KeepaliveTimeout time.Duration // 0 disables client keep-alive
+	// KeepaliveHeaderTimeout is keepalive_timeout's second argument: the
+	// value of a "Keep-Alive: timeout=N" response header; 0: no header.
+	KeepaliveHeaderTimeout time.Duration
+	KeepaliveRequests      int
+
+	LargeClientHeaderBuffers Buffers
+
+	// AccessLogs are where requests handled at this level are logged; empty
+	// means access_log off.
+	AccessLogs []AccessLog
+
+	SSLCertificate    string   // absolute path, "" when none
+	SSLCertificateKey string   // absolute path, "" when none
+	SSLProtocols      []string // as written: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3
+
+	Root string // absolute; accepted for compatibility, gw serves no files
+
+	// accessLogOff and redirectOff record an "off" on the level being
+	// merged: nginx lets it cancel every access_log / proxy_redirect of that
+	// level, whatever their order.
+	accessLogOff bool
+	redirectOff  bool
+}
+
+// Header is a header name with a value template.
+type Header struct {
+	Name  string
+	Value *vars.Template
+}
+
+// ProxyPass is the target of proxy_pass.
+type ProxyPass struct {
+	Pos    parser.Pos
+	URL    string // as written
+	Scheme string // "http" or "https"
+	// Host is host[:port] as written: the upstream's name or the literal
+	// address.
+	Host string
+	// ProxyHost is $proxy_host: the upstream name, or the host with the port
+	// unless it is the scheme's default.
+	ProxyHost string
+	// URI is the URI part ("" when the URL has none). When set, the part of
+	// the request URI matched by the location prefix is replaced by it.
+	URI string
+	// Upstream is the upstream block named by Host; nil for a literal host.
+	Upstream *Upstream
+	// Addrs are the resolved ip:port of a literal host, in resolver order;
+	// nil when Upstream is set.
+	Addrs []string
+}
+
+// NextUpstream is the set of proxy_next_upstream conditions.
+type NextUpstream uint16
+
+// The proxy_next_upstream conditions. An empty set is "off".
+const (
+	NextError NextUpstream = 1 << iota
+	NextTimeout
+	NextInvalidHeader
+	NextHTTP500
+	NextHTTP502
+	NextHTTP503
+	NextHTTP504
+	NextHTTP403
+	NextHTTP404
+	NextHTTP429
+	NextNonIdempotent
+)
+
+// Has reports whether every condition of c is in the set.
+func (n NextUpstream) Has(c NextUpstream) bool { return n&c == c }
+
+// ProxyRedirect is one proxy_redirect rule.
+type ProxyRedirect struct {
+	// Default is `proxy_redirect default`: the proxy_pass URL is replaced
+	// by the location's prefix, computed when the request is proxied.
+	Default bool
+	// From is a string prefix, or a regex (Regex set) as written after "~"
+	// or "~*"; To is the replacement.
+	From  string
+	Regex *regexp.Regexp
+	To    *vars.Template
+}
+
+// Buffers is a number of buffers of one size (large_client_header_buffers:
+// the number bounds the header lines, the size bounds one line).
+type Buffers struct {
+	Number int
+	Size   int64
+}
+
+// AccessLog is one access_log destination.
+type AccessLog struct {
+	Pos    parser.Pos
+	Path   string     // absolute path, or "stderr"
+	Format *LogFormat // resolved after the whole http block is read
+	// FormatName is the log_format's name as written ("combined" when none).
+	FormatName string
+	If         *vars.Template // if=: log only when non-empty and not "0"; nil: always
+}
+
+// Return is `return CODE [TEXT|URL]` or `return URL`.
+type Return struct {
+	Pos  parser.Pos
+	Code int
+	Text *vars.Template // body text, or redirect URL for 301/302/303/307/308; nil when absent
+}
+
+// AddHeader is `add_header NAME VALUE [always]`.
+type AddHeader struct {
+	Name   string
+	Value  *vars.Template
+	Always bool
+}
+
+// ErrorPage is `error_page CODE ... [=[RESPONSE]] URI`.
+type ErrorPage struct {
+	Codes    []int
+	Response int // 0: keep the status; -1: "=" without a code (take the page's status)
+	URI      *vars.Template
+}
+
+// LogFormat is a log_format.
+type LogFormat struct {
+	Pos    parser.Pos
+	Name   string
+	Escape string // "default", "json" or "none"
+	Format *vars.Template
+}

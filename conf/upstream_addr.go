@@ -1,0 +1,100 @@
+package conf
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"strings"
+)
+
+// defaultUpstreamPort is the port of a server written without one.
+const defaultUpstreamPort = 80
+
+// lookupHost resolves an upstream server's host name. It is a variable so
+// tests can resolve names without a DNS server. gw resolves once per build,
+// as nginx does when it reads its configuration: a name that moves needs a
+// reload.
+var lookupHost = func(host string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(context.Background(), "ip", host)
+}
+
+// splitUpstreamAddr splits a server address the way nginx's ngx_parse_url
+// does for an upstream server: "host", "host:port", "[ipv6]" or
+// "[ipv6]:port". ip is valid when host is an address literal. The error text
+// is nginx's u.err ("invalid host", "invalid port", ...), which the caller
+// completes with ` in upstream "ADDR"`.
+func splitUpstreamAddr(s string) (host string, ip netip.Addr, port uint16, errText string) {
+	if len(s) >= 5 && strings.EqualFold(s[:5], "unix:") {
+		// nginx proxies to unix sockets; gw's fasthttp clients dial TCP only.
+		return "", ip, 0, "unix domain sockets are not supported"
+	}
+	rest := ""
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return "", ip, 0, "invalid host"
+		}
+		host, rest = s[1:end], s[end+1:]
+		if rest != "" && rest[0] != ':' {
+			return "", ip, 0, "invalid host"
+		}
+		if host == "" {
+			return "", ip, 0, "no host"
+		}
+		a, err := netip.ParseAddr(host)
+		if err != nil || !a.Is6() || a.Zone() != "" {
+			return "", ip, 0, "invalid IPv6 address"
+		}
+		ip = a
+	} else {
+		// An upstream server takes no URI: nginx calls "/x" or "?x" a bad host.
+		if strings.ContainsAny(s, "/?") {
+			return "", ip, 0, "invalid host"
+		}
+		host = s
+		if i := strings.IndexByte(s, ':'); i >= 0 {
+			host, rest = s[:i], s[i:]
+		}
+		if host == "" {
+			return "", ip, 0, "no host"
+		}
+		if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
+			ip = a
+		}
+	}
+	port = defaultUpstreamPort
+	if rest != "" {
+		n, ok := parseNumber(rest[1:])
+		if !ok || n < 1 || n > 65535 {
+			return "", ip, 0, "invalid port"
+		}
+		port = uint16(n)
+	}
+	return host, ip, port, ""
+}
+
+// resolveUpstreamAddr returns the addresses of a server as "ip:port" texts:
+// the literal itself, or every address host resolves to, IPv4 first as
+// nginx orders them, without repeats. ok is false when host does not
+// resolve.
+func resolveUpstreamAddr(host string, ip netip.Addr, port uint16) (addrs []string, ok bool) {
+	if ip.IsValid() {
+		return []string{netip.AddrPortFrom(ip, port).String()}, true
+	}
+	ips, err := lookupHost(host)
+	if err != nil || len(ips) == 0 {
+		return nil, false
+	}
+	seen := make(map[netip.Addr]bool, len(ips))
+	for _, v4 := range []bool{true, false} {
+		for _, a := range ips {
+			a = a.Unmap().WithZone("") // a zone would not survive in the sid text
+			if a.Is4() != v4 || seen[a] {
+				continue
+			}
+			seen[a] = true
+			addrs = append(addrs, netip.AddrPortFrom(a, port).String())
+		}
+	}
+	return addrs, true
+}

@@ -1,0 +1,127 @@
+package vars
+
+import "fmt"
+
+// Escape is how log_format's escape= parameter treats variable values; the
+// literal text of the format is never escaped.
+type Escape uint8
+
+// The escape modes of nginx's log_format.
+const (
+	// EscapeDefault writes `"`, `\`, control bytes and bytes >= 0x7F as
+	// \xHH, and "-" for a variable without a value.
+	EscapeDefault Escape = iota
+	// EscapeJSON escapes as a JSON string body (\" \\ \n \r \t \b \f and
+	// \u00HH for other control bytes); a variable without a value is empty.
+	EscapeJSON
+	// EscapeNone writes values as they are.
+	EscapeNone
+)
+
+// ParseEscape maps log_format's escape= value to an Escape, with nginx's
+// error for anything else.
+func ParseEscape(s string) (Escape, error) {
+	switch s {
+	case "default":
+		return EscapeDefault, nil
+	case "json":
+		return EscapeJSON, nil
+	case "none":
+		return EscapeNone, nil
+	}
+	return 0, fmt.Errorf("unknown log format escaping %q", s)
+}
+
+// String returns the escape= spelling of e.
+func (e Escape) String() string {
+	switch e {
+	case EscapeJSON:
+		return "json"
+	case EscapeNone:
+		return "none"
+	}
+	return "default"
+}
+
+// AppendEscaped evaluates the template for r as a log line does: each
+// variable's value is escaped for mode, and in EscapeDefault a variable
+// without a value is written as "-". It allocates nothing once r's scratch
+// buffer has grown to the longest value.
+func (t *Template) AppendEscaped(dst []byte, r *Request, mode Escape) []byte {
+	if t == nil {
+		return dst
+	}
+	if r == nil {
+		r = new(Request)
+	}
+	for i := range t.parts {
+		p := &t.parts[i]
+		if p.get == nil {
+			dst = append(dst, p.lit...)
+			continue
+		}
+		r.scratch = r.scratch[:0]
+		if !p.skip(r) {
+			r.scratch = p.get(r.scratch, r, p)
+		}
+		val := r.scratch
+		if len(val) == 0 {
+			if mode == EscapeDefault && p.opts&keepEmpty == 0 {
+				dst = append(dst, '-')
+			}
+			continue
+		}
+		dst = appendEscape(dst, val, mode)
+	}
+	return dst
+}
+
+func appendEscape(dst, val []byte, mode Escape) []byte {
+	switch mode {
+	case EscapeJSON:
+		return appendJSONEscaped(dst, val)
+	case EscapeNone:
+		return append(dst, val...)
+	}
+	return appendLogEscaped(dst, val)
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// appendLogEscaped is nginx's default access-log escaping.
+func appendLogEscaped(dst, val []byte) []byte {
+	for _, c := range val {
+		if c == '"' || c == '\\' || c < 0x20 || c >= 0x7F {
+			dst = append(dst, '\\', 'x', upperHex[c>>4], upperHex[c&0xF])
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// appendJSONEscaped is nginx's escape=json: only what JSON requires is
+// escaped; bytes >= 0x7F pass through, as nginx leaves UTF-8 alone.
+func appendJSONEscaped(dst, val []byte) []byte {
+	for _, c := range val {
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c >= 0x20:
+			dst = append(dst, c)
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c == '\b':
+			dst = append(dst, '\\', 'b')
+		case c == '\f':
+			dst = append(dst, '\\', 'f')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', upperHex[c>>4], upperHex[c&0xF])
+		}
+	}
+	return dst
+}

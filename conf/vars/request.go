@@ -1,0 +1,101 @@
+package vars
+
+import (
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// Unmeasured marks an upstream timing that was never taken (the connection
+// was never established, no header arrived): nginx prints "-" for it, which
+// a zero duration could not express.
+const Unmeasured time.Duration = -1
+
+// UpstreamTry is what one attempt to reach an upstream server produced.
+// nginx reports every try of a request, joined with ", ", in
+// $upstream_addr, $upstream_status and the $upstream_*_time variables.
+type UpstreamTry struct {
+	Addr string // the peer's address text, as $upstream_addr shows it
+	// Status is the upstream's response status; 0 (no response) prints "-".
+	Status int
+	// ConnectTime, HeaderTime and ResponseTime are measured from the start
+	// of the try; Unmeasured (any negative value) prints "-".
+	ConnectTime  time.Duration
+	HeaderTime   time.Duration
+	ResponseTime time.Duration
+}
+
+// Request is the per-request state that variables read. The server fills
+// Ctx and Start when the request arrives; the location, proxy and sticky
+// code fill the other fields as the request progresses. A Request is meant
+// to be pooled: Reset clears it but keeps the capacity of its buffers, so a
+// warmed-up Request evaluates templates without allocating.
+//
+// Variables describe the client's request: request headers are read from the
+// header block as received (fasthttp's RawHeaders), but the request line,
+// $host, $uri and $args come from Ctx.Request, so a proxy must not rewrite
+// Ctx.Request in place for the upstream before the access log is written.
+type Request struct {
+	Ctx *fasthttp.RequestCtx
+
+	ServerName string // $server_name: the first name of the matched server
+	Scheme     string // "http" or "https"; "" means: https exactly when Ctx is TLS
+	ProxyHost  string // $proxy_host: host[:port] of the proxy_pass target
+	ProxyPort  string // $proxy_port
+
+	// Upstream holds one entry per try, in order; see AddUpstreamTry.
+	Upstream []UpstreamTry
+	// UpstreamHeader is the last upstream response's header, read by
+	// $upstream_http_NAME and $upstream_cookie_NAME; nil when none arrived.
+	UpstreamHeader *fasthttp.ResponseHeader
+
+	// Status is the status sent to the client; 0 means "read it from
+	// Ctx.Response", which is right unless the response was replaced.
+	Status int
+	// BodyBytesSent is $body_bytes_sent; 0 means "the length of
+	// Ctx.Response's body", which is right for responses gw holds in memory.
+	BodyBytesSent int64
+	// BytesSent is $bytes_sent; 0 means "BodyBytesSent plus the length of
+	// Ctx.Response's header as fasthttp serialises it".
+	BytesSent int64
+	// Start is when the request began, for $request_time; the zero time
+	// means Ctx.Time().
+	Start time.Time
+
+	StickyCookie []byte // $sticky_cookie: the outcome for the client's cookie
+	StickyStatus []byte // $sticky_status: what gw did with the response cookie
+
+	// Captures are the submatch offsets of the last regex match, as
+	// regexp.FindSubmatchIndex returns them, into CaptureSubject: $N is
+	// CaptureSubject[Captures[2N]:Captures[2N+1]]. Missing or negative
+	// offsets evaluate to "".
+	Captures       []int
+	CaptureSubject []byte
+
+	requestID    [32]byte // $request_id, hex, drawn on first use
+	hasRequestID bool
+	scratch      []byte // one variable's value while AppendEscaped escapes it
+}
+
+// Reset clears r for reuse by another request, keeping buffer capacity.
+func (r *Request) Reset() {
+	*r = Request{
+		Upstream:     r.Upstream[:0],
+		StickyCookie: r.StickyCookie[:0],
+		StickyStatus: r.StickyStatus[:0],
+		scratch:      r.scratch[:0],
+	}
+}
+
+// AddUpstreamTry appends a try for the peer at addr with every timing
+// Unmeasured and no status, and returns it for the proxy to fill in. The
+// pointer is valid until the next AddUpstreamTry or Reset.
+func (r *Request) AddUpstreamTry(addr string) *UpstreamTry {
+	r.Upstream = append(r.Upstream, UpstreamTry{
+		Addr:         addr,
+		ConnectTime:  Unmeasured,
+		HeaderTime:   Unmeasured,
+		ResponseTime: Unmeasured,
+	})
+	return &r.Upstream[len(r.Upstream)-1]
+}

@@ -1,0 +1,173 @@
+package vars
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// getStatus is $status: Request.Status, or the status of Ctx.Response.
+func getStatus(dst []byte, r *Request, _ *part) []byte {
+	status := r.Status
+	if status == 0 {
+		status = r.Ctx.Response.StatusCode()
+	}
+	return appendStatus(dst, status)
+}
+
+// appendStatus writes a status as nginx does, three digits ("000" for none).
+func appendStatus(dst []byte, status int) []byte {
+	if status >= 0 && status < 100 {
+		dst = append(dst, '0')
+		if status < 10 {
+			dst = append(dst, '0')
+		}
+	}
+	return appendInt(dst, int64(status))
+}
+
+func getBodyBytesSent(dst []byte, r *Request, _ *part) []byte {
+	return appendInt(dst, r.bodyBytesSent())
+}
+
+// bodyBytesSent is Request.BodyBytesSent, or the length of the body held in
+// Ctx.Response (none for HEAD, and unknown for a streamed body).
+func (r *Request) bodyBytesSent() int64 {
+	if r.BodyBytesSent != 0 {
+		return r.BodyBytesSent
+	}
+	resp := &r.Ctx.Response
+	if r.Ctx.IsHead() || resp.IsBodyStream() {
+		return 0
+	}
+	return int64(len(resp.Body()))
+}
+
+// getBytesSent is $bytes_sent: Request.BytesSent, or the body plus the
+// response header as fasthttp writes it.
+func getBytesSent(dst []byte, r *Request, _ *part) []byte {
+	n := r.BytesSent
+	if n == 0 {
+		n = r.bodyBytesSent() + int64(len(r.Ctx.Response.Header.Header()))
+	}
+	return appendInt(dst, n)
+}
+
+// getSentHeader is $sent_http_NAME: the response header lines named NAME,
+// joined with ", ".
+func getSentHeader(dst []byte, r *Request, p *part) []byte {
+	return appendResponseHeader(dst, &r.Ctx.Response.Header, p.key)
+}
+
+// getUpstreamHeader is $upstream_http_NAME, read from Request.UpstreamHeader.
+func getUpstreamHeader(dst []byte, r *Request, p *part) []byte {
+	if r.UpstreamHeader == nil {
+		return dst
+	}
+	return appendResponseHeader(dst, r.UpstreamHeader, p.key)
+}
+
+// appendResponseHeader joins the values of the header lines whose name
+// matches key. fasthttp's response-header iteration has no side effects.
+func appendResponseHeader(dst []byte, h *fasthttp.ResponseHeader, key []byte) []byte {
+	n := 0
+	for name, value := range h.All() {
+		if !headerNameIs(name, key) {
+			continue
+		}
+		if n > 0 {
+			dst = append(dst, ", "...)
+		}
+		dst = append(dst, value...)
+		n++
+	}
+	return dst
+}
+
+// getUpstreamCookie is $upstream_cookie_NAME: the value of the first
+// Set-Cookie from the upstream that sets cookie NAME (compared
+// case-insensitively, like $cookie_NAME), up to its first ";".
+func getUpstreamCookie(dst []byte, r *Request, p *part) []byte {
+	if r.UpstreamHeader == nil {
+		return dst
+	}
+	for name, full := range r.UpstreamHeader.Cookies() {
+		if !equalFoldASCII(name, p.key) {
+			continue
+		}
+		if v, ok := cookieValue(full, p.key); ok {
+			return append(dst, v...)
+		}
+	}
+	return dst
+}
+
+func getStickyCookie(dst []byte, r *Request, _ *part) []byte {
+	return append(dst, r.StickyCookie...)
+}
+
+func getStickyStatus(dst []byte, r *Request, _ *part) []byte {
+	return append(dst, r.StickyStatus...)
+}
+
+// The $upstream_* variables list every try, joined with ", " as nginx does.
+
+func getUpstreamAddr(dst []byte, r *Request, _ *part) []byte {
+	for i := range r.Upstream {
+		dst = appendSep(dst, i)
+		dst = append(dst, r.Upstream[i].Addr...)
+	}
+	return dst
+}
+
+func getUpstreamStatus(dst []byte, r *Request, _ *part) []byte {
+	for i := range r.Upstream {
+		dst = appendSep(dst, i)
+		if s := r.Upstream[i].Status; s != 0 {
+			dst = appendInt(dst, int64(s))
+		} else {
+			dst = append(dst, '-')
+		}
+	}
+	return dst
+}
+
+func getUpstreamConnectTime(dst []byte, r *Request, _ *part) []byte {
+	for i := range r.Upstream {
+		dst = appendTryTime(appendSep(dst, i), r.Upstream[i].ConnectTime)
+	}
+	return dst
+}
+
+func getUpstreamHeaderTime(dst []byte, r *Request, _ *part) []byte {
+	for i := range r.Upstream {
+		dst = appendTryTime(appendSep(dst, i), r.Upstream[i].HeaderTime)
+	}
+	return dst
+}
+
+func getUpstreamResponseTime(dst []byte, r *Request, _ *part) []byte {
+	for i := range r.Upstream {
+		dst = appendTryTime(appendSep(dst, i), r.Upstream[i].ResponseTime)
+	}
+	return dst
+}
+
+func appendSep(dst []byte, i int) []byte {
+	if i > 0 {
+		dst = append(dst, ", "...)
+	}
+	return dst
+}
+
+func appendTryTime(dst []byte, d time.Duration) []byte {
+	if d < 0 {
+		return append(dst, '-')
+	}
+	return appendSeconds(dst, d)
+}
+
+func appendInt(dst []byte, n int64) []byte {
+	return strconv.AppendInt(dst, n, 10)
+}

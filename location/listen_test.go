@@ -1,0 +1,232 @@
+package location
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gw-proxy/gw/conf"
+)
+
+func TestSockets(t *testing.T) {
+	tests := []struct {
+		name    string
+		servers func() []*conf.Server
+		want    string // Addr of each socket, in order
+	}{
+		{"one wildcard", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"80"}), vhost("b", []string{"80"})}
+		}, "0.0.0.0:80"},
+		{"specific address shares the wildcard socket", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"127.0.0.1:80"}), vhost("b", []string{"80"})}
+		}, "0.0.0.0:80"},
+		{"specific address alone on its port", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"127.0.0.1:8080"}), vhost("b", []string{"80"})}
+		}, "127.0.0.1:8080 0.0.0.0:80"},
+		{"two specific addresses without a wildcard", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"127.0.0.1:81", "127.0.0.2:81"})}
+		}, "127.0.0.1:81 127.0.0.2:81"},
+		{"specific address with reuseport is bound apart, before the wildcard", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"80"}), vhost("b", []string{"127.0.0.1:80 reuseport"})}
+		}, "127.0.0.1:80 0.0.0.0:80"},
+		{"specific address with backlog is bound apart", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"127.0.0.2:80", "127.0.0.1:80 backlog=10", "80"})}
+		}, "127.0.0.1:80 0.0.0.0:80"},
+		{"IPv4 and IPv6 wildcards are separate ports", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"80", "[::]:80"})}
+		}, "0.0.0.0:80 [::]:80"},
+		{"IPv6 specific address shares the IPv6 wildcard", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"[::1]:80", "[::]:80", "80"})}
+		}, "[::]:80 0.0.0.0:80"},
+		{"ports in order of first appearance", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"8080", "80"}), vhost("b", []string{"443", "8080"})}
+		}, "0.0.0.0:8080 0.0.0.0:80 0.0.0.0:443"},
+		{"no servers, no sockets", func() []*conf.Server { return nil }, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := mustRouter(t, tc.servers()...)
+			if got := addrs(r.Sockets()); got != tc.want {
+				t.Errorf("Sockets = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSocketOptions(t *testing.T) {
+	r := mustRouter(t,
+		vhost("a", []string{"443 ssl", "80"}),
+		vhost("b", []string{"443 reuseport backlog=511", "[::1]:8443"}),
+	)
+	want := []Socket{
+		{Addr: "0.0.0.0:443", Network: "tcp4", SSL: true, ReusePort: true, Backlog: len("backlog=511")},
+		{Addr: "0.0.0.0:80", Network: "tcp4"},
+		{Addr: "[::1]:8443", Network: "tcp6"},
+	}
+	got := r.Sockets()
+	if len(got) != len(want) {
+		t.Fatalf("Sockets = %v, want %v", got, want)
+	}
+	for i := range want {
+		w := want[i]
+		w.AddrPort = got[i].AddrPort
+		if got[i] != w || got[i].AddrPort.String() != w.Addr {
+			t.Errorf("socket %d = %+v, want %+v", i, got[i], w)
+		}
+	}
+}
+
+func TestSocketsIsACopy(t *testing.T) {
+	r := mustRouter(t, vhost("a", []string{"80"}))
+	r.Sockets()[0].Addr = "changed"
+	if r.Sockets()[0].Addr != "0.0.0.0:80" {
+		t.Error("Sockets exposes the Router's own slice")
+	}
+}
+
+func TestSSLPerAddress(t *testing.T) {
+	r := mustRouter(t, vhost("a", []string{"443 ssl"}), vhost("b", []string{"127.0.0.1:443"}))
+	tests := []struct {
+		name  string
+		local string
+		want  bool
+	}{
+		{"wildcard address with ssl", "10.0.0.1", true},
+		{"specific address without ssl on the same socket", "127.0.0.1", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := r.Address(0, mustAddr(tc.local))
+			if a.SSL() != tc.want {
+				t.Errorf("Address(%s).SSL() = %v, want %v", a, a.SSL(), tc.want)
+			}
+		})
+	}
+}
+
+func TestRouterErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		servers func() ([]*conf.Server, *conf.Listen)
+		want    string
+	}{
+		{"two default servers on one address", func() ([]*conf.Server, *conf.Listen) {
+			b := vhost("b", []string{"80 default_server"})
+			return []*conf.Server{vhost("a", []string{"80 default_server"}), b}, &b.Listens[0]
+		}, "a duplicate default server for 0.0.0.0:80"},
+		{"listen options twice, even the same ones", func() ([]*conf.Server, *conf.Listen) {
+			b := vhost("b", []string{"80 reuseport"})
+			return []*conf.Server{vhost("a", []string{"80 reuseport"}), b}, &b.Listens[0]
+		}, "duplicate listen options for 0.0.0.0:80"},
+		{"one server listening twice on an address", func() ([]*conf.Server, *conf.Listen) {
+			a := vhost("a", []string{"127.0.0.1:80", "127.0.0.1:80"})
+			return []*conf.Server{a}, &a.Listens[1]
+		}, "a duplicate listen 127.0.0.1:80"},
+		{"unresolved host name", func() ([]*conf.Server, *conf.Listen) {
+			a := vhost("a", []string{"localhost:80"})
+			return []*conf.Server{a}, &a.Listens[0]
+		}, `host not found in "localhost:80" of the "listen" directive`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			servers, culprit := tc.servers()
+			_, err := NewRouter(servers)
+			want := tc.want + " in " + culprit.Pos.String()
+			if err == nil || err.Error() != want {
+				t.Errorf("NewRouter error = %v, want %q", err, want)
+			}
+		})
+	}
+}
+
+func TestRouterAccepts(t *testing.T) {
+	tests := []struct {
+		name    string
+		servers func() []*conf.Server
+	}{
+		{"default servers on different addresses", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"80 default_server"}), vhost("b", []string{"127.0.0.1:80 default_server"})}
+		}},
+		{"options once and plain listens on one address", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"80"}), vhost("b", []string{"80 backlog=10"}), vhost("c", []string{"80"})}
+		}},
+		{"ssl on one listen only", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"443 ssl"}), vhost("b", []string{"443"})}
+		}},
+		{"a server listening on two addresses", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"80", "127.0.0.1:80"})}
+		}},
+		{"a server with no names", func() []*conf.Server {
+			return []*conf.Server{vhost("a", []string{"80"}), vhost("b", []string{"80"})}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mustRouter(t, tc.servers()...)
+		})
+	}
+}
+
+func TestServerNameErrors(t *testing.T) {
+	for _, bad := range []string{"www.*.com", "*.*.example.com", "ex..ample.com", "*example.com", "www.example*", "*"} {
+		t.Run(bad, func(t *testing.T) {
+			s := vhost("a", []string{"80"}, bad)
+			_, err := NewRouter([]*conf.Server{s})
+			want := `invalid server name or wildcard "` + bad + `" on 0.0.0.0:80 in ` + s.Names[0].Pos.String()
+			if err == nil || err.Error() != want {
+				t.Errorf("NewRouter error = %v, want %q", err, want)
+			}
+		})
+	}
+}
+
+func TestConflictingServerNames(t *testing.T) {
+	tests := []struct {
+		name      string
+		first     []string
+		second    []string
+		listens   []string // of the second server; the first listens on 80
+		conflicts []string // names warned about, in order
+		host      string   // served by the first server despite the second
+	}{
+		{"same exact name", []string{"a.test"}, []string{"a.test"}, []string{"80"}, []string{"a.test"}, "a.test"},
+		{"same name in another case", []string{"a.test"}, []string{"A.TEST"}, []string{"80"}, []string{"A.TEST"}, "a.test"},
+		{"exact then .name", []string{"a.test"}, []string{".a.test"}, []string{"80"}, []string{".a.test"}, "a.test"},
+		{".name then exact", []string{".a.test"}, []string{"a.test"}, []string{"80"}, []string{"a.test"}, "a.test"},
+		{"*.name then .name", []string{"*.a.test"}, []string{".a.test"}, []string{"80"}, []string{".a.test"}, "x.a.test"},
+		{"same tail wildcard", []string{"www.*"}, []string{"www.*"}, []string{"80"}, []string{"www.*"}, "www.a"},
+		{"two servers without names", nil, nil, []string{"80"}, []string{""}, ""},
+		{"regexes never conflict", []string{"~a"}, []string{"~a"}, []string{"80"}, nil, "a"},
+		{"same name on different addresses", []string{"a.test"}, []string{"a.test"}, []string{"8080"}, nil, "a.test"},
+		{"same name twice in one server", []string{"a.test", "a.test"}, []string{"b.test"}, []string{"80"}, []string{"a.test"}, "a.test"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			first := vhost("first", []string{"80"}, tc.first...)
+			second := vhost("second", tc.listens, tc.second...)
+			r := mustRouter(t, first, second)
+			var got []string
+			for _, w := range r.Warnings() {
+				got = append(got, w.Msg)
+			}
+			var want []string
+			for _, n := range tc.conflicts {
+				want = append(want, `conflicting server name "`+strings.ToLower(n)+`" on 0.0.0.0:80, ignored`)
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("Warnings = %q, want %q", got, want)
+			}
+			if s := id(r.Select(0, wildcardIP, []byte(tc.host))); s != "first" {
+				t.Errorf("Select(%q) = %q, want the first server", tc.host, s)
+			}
+		})
+	}
+}
+
+func TestConflictWarningPosition(t *testing.T) {
+	second := vhost("b", []string{"80"}, "a.test")
+	r := mustRouter(t, vhost("a", []string{"80"}, "a.test"), second)
+	w := r.Warnings()
+	if len(w) != 1 || w[0].Pos != second.Names[0].Pos {
+		t.Errorf("Warnings = %+v, want one at %v", w, second.Names[0].Pos)
+	}
+}

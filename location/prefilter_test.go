@@ -1,0 +1,54 @@
+package location
+
+import (
+	"regexp"
+	"testing"
+)
+
+func TestPrefilterLiterals(t *testing.T) {
+	tests := []struct {
+		name, re, prefix, suffix string
+	}{
+		{"anchored literal start", `^/api/`, "/api/", ""},
+		{"anchored literal start then more", `^/r00/.*\.php$`, "/r00/", ".php"},
+		{"literal end", `\.php$`, "", ".php"},
+		{"both ends of one literal", `^/a$`, "/a", "/a"},
+		{"unanchored literal", `/api/`, "", ""},
+		{"case-insensitive literal is left to the regex", `(?i)^/api/`, "", ""},
+		{"case-insensitive end", `(?i)\.PHP$`, "", ""},
+		{"alternation at the end", `\.(png|jpg)$`, "", ""},
+		{"multi-line ^ is not the start of text", `(?m)^/a`, "", ""},
+		{"non-ASCII literal", `^/é`, "/é", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPrefiltered(regexp.MustCompile(tc.re))
+			if string(p.prefix) != tc.prefix || string(p.suffix) != tc.suffix {
+				t.Errorf("prefix, suffix = %q, %q; want %q, %q", p.prefix, p.suffix, tc.prefix, tc.suffix)
+			}
+		})
+	}
+}
+
+// FuzzPrefilter checks that the prefilter never changes a regex's answer.
+func FuzzPrefilter(f *testing.F) {
+	for _, s := range [][2]string{
+		{`^/api/`, "/api/x"}, {`\.php$`, "/x.php"}, {`^/a$`, "/a"}, {`^/é.*x$`, "/éx"},
+		{`(?i)^/K`, "/\u212a"}, {`^/\x{fffd}`, "/\xff"}, {`\x{fffd}$`, "\xfe"}, {`^\x{ff}`, "\xff"}, {`a|^/b`, "/b"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, expr, path string) {
+		if len(expr) > 64 || len(path) > 256 {
+			return // long inputs only slow the search for small counterexamples
+		}
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return
+		}
+		p := newPrefiltered(re)
+		if got, want := p.match([]byte(path)), re.MatchString(path); got != want {
+			t.Errorf("prefiltered %q on %q = %v, regexp says %v", expr, path, got, want)
+		}
+	})
+}

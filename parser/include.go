@@ -1,0 +1,189 @@
+package parser
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Options tell ParseFile how to find files.
+type Options struct {
+	// Prefix is the directory that relative paths resolve against: the
+	// path given to ParseFile and every include. Empty means the current
+	// directory. gw's -p flag sets it, as nginx's does.
+	Prefix string
+}
+
+// ParseFile reads the configuration file at path and expands every
+// `include FILE_OR_GLOB;`, in any context: the include directive is replaced
+// by the included file's top-level directives, which keep their own file
+// positions. A glob expands in sorted order and may match nothing; a plain
+// path that cannot be opened is an error, as is an include cycle. Errors
+// are *Error, worded like nginx's.
+func ParseFile(path string, opts Options) ([]*Directive, error) {
+	x := expander{prefix: opts.Prefix}
+	return x.file(x.resolve(path), Pos{})
+}
+
+// expander carries the include state of one ParseFile call.
+type expander struct {
+	prefix string
+	stack  []openFile // files being read, outermost first
+}
+
+// openFile is a file whose directives are being expanded.
+type openFile struct {
+	path string
+	info os.FileInfo
+}
+
+// resolve makes a relative path relative to the prefix.
+func (x *expander) resolve(name string) string {
+	if x.prefix == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(x.prefix, name)
+}
+
+// file reads, parses and expands one file; at is the include directive that
+// named it (zero for the main file) and positions open and cycle errors.
+func (x *expander) file(path string, at Pos) ([]*Directive, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{Pos: at, Msg: sysFailed("open()", path, err)}
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, &Error{Pos: at, Msg: sysFailed("fstat()", path, err)}
+	}
+	if err := x.checkCycle(path, info, at); err != nil {
+		return nil, err
+	}
+	src, err := io.ReadAll(f)
+	if err != nil {
+		return nil, &Error{Pos: at, Msg: sysFailed("pread()", path, err)}
+	}
+	dirs, err := Parse(path, src)
+	if err != nil {
+		return nil, err
+	}
+	x.stack = append(x.stack, openFile{path: path, info: info})
+	defer func() { x.stack = x.stack[:len(x.stack)-1] }()
+	return x.expand(dirs)
+}
+
+// checkCycle fails when path is a file already being read. It compares
+// file identities, not names, so a symlink or "a/../a.conf" cannot sneak a
+// cycle past it.
+func (x *expander) checkCycle(path string, info os.FileInfo, at Pos) error {
+	for i, o := range x.stack {
+		if !os.SameFile(o.info, info) {
+			continue
+		}
+		if i == len(x.stack)-1 {
+			return &Error{Pos: at, Msg: "include cycle: " + strconv.Quote(o.path) + " includes itself"}
+		}
+		chain := make([]string, 0, len(x.stack)-i+1)
+		for _, s := range x.stack[i:] {
+			chain = append(chain, strconv.Quote(s.path))
+		}
+		chain = append(chain, strconv.Quote(path))
+		return &Error{Pos: at, Msg: "include cycle: " + strings.Join(chain, " -> ")}
+	}
+	return nil
+}
+
+// expand replaces the include directives of a block, recursively.
+func (x *expander) expand(dirs []*Directive) ([]*Directive, error) {
+	out := make([]*Directive, 0, len(dirs))
+	for _, d := range dirs {
+		if d.Name != "include" {
+			if d.Block != nil {
+				block, err := x.expand(d.Block)
+				if err != nil {
+					return nil, err
+				}
+				d.Block = block
+			}
+			out = append(out, d)
+			continue
+		}
+		included, err := x.include(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, included...)
+	}
+	return out, nil
+}
+
+// include expands one include directive. Like nginx, a name with "*", "?"
+// or "[" is a glob (which may match nothing); any other name must exist.
+func (x *expander) include(d *Directive) ([]*Directive, error) {
+	if d.IsBlock() {
+		return nil, &Error{Pos: d.Pos, Msg: `directive "include" is not terminated by ";"`}
+	}
+	if len(d.Args) != 1 {
+		return nil, &Error{Pos: d.Pos, Msg: `invalid number of arguments in "include" directive`}
+	}
+	name := x.resolve(d.Args[0].Value)
+	if !strings.ContainsAny(name, "*?[") {
+		return x.file(name, d.Pos)
+	}
+	matches, err := filepath.Glob(name)
+	if err != nil {
+		return nil, &Error{Pos: d.Pos, Msg: `glob() "` + name + `" failed`}
+	}
+	sort.Strings(matches)
+	var out []*Directive
+	for _, m := range matches {
+		if hiddenMatch(name, m) {
+			continue
+		}
+		dirs, err := x.file(m, d.Pos)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dirs...)
+	}
+	return out, nil
+}
+
+// sysFailed words a failed system call the way nginx logs it:
+// `open() "/etc/gw/x.conf" failed (2: No such file or directory)`.
+func sysFailed(call, path string, err error) string {
+	msg := call + ` "` + path + `" failed`
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return msg + " (" + err.Error() + ")"
+	}
+	text := errno.Error()
+	if text != "" {
+		// Go's texts are strerror's, lower-cased; nginx prints strerror.
+		text = strings.ToUpper(text[:1]) + text[1:]
+	}
+	return msg + " (" + strconv.Itoa(int(errno)) + ": " + text + ")"
+}
+
+// hiddenMatch reports whether glob(3), which nginx uses, would have skipped
+// match: a wildcard does not match a leading "." there (so editor and OS
+// droppings like ".x.conf" stay out), while Go's filepath.Glob matches it.
+func hiddenMatch(pattern, match string) bool {
+	pat := strings.Split(filepath.Clean(pattern), string(filepath.Separator))
+	got := strings.Split(match, string(filepath.Separator))
+	if len(pat) != len(got) {
+		return false
+	}
+	for i, p := range pat {
+		if strings.HasPrefix(got[i], ".") && !strings.HasPrefix(p, ".") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,186 @@
+package tests
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startTimeout bounds how long a process may take to start listening.
+const startTimeout = 10 * time.Second
+
+// syncBuffer collects a process's output for failure messages.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startDemo starts a gw-demo backend on a port the kernel picks and returns
+// its address; the process is stopped when the test ends.
+func startDemo(t *testing.T, name string) string {
+	t.Helper()
+	cmd := exec.Command(demoBin, "-listen", "127.0.0.1:0", "-name", name)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopProcess(cmd) })
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			default:
+			}
+		}
+	}()
+	select {
+	case line := <-lines:
+		i := strings.LastIndex(line, " on ")
+		if i < 0 {
+			t.Fatalf("gw-demo said %q", line)
+		}
+		return line[i+4:]
+	case <-time.After(startTimeout):
+		t.Fatalf("gw-demo %s did not start within %v", name, startTimeout)
+	}
+	return ""
+}
+
+// gwProcess is a running gw.
+type gwProcess struct {
+	cmd    *exec.Cmd
+	prefix string
+	stderr *syncBuffer
+	exited chan struct{}
+}
+
+// freePort returns a loopback port that was free a moment ago. gw needs
+// concrete ports in its configuration; the tiny race with other processes is
+// retried by startGW.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// writePrefix makes a prefix directory holding conf/gw.conf with the given
+// text, for gw -p.
+func writePrefix(t *testing.T, config string) string {
+	t.Helper()
+	prefix := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(prefix, "conf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(prefix, "conf", "gw.conf"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return prefix
+}
+
+// startGW starts gw with the given configuration and waits until every
+// address in waitAddrs accepts connections.
+func startGW(t *testing.T, config string, waitAddrs ...string) *gwProcess {
+	t.Helper()
+	prefix := writePrefix(t, config)
+	p := &gwProcess{prefix: prefix, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	p.cmd = exec.Command(gwBin, "-p", prefix)
+	p.cmd.Stderr = p.stderr
+	p.cmd.Stdout = p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() { stopProcess(p.cmd); <-p.exited })
+	for _, addr := range waitAddrs {
+		p.waitListening(t, addr)
+	}
+	return p
+}
+
+// waitListening polls addr until it accepts a connection or gw exits.
+func (p *gwProcess) waitListening(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(startTimeout)
+	for time.Now().Before(deadline) {
+		select {
+		case <-p.exited:
+			t.Fatalf("gw exited before listening on %s:\n%s", addr, p.stderr)
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("gw did not listen on %s within %v:\n%s", addr, startTimeout, p.stderr)
+}
+
+// stopProcess asks a process to stop fast and kills it if it lingers.
+func stopProcess(cmd *exec.Cmd) {
+	if cmd.Process == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for i := 0; i < 100; i++ {
+			if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		close(done)
+	}()
+	<-done
+	_ = cmd.Process.Kill()
+}
+
+// runGW runs gw to completion with the given arguments (e.g. -t) and returns
+// its combined output and exit code.
+func runGW(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(gwBin, args...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return string(out), ee.ExitCode()
+		}
+		t.Fatalf("running gw %v: %v", args, err)
+	}
+	return string(out), 0
+}
+
+// addr renders a loopback address with a port.
+func addr(port int) string { return fmt.Sprintf("127.0.0.1:%d", port) }
