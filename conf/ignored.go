@@ -38,8 +38,8 @@ var ignoredDirectives = []directive{
 
 	// MIME types only matter to a server of files; operators paste
 	// "include mime.types; default_type ...;" from nginx.conf.
-	{name: "types", ctx: ctxHSL, args: exactly(0), block: true, handle: ignoreDirective},
-	ignored("default_type", ctxHSL),
+	{name: "types", ctx: ctxHSL, args: exactly(0), block: true, handle: ignoreFileServing},
+	{name: "default_type", ctx: ctxHSL, args: exactly(1), handle: ignoreFileServing},
 }
 
 // ignored is a row that accepts any arguments in ctx and reports a notice.
@@ -51,5 +51,11 @@ func ignored(name string, ctx ctxMask) directive {
 // looked at.
 func ignoreDirective(b *builder, d *parser.Directive) error {
 	b.notice(d.Pos, "%q is accepted and ignored: gw has no such tuning", d.Name)
+	return nil
+}
+
+// ignoreFileServing is ignoreDirective for what only a file server needs.
+func ignoreFileServing(b *builder, d *parser.Directive) error {
+	b.notice(d.Pos, "%q is accepted and ignored: gw serves no files", d.Name)
 	return nil
 }

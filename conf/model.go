@@ -124,7 +124,11 @@ type Location struct {
 // directive not written at a level has the value inherited from above, or
 // gw's default.
 type Settings struct {
-	Return     *Return // only set on the level that wrote it: return is not inherited
+	// Return is only set on the level that wrote it: return is not
+	// inherited. On a Server's Settings it is answered before any location
+	// is matched, as nginx runs a server-level return in its server
+	// rewrite phase.
+	Return     *Return
 	AddHeaders []AddHeader
 	ErrorPages []ErrorPage
 

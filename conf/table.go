@@ -4,7 +4,7 @@ package conf
 //
 // Every directive gw knows is one row of type directive in one of the
 // slices merged by init below: mainDirectives, httpDirectives,
-// proxyDirectives, logDirectives, ignoredDirectives (this file's owner) and
+// proxyDirectives, logDirectives, ignoredDirectives (the core) and
 // upstreamDirectives, stickyDirectives (upstream_table.go). To add one,
 // append a row to the slice of its concern:
 //
@@ -43,6 +43,13 @@ package conf
 // Cross references (proxy_pass -> upstream, access_log -> log_format) are
 // checked after the walk with b.later, so a name may be used before the
 // block that defines it.
+//
+// The toolbox for handlers (builder.go, values.go): errorAt for positioned
+// errors, invalidValue for `"x" directive invalid value`, template for
+// arguments with variables, parseTime / parseSize / parseNumber and the
+// timeSetter / sizeSetter / numberSetter / flagSetter row makers, b.path for
+// file names under the prefix, b.notice / b.warn, b.later, b.http(),
+// b.currentUpstream() and b.walkUpstream for the upstream block.
 
 import (
 	"fmt"

@@ -9,7 +9,16 @@ import (
 // per-request calls through testing.AllocsPerRun with buffers the proxy
 // would reuse.
 
+// skipUnderRace skips an allocation test in -race builds.
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under the race detector")
+	}
+}
+
 func TestReadDecideAllocs(t *testing.T) {
+	skipUnderRace(t)
 	down := 1
 	usable := func(peer int) bool { return peer != down }
 	tests := []struct {
@@ -46,6 +55,7 @@ func TestReadDecideAllocs(t *testing.T) {
 }
 
 func TestRespondAllocs(t *testing.T) {
+	skipUnderRace(t)
 	tests := []struct {
 		name    string
 		cfg     Config
@@ -80,6 +90,7 @@ func TestRespondAllocs(t *testing.T) {
 }
 
 func TestSetCookieBuildAllocs(t *testing.T) {
+	skipUnderRace(t)
 	p := mustPolicy(t, cfgWith(func(c *Config) { c.MaxAge, c.Domain, c.Secure = time.Hour, "ex.com", true }))
 	buf := make([]byte, 0, 256)
 	allocs := testing.AllocsPerRun(200, func() {
@@ -91,6 +102,7 @@ func TestSetCookieBuildAllocs(t *testing.T) {
 }
 
 func TestCleanAllocs(t *testing.T) {
+	skipUnderRace(t)
 	for _, cfg := range []Config{
 		cfgWith(func(c *Config) { c.Option = OptionIndirect }),
 		cfgWith(func(c *Config) { c.Mode = ModePrefix }),
@@ -112,6 +124,7 @@ func TestCleanAllocs(t *testing.T) {
 }
 
 func TestAppendPrivateAllocs(t *testing.T) {
+	skipUnderRace(t)
 	in := []byte(`public, max-age=60, no-cache="a, b"`)
 	buf := make([]byte, 0, 128)
 	allocs := testing.AllocsPerRun(200, func() {
@@ -125,6 +138,7 @@ func TestAppendPrivateAllocs(t *testing.T) {
 // TestStackLinesDoNotEscape: the proxy may collect Cookie lines in an
 // array on its stack; passing it must not move the array to the heap.
 func TestStackLinesDoNotEscape(t *testing.T) {
+	skipUnderRace(t)
 	p := mustPolicy(t, cfgWith(func(c *Config) { c.Option = OptionIndirect }))
 	h0, h1 := []byte("a=1"), []byte("route=c")
 	buf := make([]byte, 0, 64)

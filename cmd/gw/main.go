@@ -8,9 +8,12 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/gw-proxy/gw/conf/vars"
 )
 
 func main() {
+	vars.Version = Version
 	os.Exit(run(os.Args, os.Stderr))
 }
 

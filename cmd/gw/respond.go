@@ -126,7 +126,7 @@ func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 	m := x.rt.matchers[x.srv]
 	var loc *conf.Location
 	if len(uri) > 0 && uri[0] == '@' {
-		loc = m.Named(string(uri[1:]))
+		loc = m.Named(string(uri))
 	} else {
 		if i := bytes.IndexByte(uri, '?'); i >= 0 {
 			uri = uri[:i]
