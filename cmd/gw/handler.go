@@ -43,6 +43,7 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	}
 	x.answer()
 	x.finish()
+	x.logAccess()
 
 	x.vars.Reset()
 	x.ctx, x.rt, x.srv, x.st, x.buf = nil, nil, nil, nil, x.buf[:0]

@@ -40,6 +40,10 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerCo
 	}
 	l := &listener{addr: sock.Addr, ln: ln, done: make(chan struct{})}
 	l.binding.Store(b)
+	served := ln
+	if sock.SSL {
+		served = l.tlsListener(ln)
+	}
 	st := b.rt.router.Address(b.sock, sock.AddrPort.Addr()).Default().Settings
 	l.srv = &fasthttp.Server{
 		Handler:                       func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
@@ -60,7 +64,7 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerCo
 	}
 	go func() {
 		defer close(l.done)
-		if err := l.srv.Serve(ln); err != nil {
+		if err := l.srv.Serve(served); err != nil {
 			log.Error().Err(err).Str("listen", sock.Addr).Msg("listener stopped")
 		}
 	}()

@@ -48,6 +48,10 @@ func (g *gateway) reload() {
 	gen := g.rt.gen + 1
 	g.log.Info().Uint64("generation", gen).Msg("reloading configuration")
 	rt, err := loadRuntime(g.opts, gen)
+	if err == nil {
+		err = g.logs.openAll(rt.cfg)
+		rt.logs = g.logs
+	}
 	if err != nil {
 		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Msg("reload failed, keeping the running configuration")
 		return

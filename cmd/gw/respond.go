@@ -168,8 +168,13 @@ func localPort(ctx *fasthttp.RequestCtx) int {
 
 // localIP is the address the client connected to, without allocating.
 func localIP(ctx *fasthttp.RequestCtx) netip.Addr {
-	if a, ok := ctx.LocalAddr().(*net.TCPAddr); ok {
-		return a.AddrPort().Addr()
+	return netipOf(ctx.LocalAddr())
+}
+
+// netipOf is a TCP address's IP as a netip.Addr (zero for other kinds).
+func netipOf(a net.Addr) netip.Addr {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.AddrPort().Addr()
 	}
 	return netip.Addr{}
 }

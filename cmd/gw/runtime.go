@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/tls"
+
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
 )
@@ -14,6 +16,27 @@ type runtime struct {
 	router   *location.Router
 	sockets  []location.Socket
 	matchers map[*conf.Server]*location.Matcher
+	logs     *accessLogs // shared with the gateway; nil under -t
+	certs    map[*conf.Server]*tls.Config // per server with ssl_certificate
+}
+
+// eachSettings calls fn for the settings of every server and location of
+// cfg, nested locations included.
+func eachSettings(cfg *conf.Config, fn func(*conf.Settings)) {
+	if cfg.HTTP == nil {
+		return
+	}
+	var walk func(locs []*conf.Location)
+	walk = func(locs []*conf.Location) {
+		for _, l := range locs {
+			fn(l.Settings)
+			walk(l.Locations)
+		}
+	}
+	for _, s := range cfg.HTTP.Servers {
+		fn(s.Settings)
+		walk(s.Locations)
+	}
 }
 
 // compile builds the matchers of every server block. It binds nothing, so
@@ -31,6 +54,9 @@ func compile(cfg *conf.Config, gen uint64) (*runtime, error) {
 	cfg.Warnings = append(cfg.Warnings, router.Warnings()...)
 	rt.router = router
 	rt.sockets = router.Sockets()
+	if rt.certs, err = loadCertificates(cfg); err != nil {
+		return nil, err
+	}
 	for _, s := range cfg.HTTP.Servers {
 		m, err := location.Compile(s)
 		if err != nil {

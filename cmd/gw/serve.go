@@ -27,6 +27,7 @@ type gateway struct {
 	rt        *runtime
 	listeners map[string]*listener
 	logFile   *logFile
+	logs      *accessLogs
 	log       zerolog.Logger
 }
 
@@ -37,7 +38,7 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	if err != nil {
 		return cli.Exit("gw: [alert] "+err.Error(), 1)
 	}
-	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info")}
+	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"), logs: &accessLogs{}}
 	rt, err := loadRuntime(opts, 1)
 	if err != nil {
 		return cli.Exit("gw: [emerg] "+err.Error(), 1)
@@ -63,6 +64,10 @@ func (g *gateway) start(rt *runtime) error {
 		return err
 	}
 	g.logNotices(rt.cfg)
+	if err := g.logs.openAll(rt.cfg); err != nil {
+		return err
+	}
+	rt.logs = g.logs
 	applyWorkerProcesses(rt.cfg)
 	g.rt = rt
 	return g.bindAll(rt)
@@ -149,6 +154,10 @@ func (g *gateway) reopen() {
 	defer g.mu.Unlock()
 	if err := g.logFile.Reopen(); err != nil {
 		fmt.Fprintf(os.Stderr, "gw: [alert] %v\n", err)
+		return
+	}
+	if err := g.logs.reopen(); err != nil {
+		g.log.Error().Err(err).Msg("reopening access logs")
 		return
 	}
 	g.log.Info().Msg("reopened log files")

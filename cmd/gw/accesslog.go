@@ -1,0 +1,156 @@
+package main
+
+import (
+	"sync"
+
+	"github.com/rs/zerolog"
+
+	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
+)
+
+// The access log's JSON field names, fixed in one place so that log
+// pipelines can rely on them.
+const (
+	fieldClient       = "client"
+	fieldMethod       = "method"
+	fieldURI          = "uri"
+	fieldProto        = "proto"
+	fieldHost         = "host"
+	fieldStatus       = "status"
+	fieldBytes        = "bytes"
+	fieldRequestTime  = "request_time"
+	fieldUpstreamAddr = "upstream_addr"
+	fieldUpstreamStat = "upstream_status"
+	fieldUpstreamTime = "upstream_time"
+	fieldSticky       = "sticky"
+)
+
+// Templates for the JSON fields that nginx's variables already compute the
+// way an operator expects (joined retries, "-" for none).
+var (
+	jsonUpstreamAddr = vars.MustParse("$upstream_addr")
+	jsonUpstreamStat = vars.MustParse("$upstream_status")
+	jsonUpstreamTime = vars.MustParse("$upstream_response_time")
+	jsonRequestTime  = vars.MustParse("$request_time")
+	jsonClient       = vars.MustParse("$remote_addr")
+	jsonBytes        = vars.MustParse("$body_bytes_sent")
+)
+
+// accessLogs are the open access-log files, shared by every location that
+// names the same path and kept across reloads (and reopened on USR1).
+type accessLogs struct {
+	mu    sync.Mutex
+	files map[string]*logFile
+}
+
+// open returns the writer for path, opening it once.
+func (a *accessLogs) open(path string) (*logFile, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if f, ok := a.files[path]; ok {
+		return f, nil
+	}
+	f, err := openLogFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if a.files == nil {
+		a.files = map[string]*logFile{}
+	}
+	a.files[path] = f
+	return f, nil
+}
+
+// reopen reopens every file (USR1).
+func (a *accessLogs) reopen() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, f := range a.files {
+		if err := f.Reopen(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openAll opens the files of every access_log in cfg, so a path that cannot
+// be opened fails start-up or reload instead of the first request.
+func (a *accessLogs) openAll(cfg *conf.Config) error {
+	var err error
+	eachSettings(cfg, func(st *conf.Settings) {
+		for _, l := range st.AccessLogs {
+			if err == nil {
+				_, err = a.open(l.Path)
+			}
+		}
+	})
+	return err
+}
+
+// logAccess writes one line per configured access_log of the settings that
+// answered the request. Without a log_format the line is gw's JSON (issue
+// 3: zerolog JSON by default); with one, the format's text with its
+// escaping, as nginx writes it.
+func (x *exchange) logAccess() {
+	for i := range x.st.AccessLogs {
+		l := &x.st.AccessLogs[i]
+		if l.If != nil {
+			x.buf = l.If.Append(x.buf[:0], &x.vars)
+			if len(x.buf) == 0 || (len(x.buf) == 1 && x.buf[0] == '0') {
+				continue
+			}
+		}
+		w, err := x.rt.logs.open(l.Path)
+		if err != nil {
+			continue // reported when the configuration was loaded
+		}
+		if l.Format == nil {
+			x.logJSON(w)
+			continue
+		}
+		x.buf = l.Format.Format.AppendEscaped(x.buf[:0], &x.vars, escapeOf(l.Format.Escape))
+		x.buf = append(x.buf, '\n')
+		_, _ = w.Write(x.buf)
+	}
+}
+
+// eval evaluates t into the exchange's scratch buffer.
+func (x *exchange) eval(t *vars.Template) []byte {
+	x.buf = t.Append(x.buf[:0], &x.vars)
+	return x.buf
+}
+
+func escapeOf(name string) vars.Escape {
+	e, err := vars.ParseEscape(name)
+	if err != nil {
+		return vars.EscapeDefault
+	}
+	return e
+}
+
+// logJSON writes the default JSON line through zerolog. zerolog copies each
+// value into its event buffer at once, so one scratch buffer serves every
+// field.
+func (x *exchange) logJSON(w *logFile) {
+	req := &x.ctx.Request
+	lg := zerolog.New(w)
+	ev := lg.Log().Timestamp()
+	ev.Bytes(fieldClient, x.eval(jsonClient))
+	ev.Bytes(fieldMethod, req.Header.Method())
+	ev.Bytes(fieldURI, req.Header.RequestURI())
+	ev.Bytes(fieldProto, req.Header.Protocol())
+	ev.Bytes(fieldHost, req.Header.Host())
+	ev.Int(fieldStatus, x.ctx.Response.StatusCode())
+	ev.RawJSON(fieldBytes, x.eval(jsonBytes))
+	ev.RawJSON(fieldRequestTime, x.eval(jsonRequestTime))
+	if len(x.vars.Upstream) > 0 {
+		ev.Bytes(fieldUpstreamAddr, x.eval(jsonUpstreamAddr))
+		ev.Bytes(fieldUpstreamStat, x.eval(jsonUpstreamStat))
+		ev.Bytes(fieldUpstreamTime, x.eval(jsonUpstreamTime))
+	}
+	if len(x.vars.StickyStatus) > 0 {
+		ev.Bytes(fieldSticky, x.vars.StickyStatus)
+	}
+	ev.Send()
+}
