@@ -16,7 +16,7 @@ type runtime struct {
 	router   *location.Router
 	sockets  []location.Socket
 	matchers map[*conf.Server]*location.Matcher
-	logs     *accessLogs // shared with the gateway; nil under -t
+	logs     *accessLogs                  // shared with the gateway; nil under -t
 	certs    map[*conf.Server]*tls.Config // per server with ssl_certificate
 }
 
