@@ -75,11 +75,8 @@ func defaultSettings(prefix string, combined *LogFormat) *Settings {
 
 		LargeClientHeaderBuffers: Buffers{Number: defaultHeaderBufs, Size: defaultHeaderBufSize},
 
-		AccessLogs: []AccessLog{{
-			Path:       prefixed(prefix, defaultAccessLog),
-			Format:     combined,
-			FormatName: combined.Name,
-		}},
+		// [gw] nginx's default file, in gw's JSON format (Format nil).
+		AccessLogs: []AccessLog{{Path: prefixed(prefix, defaultAccessLog)}},
 		// nginx's default since 1.23.4.
 		SSLProtocols: []string{"TLSv1.2", "TLSv1.3"},
 	}

@@ -148,7 +148,7 @@ func TestDefaults(t *testing.T) {
 		{"proxy_http_version 1.0", s.ProxyHTTPVersion == "1.0"},
 		{"server_tokens on", s.ServerTokens},
 		{"proxy_buffering on", s.ProxyBuffering && s.ProxyRequestBuffering},
-		{"access_log logs/access.log combined", len(s.AccessLogs) == 1 && s.AccessLogs[0].Format.Name == "combined" &&
+		{"access_log logs/access.log in gw's JSON", len(s.AccessLogs) == 1 && s.AccessLogs[0].Format == nil &&
 			s.AccessLogs[0].Path == c.Prefix+"/logs/access.log"},
 		{"large_client_header_buffers 4 8k", s.LargeClientHeaderBuffers == Buffers{4, 8 << 10}},
 		{"listen *:80", c.HTTP.Servers[0].Listens[0].Addr == "0.0.0.0:80"},

@@ -80,7 +80,9 @@ func accessLogSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	if strings.ContainsRune(first.Value, '$') || strings.HasPrefix(first.Value, "syslog:") {
 		return nil, errorAt(first.Pos, "invalid parameter %q", first.Value)
 	}
-	l := AccessLog{Pos: d.Pos, Path: first.Value, FormatName: combinedName}
+	// [gw] Without a format name the line is gw's JSON (issue 3), not
+	// nginx's combined: FormatName stays "" and Format nil.
+	l := AccessLog{Pos: d.Pos, Path: first.Value}
 	if l.Path != "stderr" {
 		l.Path = b.path(l.Path)
 	}
@@ -122,6 +124,9 @@ func accessLogParam(b *builder, l *AccessLog, a parser.Arg) error {
 // the settings are merged, so every copy of the AccessLog that merge makes
 // carries the format.
 func (b *builder) bindLogFormat(l *AccessLog, d *parser.Directive) error {
+	if l.FormatName == "" {
+		return nil // gw's JSON
+	}
 	f, ok := b.cfg.HTTP.LogFormats[l.FormatName]
 	if !ok {
 		return errorAt(d.Args[1].Pos, "unknown log format %q", l.FormatName)

@@ -273,10 +273,13 @@ type Buffers struct {
 
 // AccessLog is one access_log destination.
 type AccessLog struct {
-	Pos    parser.Pos
-	Path   string     // absolute path, or "stderr"
-	Format *LogFormat // resolved after the whole http block is read
-	// FormatName is the log_format's name as written ("combined" when none).
+	Pos  parser.Pos
+	Path string // absolute path, or "stderr"
+	// Format is resolved after the whole http block is read; nil means
+	// gw's JSON line [gw: nginx defaults to combined; issue 3 asks for
+	// zerolog JSON unless a format is named].
+	Format *LogFormat
+	// FormatName is the log_format's name as written ("" when none).
 	FormatName string
 	If         *vars.Template // if=: log only when non-empty and not "0"; nil: always
 }

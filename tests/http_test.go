@@ -68,3 +68,17 @@ func rawRequest(t *testing.T, addr, raw string) string {
 	line, _ := bufio.NewReader(c).ReadString('\n')
 	return strings.TrimRight(line, "\r\n")
 }
+
+// mustRequest builds a request or fails the test.
+func mustRequest(t *testing.T, method, url, body string) *http.Request {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
