@@ -30,6 +30,9 @@ func newApp(name string) *app {
 	a.mux.HandleFunc("/slow", a.slow)
 	a.mux.HandleFunc("/status", a.status)
 	a.mux.HandleFunc("/set-cookie", a.setCookie)
+	a.mux.HandleFunc("/bytes", a.bytesHandler)
+	a.mux.HandleFunc("/upload", a.upload)
+	a.mux.HandleFunc("/ws", a.websocket)
 	a.mux.HandleFunc("/", a.page)
 	return a
 }

@@ -10,6 +10,11 @@
 //	/slow?ms=N     answers after N milliseconds
 //	/status?code=N answers with status N
 //	/set-cookie?name=N&value=V[&attrs=...]  sets a cookie of the backend's own
+//	/bytes?n=N[&length=1][&delay_ms=D]  streams N bytes
+//	/upload        reads the body and answers with its size
+//	/ws            a WebSocket echo
+//
+// With -cert and -key it serves HTTPS, for gw's `proxy_pass https://`.
 package main
 
 import (
@@ -26,6 +31,8 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:9001", "address to listen on (port 0 picks a free one)")
 	name := flag.String("name", "", "name this server answers with (default: the listen address)")
+	cert := flag.String("cert", "", "TLS certificate file (serve HTTPS)")
+	key := flag.String("key", "", "TLS key file")
 	flag.Parse()
 
 	ln, err := net.Listen("tcp", *listen)
@@ -45,7 +52,12 @@ func main() {
 		<-sig
 		srv.Close()
 	}()
-	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+	if *cert != "" {
+		err = srv.ServeTLS(ln, *cert, *key)
+	} else {
+		err = srv.Serve(ln)
+	}
+	if err != nil && err != http.ErrServerClosed {
 		log.Fatalf("gw-demo: %v", err)
 	}
 }
