@@ -40,7 +40,21 @@ func (b *syncBuffer) String() string {
 // its address; the process is stopped when the test ends.
 func startDemo(t *testing.T, name string) string {
 	t.Helper()
-	cmd := exec.Command(demoBin, "-listen", "127.0.0.1:0", "-name", name)
+	return startDemoArgs(t, name)
+}
+
+// startDemoArgs is startDemo with extra gw-demo flags (e.g. -cert, -key).
+func startDemoArgs(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	_, a := startDemoCmd(t, name, args...)
+	return a
+}
+
+// startDemoCmd starts gw-demo and returns its process too, for tests that
+// kill a backend on purpose.
+func startDemoCmd(t *testing.T, name string, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(demoBin, append([]string{"-listen", "127.0.0.1:0", "-name", name}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -66,11 +80,11 @@ func startDemo(t *testing.T, name string) string {
 		if i < 0 {
 			t.Fatalf("gw-demo said %q", line)
 		}
-		return line[i+4:]
+		return cmd, line[i+4:]
 	case <-time.After(startTimeout):
 		t.Fatalf("gw-demo %s did not start within %v", name, startTimeout)
 	}
-	return ""
+	return nil, ""
 }
 
 // gwProcess is a running gw.
