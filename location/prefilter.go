@@ -52,13 +52,19 @@ func literal(n *syntax.Regexp) []byte {
 	return []byte(string(n.Rune))
 }
 
-// match reports whether the regex matches path.
+// match reports whether the regex matches path. The first byte of the
+// prefix and the last byte of the suffix are compared before the whole
+// literal: they tell most paths apart without a call.
 func (p *prefiltered) match(path []byte) bool {
-	if p.prefix != nil && !bytes.HasPrefix(path, p.prefix) {
-		return false
+	if n := len(p.prefix); n > 0 {
+		if len(path) < n || path[0] != p.prefix[0] || !bytes.Equal(path[:n], p.prefix) {
+			return false
+		}
 	}
-	if p.suffix != nil && !bytes.HasSuffix(path, p.suffix) {
-		return false
+	if n := len(p.suffix); n > 0 {
+		if len(path) < n || path[len(path)-1] != p.suffix[n-1] || !bytes.Equal(path[len(path)-n:], p.suffix) {
+			return false
+		}
 	}
 	return p.re.Match(path)
 }
