@@ -47,6 +47,12 @@ http {
         location / { return 200 "dot-wildcard"; }
     }
     server {
+        listen %[1]s;
+        server_name moved.test;
+        return 301 https://new.test$request_uri;
+        location / { return 200 "not reached"; }
+    }
+    server {
         listen %[2]s;
         server_name other-port.test;
         location / { return 200 "second-port-first"; }
@@ -116,6 +122,9 @@ func TestServerAndLocationSelection(t *testing.T) {
 		{"named location is never matched by a URI", a, "loc.test", "/@named", "prefix-root"},
 		{"path is normalised before matching", a, "loc.test", "/x/../docs/api/", "prefix-docs-api"},
 		{"percent-encoding is decoded before matching", a, "loc.test", "/%64ocs/api/", "prefix-docs-api"},
+	}
+	if r := get(t, a, "moved.test", "/x?y=1"); r.status != 301 || r.header.Get("Location") != "https://new.test/x?y=1" {
+		t.Fatalf("server-level return before locations: %d %q", r.status, r.header.Get("Location"))
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

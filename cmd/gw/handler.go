@@ -37,9 +37,13 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 		x.vars.ServerName = srv.Names[0].Name
 	}
 
+	// A server-level return runs in nginx's server rewrite phase, before
+	// any location is matched.
 	x.st = srv.Settings
-	if loc := rt.matchers[srv].Match(ctx.Path()); loc != nil {
-		x.st = loc.Settings
+	if srv.Settings.Return == nil {
+		if loc := rt.matchers[srv].Match(ctx.Path()); loc != nil {
+			x.st = loc.Settings
+		}
 	}
 	x.answer()
 	x.finish()
