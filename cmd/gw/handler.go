@@ -40,12 +40,13 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	// A server-level return runs in nginx's server rewrite phase, before
 	// any location is matched.
 	x.st = srv.Settings
+	var loc *conf.Location
 	if srv.Settings.Return == nil {
-		if loc := rt.matchers[srv].Match(ctx.Path()); loc != nil {
+		if loc = rt.matchers[srv].Match(ctx.Path()); loc != nil {
 			x.st = loc.Settings
 		}
 	}
-	x.answer()
+	x.answer(loc)
 	x.finish()
 	x.logAccess()
 
@@ -54,12 +55,19 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	exchangePool.Put(x)
 }
 
-// answer produces the response for the chosen settings: return, or (until
-// proxying exists in this location) nginx's 404 for a file it cannot find,
-// since gw serves no files.
-func (x *exchange) answer() {
+// answer produces the response for the chosen settings: return, else
+// proxy_pass, else nginx's 404 for a file it cannot find, since gw serves no
+// files. A status the proxy hands back (502, 504, 413...) is gw's own error
+// and goes through error_page.
+func (x *exchange) answer(loc *conf.Location) {
 	if ret := x.st.Return; ret != nil {
 		x.doReturn(ret, 0)
+		return
+	}
+	if p := x.rt.proxies[loc]; p != nil {
+		if status := p.Serve(x.ctx, &x.vars); status != 0 {
+			x.sendError(status, 0)
+		}
 		return
 	}
 	x.sendError(fasthttp.StatusNotFound, 0)

@@ -46,19 +46,23 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerCo
 	}
 	st := b.rt.router.Address(b.sock, sock.AddrPort.Addr()).Default().Settings
 	l.srv = &fasthttp.Server{
-		Handler:                       func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
-		ErrorHandler:                  badRequestHandler(log),
-		Concurrency:                   workerConnections,
-		IdleTimeout:                   st.KeepaliveTimeout,
-		ReadTimeout:                   st.ClientHeaderTimeout,
-		WriteTimeout:                  st.SendTimeout,
-		MaxRequestsPerConn:            st.KeepaliveRequests,
-		MaxRequestBodySize:            maxBodySize(st.ClientMaxBodySize),
+		Handler:            func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
+		ErrorHandler:       badRequestHandler(log),
+		Concurrency:        workerConnections,
+		IdleTimeout:        st.KeepaliveTimeout,
+		ReadTimeout:        st.ClientHeaderTimeout,
+		WriteTimeout:       st.SendTimeout,
+		MaxRequestsPerConn: st.KeepaliveRequests,
+		// With StreamRequestBody this is how much of a body fasthttp buffers
+		// before handing the rest over as a stream, not a limit:
+		// client_max_body_size is enforced per location by the proxy.
+		MaxRequestBodySize:            bodyBufferSize,
 		ReadBufferSize:                st.LargeClientHeaderBuffers.Number * int(st.LargeClientHeaderBuffers.Size),
 		DisableHeaderNamesNormalizing: true, // forward header names byte for byte
 		NoDefaultServerHeader:         true, // set per response from server_tokens
 		NoDefaultContentType:          true,
 		DisablePreParseMultipartForm:  true,
+		StreamRequestBody:             true, // uploads go upstream as they arrive
 		CloseOnShutdown:               true,
 		Logger:                        fasthttpLogger{log},
 	}
@@ -71,14 +75,9 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerCo
 	return l, nil
 }
 
-// maxBodySize turns client_max_body_size (0 = unlimited) into fasthttp's
-// limit, which has no "unlimited".
-func maxBodySize(n int64) int {
-	if n <= 0 || n > int64(^uint(0)>>1) {
-		return int(^uint(0) >> 1)
-	}
-	return int(n)
-}
+// bodyBufferSize is the request body size up to which fasthttp reads a body
+// whole before the handler runs; larger bodies stream.
+const bodyBufferSize = 64 << 10
 
 // badRequestHandler answers requests fasthttp could not parse: nginx's 400
 // (or 413/431 for sizes) with its built-in page and an error-log line;

@@ -47,7 +47,7 @@ func (g *gateway) reload() {
 	defer g.mu.Unlock()
 	gen := g.rt.gen + 1
 	g.log.Info().Uint64("generation", gen).Msg("reloading configuration")
-	rt, err := loadRuntime(g.opts, gen)
+	rt, err := loadRuntime(g.opts, gen, g.shared())
 	if err == nil {
 		err = g.logs.openAll(rt.cfg)
 		rt.logs = g.logs
@@ -61,6 +61,7 @@ func (g *gateway) reload() {
 		return
 	}
 	g.closeRemoved(rt)
+	rt.upstream.Commit()
 	if err := g.applyLog(rt.cfg); err != nil {
 		g.log.Error().Err(err).Msg("reopening error_log")
 	}

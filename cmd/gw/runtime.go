@@ -5,6 +5,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
+	"github.com/gw-proxy/gw/upstream"
 )
 
 // runtime is one configuration compiled for serving: immutable once built
@@ -16,34 +17,50 @@ type runtime struct {
 	router   *location.Router
 	sockets  []location.Socket
 	matchers map[*conf.Server]*location.Matcher
-	logs     *accessLogs                  // shared with the gateway; nil under -t
-	certs    map[*conf.Server]*tls.Config // per server with ssl_certificate
+	proxies  map[*conf.Location]*upstream.Proxy // locations with proxy_pass
+	upstream *upstream.Builder                  // committed once the runtime serves
+	logs     *accessLogs                        // shared with the gateway; nil under -t
+	certs    map[*conf.Server]*tls.Config       // per server with ssl_certificate
 }
 
-// eachSettings calls fn for the settings of every server and location of
-// cfg, nested locations included.
+// eachLocation calls fn for every location of cfg, nested ones included,
+// with the server that holds it.
+func eachLocation(cfg *conf.Config, fn func(*conf.Server, *conf.Location)) {
+	if cfg.HTTP == nil {
+		return
+	}
+	var walk func(s *conf.Server, locs []*conf.Location)
+	walk = func(s *conf.Server, locs []*conf.Location) {
+		for _, l := range locs {
+			fn(s, l)
+			walk(s, l.Locations)
+		}
+	}
+	for _, s := range cfg.HTTP.Servers {
+		walk(s, s.Locations)
+	}
+}
+
+// eachSettings calls fn for the settings of every server and location.
 func eachSettings(cfg *conf.Config, fn func(*conf.Settings)) {
 	if cfg.HTTP == nil {
 		return
 	}
-	var walk func(locs []*conf.Location)
-	walk = func(locs []*conf.Location) {
-		for _, l := range locs {
-			fn(l.Settings)
-			walk(l.Locations)
-		}
-	}
 	for _, s := range cfg.HTTP.Servers {
 		fn(s.Settings)
-		walk(s.Locations)
 	}
+	eachLocation(cfg, func(_ *conf.Server, l *conf.Location) { fn(l.Settings) })
 }
 
-// compile builds the matchers of every server block. It binds nothing, so
-// -t shares it: errors found here (duplicate locations, duplicate default
-// servers) fail the test as they fail a reload.
-func compile(cfg *conf.Config, gen uint64) (*runtime, error) {
-	rt := &runtime{gen: gen, cfg: cfg, matchers: map[*conf.Server]*location.Matcher{}}
+// compile builds the matchers of every server block and the proxies of
+// every location with proxy_pass. It binds nothing, so -t shares it: errors
+// found here (duplicate locations, duplicate default servers, bad
+// certificates, unusable upstreams) fail the test as they fail a reload.
+// shared carries the connection pools and peer state that outlive a
+// runtime; under -t they are fresh and thrown away.
+func compile(cfg *conf.Config, gen uint64, shared upstream.Options) (*runtime, error) {
+	rt := &runtime{gen: gen, cfg: cfg, matchers: map[*conf.Server]*location.Matcher{},
+		proxies: map[*conf.Location]*upstream.Proxy{}, upstream: upstream.NewBuilder(shared)}
 	if cfg.HTTP == nil {
 		return rt, nil
 	}
@@ -64,23 +81,32 @@ func compile(cfg *conf.Config, gen uint64) (*runtime, error) {
 		}
 		rt.matchers[s] = m
 	}
-	return rt, nil
+	eachLocation(cfg, func(_ *conf.Server, l *conf.Location) {
+		if err != nil {
+			return
+		}
+		var p *upstream.Proxy
+		if p, err = rt.upstream.Proxy(l); p != nil {
+			rt.proxies[l] = p
+		}
+	})
+	return rt, err
 }
 
 // loadRuntime is the shared first half of start-up, reload, -t and -s:
 // parse, build, validate, compile.
-func loadRuntime(opts conf.LoadOptions, gen uint64) (*runtime, error) {
+func loadRuntime(opts conf.LoadOptions, gen uint64, shared upstream.Options) (*runtime, error) {
 	cfg, err := conf.Load(opts)
 	if err != nil {
 		return nil, err
 	}
-	return compile(cfg, gen)
+	return compile(cfg, gen, shared)
 }
 
 // loadAndCompile is loadRuntime for the commands that only need the
-// configuration (-t, -T, -s).
+// configuration (-t, -T, -s): nothing it builds is kept.
 func loadAndCompile(opts conf.LoadOptions) (*conf.Config, error) {
-	rt, err := loadRuntime(opts, 0)
+	rt, err := loadRuntime(opts, 0, upstream.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream"
 )
 
 // defaultShutdownTimeout bounds a graceful stop when
@@ -28,6 +29,8 @@ type gateway struct {
 	listeners map[string]*listener
 	logFile   *logFile
 	logs      *accessLogs
+	pools     *upstream.Pools      // upstream connections, kept across reloads
+	store     *upstream.StateStore // peer health, kept across reloads
 	log       zerolog.Logger
 }
 
@@ -38,8 +41,9 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	if err != nil {
 		return cli.Exit("gw: [alert] "+err.Error(), 1)
 	}
-	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"), logs: &accessLogs{}}
-	rt, err := loadRuntime(opts, 1)
+	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"), logs: &accessLogs{},
+		pools: upstream.NewPools(), store: upstream.NewStateStore()}
+	rt, err := loadRuntime(opts, 1, g.shared())
 	if err != nil {
 		return cli.Exit("gw: [emerg] "+err.Error(), 1)
 	}
@@ -58,6 +62,12 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	return nil
 }
 
+// shared is what every runtime's proxies share with the ones before them:
+// connection pools, peer state and the error log.
+func (g *gateway) shared() upstream.Options {
+	return upstream.Options{Pools: g.pools, Store: g.store, Log: g.log}
+}
+
 // start applies the first configuration: log, cores, sockets.
 func (g *gateway) start(rt *runtime) error {
 	if err := g.applyLog(rt.cfg); err != nil {
@@ -70,7 +80,11 @@ func (g *gateway) start(rt *runtime) error {
 	rt.logs = g.logs
 	applyWorkerProcesses(rt.cfg)
 	g.rt = rt
-	return g.bindAll(rt)
+	if err := g.bindAll(rt); err != nil {
+		return err
+	}
+	rt.upstream.Commit()
+	return nil
 }
 
 // applyLog switches to the configuration's error_log.

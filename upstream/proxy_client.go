@@ -1,0 +1,193 @@
+package upstream
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// clientKey is everything that shapes a peer's connections: two locations
+// proxying to the same address with the same key share one pool. Timeouts
+// are part of it because they live on the connections (see upConn).
+type clientKey struct {
+	addr string // "ip:port"
+	tls  bool
+
+	// serverName is the SNI sent (proxy_ssl_server_name on), verifyName the
+	// name the certificate must carry (proxy_ssl_verify on).
+	serverName, verifyName string
+
+	keepalive         int // keepalive N; 0: one request per connection
+	keepaliveTimeout  time.Duration
+	keepaliveRequests int
+
+	connect, read, send time.Duration
+}
+
+// hostClient is one peer's connection pool: a fasthttp.HostClient and the
+// accounting gw adds to it.
+type hostClient struct {
+	key  clientKey
+	hc   *fasthttp.HostClient
+	tls  *tls.Config
+	idle atomic.Int64 // connections gw parked for reuse, bounded by keepalive N
+	gen  uint64       // the Pools generation that last took it (under Pools.mu)
+}
+
+// maxConnsPerPeer lifts fasthttp's default of 512 connections per host: nginx
+// opens as many as requests need, and max_conns (Peer.Acquire) is the limit
+// an operator sets.
+const maxConnsPerPeer = 1 << 20
+
+// responseHeaderMax bounds an upstream's response header, nginx's
+// proxy_buffer_size (one page, 4k or 8k) with room for large cookies.
+const responseHeaderMax = 16 << 10
+
+// Pools holds the connection pools of every peer that a runtime's proxies
+// talk to, keyed by address and the settings that shape a connection. It
+// outlives runtimes: a reload builds its proxies from the same Pools, so
+// an unchanged peer keeps its idle keep-alive connections (issue 5), and
+// Prune drops the pools the new runtime no longer uses. Pools is safe for
+// concurrent use; it is consulted only while a runtime is built.
+type Pools struct {
+	// RootCAs verifies upstream certificates under proxy_ssl_verify on;
+	// nil means the system's roots. Set it before the first proxy is built.
+	RootCAs *x509.CertPool
+
+	mu      sync.Mutex
+	clients map[clientKey]*hostClient
+	gen     uint64
+}
+
+// NewPools returns an empty set of pools.
+func NewPools() *Pools {
+	return &Pools{clients: make(map[clientKey]*hostClient), gen: 1}
+}
+
+// client returns the pool for k, creating it on first use, and marks it
+// used by the runtime being built.
+func (ps *Pools) client(k clientKey) *hostClient {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	h := ps.clients[k]
+	if h == nil {
+		h = newHostClient(k, ps.RootCAs)
+		ps.clients[k] = h
+	}
+	h.gen = ps.gen
+	return h
+}
+
+// Prune forgets the pools that no proxy built since the previous Prune
+// uses and closes their idle connections; requests still running on them
+// finish normally. cmd/gw calls it after a new runtime is swapped in. It
+// returns how many pools were dropped.
+func (ps *Pools) Prune() int {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	dropped := 0
+	for k, h := range ps.clients {
+		if h.gen != ps.gen {
+			h.hc.CloseIdleConnections()
+			delete(ps.clients, k)
+			dropped++
+		}
+	}
+	ps.gen++
+	return dropped
+}
+
+// Len returns the number of pools.
+func (ps *Pools) Len() int {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return len(ps.clients)
+}
+
+// CloseIdle closes every idle upstream connection, for shutdown.
+func (ps *Pools) CloseIdle() {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, h := range ps.clients {
+		h.hc.CloseIdleConnections()
+	}
+}
+
+// newHostClient configures fasthttp for proxying: names, paths and bodies
+// pass untouched, gw retries itself (one attempt per call), and responses
+// stream so that memory does not grow with their size.
+func newHostClient(k clientKey, roots *x509.CertPool) *hostClient {
+	h := &hostClient{key: k}
+	if k.tls {
+		h.tls = clientTLS(k, roots)
+	}
+	idle := k.keepaliveTimeout
+	if idle <= 0 {
+		idle = time.Second // nothing stays idle without keepalive anyway
+	}
+	h.hc = &fasthttp.HostClient{
+		Addr:                          k.addr,
+		Dial:                          h.dial,
+		IsTLS:                         k.tls,
+		TLSConfig:                     h.tls,
+		MaxConns:                      maxConnsPerPeer,
+		MaxIdleConnDuration:           idle,
+		MaxIdemponentCallAttempts:     1,
+		ReadBufferSize:                responseHeaderMax,
+		NoDefaultUserAgentHeader:      true,
+		DisableHeaderNamesNormalizing: true,
+		DisablePathNormalizing:        true,
+		StreamResponseBody:            true,
+		ConnPoolStrategy:              fasthttp.LIFO,
+		Transport:                     rawURITransport{},
+		RetryIfErr:                    func(*fasthttp.Request, int, error) (bool, bool) { return false, false },
+	}
+	return h
+}
+
+// clientTLS is the TLS configuration of proxy_pass https://: nginx's
+// proxy_ssl_verify is off by default; proxy_ssl_server_name decides
+// whether SNI is sent; the certificate is checked against proxy_ssl_name.
+func clientTLS(k clientKey, roots *x509.CertPool) *tls.Config {
+	cfg := &tls.Config{ServerName: k.serverName, RootCAs: roots, InsecureSkipVerify: true}
+	if k.verifyName == "" {
+		return cfg // proxy_ssl_verify off
+	}
+	if k.serverName == k.verifyName {
+		cfg.InsecureSkipVerify = false
+		return cfg
+	}
+	// The name to verify differs from the SNI (or there is no SNI): check
+	// the chain ourselves against verifyName.
+	name := k.verifyName
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return errors.New("upstream sent no certificate")
+		}
+		inter := x509.NewCertPool()
+		for _, c := range cs.PeerCertificates[1:] {
+			inter.AddCert(c)
+		}
+		_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{DNSName: name, Roots: roots, Intermediates: inter})
+		return err
+	}
+	return cfg
+}
+
+// rawURITransport sends the request line as gw built it. HostClient parses
+// the request's URI to check its scheme, and a parsed URI would make
+// Request.Write rebuild the request target from it, dropping an empty "?"
+// and anything its parser normalises. Forgetting the parse here, after the
+// check, keeps the target byte for byte.
+type rawURITransport struct{}
+
+// RoundTrip implements fasthttp.RoundTripper.
+func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) (bool, error) {
+	req.SetURI(nil)
+	return fasthttp.DefaultTransport.RoundTrip(hc, req, resp)
+}

@@ -1,0 +1,207 @@
+package upstream
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
+)
+
+// setHeader is one proxy_set_header line, compiled.
+type setHeader struct {
+	name  []byte // as written: sent byte for byte
+	value *vars.Template
+}
+
+// requestHeaders is how a location rewrites the client's header for the
+// upstream, nginx's ngx_http_proxy_create_request: the proxy_set_header
+// lines first, in order, then nginx's defaults the lines did not name
+// (Host $proxy_host, Connection close), then every client header that is
+// neither hop-by-hop nor named by a proxy_set_header line.
+type requestHeaders struct {
+	set []setHeader
+	// named holds the lower-cased names of the proxy_set_header lines:
+	// a client header of that name is never passed, even when the line's
+	// value is empty (nginx's way of removing a header).
+	named [][]byte
+
+	setsHost bool // a line names Host: no default Host $proxy_host
+	setsConn bool // a line names Connection: no default Connection close
+	// keepalive is the [gw] rule of spec/config.md: the upstream has
+	// `keepalive N`, so gw speaks HTTP/1.1 and never asks the upstream to
+	// close, whatever proxy_http_version and Connection lines say.
+	keepalive bool
+	protocol  string // "HTTP/1.0" or "HTTP/1.1"
+}
+
+// newRequestHeaders compiles the header rules of st. keepalive reports
+// whether the proxied upstream keeps connections (keepalive N).
+func newRequestHeaders(st *conf.Settings, keepalive bool) requestHeaders {
+	h := requestHeaders{keepalive: keepalive, protocol: "HTTP/1.0"}
+	if st.ProxyHTTPVersion == "1.1" || keepalive {
+		h.protocol = "HTTP/1.1"
+	}
+	for _, s := range st.ProxySetHeaders {
+		lower := strings.ToLower(s.Name)
+		h.named = append(h.named, []byte(lower))
+		switch lower {
+		case "host":
+			h.setsHost = true
+		case "connection":
+			h.setsConn = true
+		case "content-length", "transfer-encoding":
+			// gw frames the body it forwards itself, as nginx does with
+			// its internal $proxy_internal_body_length.
+			continue
+		}
+		h.set = append(h.set, setHeader{name: []byte(s.Name), value: s.Value})
+	}
+	return h
+}
+
+// isNamed reports whether a proxy_set_header line names the header.
+func (h *requestHeaders) isNamed(name []byte) bool {
+	for _, n := range h.named {
+		if len(n) == len(name) && bytes.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// write fills out's header lines for the client's request in. bodyLen is
+// the Content-Length to announce, negative for none (a chunked body gets
+// its Transfer-Encoding from fasthttp). buf is scratch space for template
+// values; the grown buffer is returned. out must have special-header
+// processing disabled: every line is sent as added, in order, with its
+// name as written.
+func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, buf []byte, bodyLen int) []byte {
+	for i := range h.set {
+		s := &h.set[i]
+		buf = s.value.Append(buf[:0], r)
+		isHost := equalFold(s.name, "host")
+		if isHost && len(buf) == 0 {
+			// An empty Host would make the request unsendable over
+			// HTTP/1.1; gw keeps nginx's default instead.
+			buf = append(buf, r.ProxyHost...)
+		}
+		if len(buf) == 0 {
+			continue // nginx: an empty value means "do not send"
+		}
+		name := s.name
+		switch {
+		case isHost:
+			// fasthttp finds the Host line only under this spelling.
+			name = strHost
+		case h.keepalive && equalFold(name, "connection") && containsToken(buf, "close"):
+			continue // [gw] keepalive: the upstream connection stays open
+		}
+		out.AddBytesKV(name, buf)
+	}
+	if !h.setsHost {
+		out.AddBytesK(strHost, r.ProxyHost)
+	}
+	if !h.setsConn && !h.keepalive {
+		out.AddBytesKV(strConnection, strClose)
+	}
+	if bodyLen >= 0 {
+		buf = strconv.AppendInt(buf[:0], int64(bodyLen), 10)
+		out.AddBytesKV(strContentLength, buf)
+	}
+	if !h.keepalive {
+		// Without keepalive nginx closes every upstream connection after
+		// its response, whatever the Connection line says. The flag makes
+		// fasthttp do so; with special headers disabled it writes no line.
+		out.SetConnectionClose()
+	}
+	h.copyClient(out, in, tok)
+	return buf
+}
+
+var (
+	strHost          = []byte("Host")
+	strConnection    = []byte("Connection")
+	strClose         = []byte("close")
+	strContentLength = []byte("Content-Length")
+)
+
+// copyClient adds the client's header lines that may cross the proxy, in
+// the order received, names and values byte for byte.
+func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens) {
+	tok.reset()
+	eachRequestHeader(in, func(name, value []byte) {
+		if equalFold(name, "connection") {
+			tok.add(value)
+		}
+	})
+	eachRequestHeader(in, func(name, value []byte) {
+		if h.passes(name, tok) {
+			out.AddBytesKV(name, value)
+		}
+	})
+}
+
+// passes reports whether a client header goes upstream: not hop-by-hop,
+// not named by the client's Connection header, not replaced by gw (Host,
+// the body framing, Expect, which nginx drops since it answers 100-continue
+// itself) and not named by a proxy_set_header line.
+func (h *requestHeaders) passes(name []byte, tok *connTokens) bool {
+	switch {
+	case isHopByHop(name), tok.has(name):
+		return false
+	case equalFold(name, "host"), equalFold(name, "content-length"), equalFold(name, "expect"):
+		return false
+	}
+	return !h.isNamed(name)
+}
+
+// eachRequestHeader calls f for each header line of in as the client sent
+// it: from the raw header block when there is one (names, order and
+// repeated lines intact), else from fasthttp's parsed header.
+func eachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
+	raw := in.RawHeaders()
+	if len(raw) == 0 {
+		for k, v := range in.All() {
+			f(k, v)
+		}
+		return
+	}
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if len(line) == 0 {
+			return
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 || line[0] == ' ' || line[0] == '\t' {
+			continue // obsolete line folding; fasthttp has refused it anyway
+		}
+		f(bytes.TrimRight(line[:colon], " \t"), bytes.Trim(line[colon+1:], " \t"))
+	}
+}
+
+// containsToken reports whether a comma-separated header value holds the
+// lower-case token, case-insensitively.
+func containsToken(value []byte, token string) bool {
+	for len(value) > 0 {
+		t := value
+		if i := bytes.IndexByte(value, ','); i >= 0 {
+			t, value = value[:i], value[i+1:]
+		} else {
+			value = nil
+		}
+		if equalFold(bytes.TrimSpace(t), token) {
+			return true
+		}
+	}
+	return false
+}

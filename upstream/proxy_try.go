@@ -1,0 +1,107 @@
+package upstream
+
+import (
+	"time"
+
+	"github.com/gw-proxy/gw/conf"
+)
+
+// try sends the request to peer once through the peer's pool and reads the
+// response header, recording the try for the $upstream_* variables.
+func (x *exchange) try(peer *Peer) tryResult {
+	hc := x.p.clients[peer.Index()]
+	t := x.r.AddUpstreamTry(peer.Addr)
+	if hc.key.tls {
+		// HostClient checks the request's scheme against IsTLS.
+		x.out.URI().SetScheme("https")
+	}
+	start := time.Now()
+	x.tryStart = start
+	err := hc.hc.Do(&x.out, &x.resp)
+	elapsed := time.Since(start)
+	x.conn = connOf(x.resp.LocalAddr())
+	c := x.conn
+	if err != nil {
+		if x.body.err != nil {
+			return tryResult{kind: outClient, status: x.clientFailed()}
+		}
+		f := classify(err, c)
+		t.Status = f.status()
+		if c != nil {
+			t.ConnectTime = connectTime(c, c.served.Load())
+		}
+		stale := c != nil && c.served.Load() > 0 && f.kind != ErrTimeout
+		return tryResult{kind: outFailure, f: f, stale: stale}
+	}
+	t.Status = x.resp.StatusCode()
+	t.HeaderTime, t.ResponseTime = elapsed, elapsed
+	if c != nil {
+		served := c.served.Add(1)
+		t.ConnectTime = connectTime(c, served-1)
+		if n := x.p.keepaliveRequests; n > 0 && served >= int64(n) {
+			// keepalive_requests: this was the connection's last request.
+			x.resp.SetConnectionClose()
+		}
+	}
+	return tryResult{kind: outResponse}
+}
+
+// connectTime is $upstream_connect_time of a try on c after `before`
+// earlier responses: the dial for a new connection, 0 for a reused one.
+func connectTime(c *upConn, before int64) time.Duration {
+	if before > 0 {
+		return 0
+	}
+	return c.dialTime
+}
+
+// statusCondition maps a response status to its proxy_next_upstream
+// condition, 0 for statuses it has none for.
+func statusCondition(status int) conf.NextUpstream {
+	switch status {
+	case 500:
+		return conf.NextHTTP500
+	case 502:
+		return conf.NextHTTP502
+	case 503:
+		return conf.NextHTTP503
+	case 504:
+		return conf.NextHTTP504
+	case 403:
+		return conf.NextHTTP403
+	case 404:
+		return conf.NextHTTP404
+	case 429:
+		return conf.NextHTTP429
+	}
+	return 0
+}
+
+// skipResponse applies proxy_next_upstream's http_* conditions to the
+// response in x.resp. A listed status is a failed try (403 and 404 never
+// count against the peer's health, nginx's rule); if the request may go on
+// and another peer can be picked, the response is dropped and that peer
+// returned. Otherwise nil: the response goes to the client, even when
+// its status was listed, as nginx passes the last answer on.
+func (x *exchange) skipResponse(peer *Peer, now time.Time, tries *int) *Peer {
+	p := x.p
+	ft := statusCondition(x.resp.StatusCode())
+	if ft == 0 || !p.next.Has(ft) {
+		peer.Success()
+		return nil
+	}
+	if ft != conf.NextHTTP403 && ft != conf.NextHTTP404 {
+		x.fail(peer, now, phaseHeader)
+	}
+	*tries++
+	if *tries >= p.tries || !x.mayRetry(ft, true) {
+		return nil
+	}
+	next := x.pick(now)
+	if next == nil {
+		return nil
+	}
+	x.finishUpstream(true)
+	peer.Release()
+	return next
+}

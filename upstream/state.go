@@ -1,0 +1,108 @@
+package upstream
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// PeerState is the mutable, shared part of a peer: what gw has learnt about
+// one server of one upstream. It is kept apart from the configuration (Peer)
+// so that a reload which keeps the server keeps its state: a peer that
+// failed stays failed for the rest of its fail_timeout, and connections
+// still open through the old runtime are still counted.
+//
+// Every field is an atomic: the hot path reads them from many goroutines
+// without a lock. The fields mirror nginx's ngx_http_upstream_rr_peer_t
+// (conns, fails, accessed, checked, effective_weight); updates of two fields
+// are not atomic together, which at worst loses one failure or one reset in
+// a race, as nginx without a shared-memory zone may.
+type PeerState struct {
+	conns    atomic.Int64 // requests in flight (Acquire/Release)
+	fails    atomic.Int64 // failures since the last reset (Failure/Success)
+	accessed atomic.Int64 // Unix ns of the last failure (nginx's accessed)
+	checked  atomic.Int64 // Unix ns of the last failure or probe (nginx's checked)
+
+	// deficit is weight - effective_weight of nginx's smooth WRR: raised by
+	// failures, lowered by one per pick. Storing the deficit rather than the
+	// effective weight makes the zero value right without knowing the
+	// weight, and keeps a reload that changes the weight consistent.
+	deficit atomic.Int64
+
+	// checkDown is the verdict of active health checks (Tengine's check
+	// module, to come): true takes the peer out of service.
+	checkDown atomic.Bool
+}
+
+// Conns returns the number of requests in flight to the peer.
+func (s *PeerState) Conns() int64 { return s.conns.Load() }
+
+// Fails returns the passive-health failures counted since the last reset.
+func (s *PeerState) Fails() int64 { return s.fails.Load() }
+
+// SetCheckDown records the verdict of an active health check: down takes the
+// peer out of service until a later check sets it back.
+func (s *PeerState) SetCheckDown(down bool) { s.checkDown.Store(down) }
+
+// CheckDown reports whether active health checks hold the peer down.
+func (s *PeerState) CheckDown() bool { return s.checkDown.Load() }
+
+// stateKey identifies a server across reloads. nginx compares upstream names
+// case-insensitively, so the name is lowered.
+type stateKey struct{ upstream, addr string }
+
+// StateStore holds the PeerState of every server of every upstream, keyed by
+// upstream name and address, for the life of the process. Each reload
+// builds its Upstreams against the same store; Retain then forgets the
+// servers the new configuration dropped. It is safe for concurrent use; it
+// is only consulted while a runtime is built, never per request.
+type StateStore struct {
+	mu     sync.Mutex
+	states map[stateKey]*PeerState
+}
+
+// NewStateStore returns an empty store.
+func NewStateStore() *StateStore {
+	return &StateStore{states: make(map[stateKey]*PeerState)}
+}
+
+// State returns the state of server addr ("ip:port") in upstream name,
+// creating it on first use. Two servers with the same address in one
+// upstream share their state: they are the same backend.
+func (s *StateStore) State(name, addr string) *PeerState {
+	k := stateKey{strings.ToLower(name), addr}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.states[k]
+	if st == nil {
+		st = new(PeerState)
+		s.states[k] = st
+	}
+	return st
+}
+
+// Retain forgets the state of every server that none of live uses, so that
+// servers removed by a reload do not accumulate. Runtimes still draining
+// keep the states they hold; they are simply no longer shared.
+func (s *StateStore) Retain(live ...*Upstream) {
+	keep := make(map[*PeerState]bool)
+	for _, u := range live {
+		for _, p := range u.Peers {
+			keep[p.state] = true
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, st := range s.states {
+		if !keep[st] {
+			delete(s.states, k)
+		}
+	}
+}
+
+// Len returns the number of servers the store remembers.
+func (s *StateStore) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.states)
+}

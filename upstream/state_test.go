@@ -1,0 +1,54 @@
+package upstream
+
+import (
+	"testing"
+	"time"
+)
+
+// TestStateSurvivesReload: an upstream rebuilt on the same store keeps
+// what the old one learnt about the servers it keeps.
+func TestStateSurvivesReload(t *testing.T) {
+	store := NewStateStore()
+	old := build(t, roundRobin, store, srv(0), srv(1), srv(2))
+	fail(old, 1, 1, t0)
+	hold(t, old, 2, 1)
+
+	// The reload drops a, keeps b and c (in another order), adds d.
+	cu := *old.Conf
+	cu.Name = "U" // nginx compares upstream names case-insensitively
+	cu.Servers = append(servers(), srv(2), srv(1), srv(3))
+	fresh, err := NewUpstream(&cu, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, c := fresh.Peers[1], fresh.Peers[0]
+	if b.Available(t0.Add(time.Second)) {
+		t.Error("failed peer available again after reload")
+	}
+	if c.State().Conns() != 1 {
+		t.Errorf("in-flight count after reload = %d, want 1", c.State().Conns())
+	}
+	old.Peers[2].Release() // the old runtime finishes its request
+	if c.State().Conns() != 0 {
+		t.Errorf("count after the old runtime's Release = %d, want 0", c.State().Conns())
+	}
+	cu.Name = "other"
+	other, err := NewUpstream(&cu, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Peers[1].State() == b.State() {
+		t.Error("another upstream shares the state")
+	}
+	if n := store.Len(); n != 7 {
+		t.Errorf("store holds %d servers, want 7 (a b c and d in u, b c d in other)", n)
+	}
+	store.Retain(fresh)
+	if n := store.Len(); n != 3 {
+		t.Errorf("store keeps %d servers after Retain, want 3 (b, c, d)", n)
+	}
+	again := build(t, roundRobin, store, srv(0))
+	if again.Peers[0].State() == old.Peers[0].State() {
+		t.Error("a's state survived Retain")
+	}
+}

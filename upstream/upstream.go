@@ -1,0 +1,156 @@
+package upstream
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/parser"
+)
+
+// Upstream is one `upstream` block made ready to serve: its peers, primary
+// and backup, and the balancer its configuration asks for. It is immutable
+// once built (the peers' shared state aside) and safe for concurrent use.
+type Upstream struct {
+	// Conf is the configuration the upstream was built from; the proxy
+	// reads its keepalive and session_sticky settings there.
+	Conf *conf.Upstream
+	// Peers lists every server address in configuration order:
+	// Peers[i].Index() == i, the index sticky sids and Tried use.
+	Peers []*Peer
+	// Primaries and Backups split Peers, each in configuration order.
+	Primaries, Backups []*Peer
+
+	balancer Balancer
+}
+
+// NewUpstream builds the upstream u describes. Peer state comes from store,
+// keyed by u.Name and each server's address, so an upstream rebuilt by a
+// reload continues with what the previous one learnt; a nil store gives
+// the upstream state of its own.
+//
+// The errors are configuration errors at u's position, in nginx's words
+// where nginx has them; conf rejects most of them first.
+func NewUpstream(u *conf.Upstream, store *StateStore) (*Upstream, error) {
+	if u == nil {
+		return nil, &parser.Error{Msg: "no upstream"}
+	}
+	if store == nil {
+		store = NewStateStore()
+	}
+	up := &Upstream{Conf: u}
+	if err := up.addPeers(store); err != nil {
+		return nil, err
+	}
+	b, err := newBalancer(u, up.Primaries, up.Backups)
+	if err != nil {
+		return nil, err
+	}
+	up.balancer = b
+	return up, nil
+}
+
+// addPeers builds one peer per configured server address.
+func (up *Upstream) addPeers(store *StateStore) error {
+	u := up.Conf
+	if len(u.Servers) == 0 {
+		return errorAt(u.Pos, "no servers are inside upstream")
+	}
+	for i, s := range u.Servers {
+		if s.Weight < 1 || s.MaxFails < 0 || s.MaxConns < 0 || s.FailTimeout < 0 {
+			return errorAt(s.Pos, "invalid parameter of server %q", s.Name)
+		}
+		p := &Peer{
+			Server: s, Addr: s.Addr, index: i,
+			weight: int64(s.Weight), maxFails: int64(s.MaxFails),
+			failTimeout: int64(s.FailTimeout), maxConns: int64(s.MaxConns),
+			down: s.Down, backup: s.Backup, drain: s.Drain,
+			state: store.State(u.Name, s.Addr),
+		}
+		up.Peers = append(up.Peers, p)
+		if s.Backup {
+			up.Backups = append(up.Backups, p)
+		} else {
+			up.Primaries = append(up.Primaries, p)
+		}
+	}
+	if len(up.Primaries) == 0 {
+		return errorAt(u.Pos, "no servers in upstream %q", u.Name)
+	}
+	// nginx's peers->single: one primary address and no backup.
+	up.Primaries[0].single = len(up.Peers) == 1
+	return nil
+}
+
+// newBalancer builds the balancer of u's method over the primaries, with
+// the same method over the backups behind it (nginx allows backups with
+// round robin and least_conn only).
+func newBalancer(u *conf.Upstream, primaries, backups []*Peer) (Balancer, error) {
+	var build func([]*Peer) Balancer
+	switch b := u.Balancer; b.Kind {
+	case conf.RoundRobin:
+		build = func(p []*Peer) Balancer { return newWRR(p) }
+	case conf.LeastConn:
+		build = func(p []*Peer) Balancer { return newLeastConn(p) }
+	case conf.IPHash:
+		build = func(p []*Peer) Balancer { return newIPHash(p) }
+	case conf.Hash:
+		if b.Key == nil {
+			return nil, errorAt(b.Pos, "\"hash\" directive without a key")
+		}
+		build = func(p []*Peer) Balancer { return newHash(p) }
+		if b.Consistent {
+			build = func(p []*Peer) Balancer { return newCHash(p) }
+		}
+	case conf.Random:
+		build = func(p []*Peer) Balancer { return newRandom(p, b.Two) }
+	default:
+		return nil, errorAt(b.Pos, "unknown balancing method %d", uint8(b.Kind))
+	}
+	primary := build(primaries)
+	if len(backups) == 0 {
+		return primary, nil
+	}
+	if k := u.Balancer.Kind; k != conf.RoundRobin && k != conf.LeastConn {
+		return nil, errorAt(backups[0].Server.Pos, "balancing method does not support parameter \"backup\"")
+	}
+	return &tiered{primary: primary, backup: build(backups)}, nil
+}
+
+// Name returns the upstream's name as written.
+func (up *Upstream) Name() string { return up.Conf.Name }
+
+// Peer returns the peer at index i, or nil when i is out of range.
+func (up *Upstream) Peer(i int) *Peer {
+	if i < 0 || i >= len(up.Peers) {
+		return nil
+	}
+	return up.Peers[i]
+}
+
+// Balancer returns the upstream's balancer, backups included.
+func (up *Upstream) Balancer() Balancer { return up.balancer }
+
+// Pick asks the upstream's balancer for a peer: a primary, or a backup
+// when no primary can take the request. See Balancer.Pick.
+func (up *Upstream) Pick(now time.Time, key Key, tried *Tried) *Peer {
+	return up.balancer.Pick(now, key, tried)
+}
+
+// Revive forgets every peer's passive-health failures. The retry loop calls
+// it when the first Pick of a request finds no peer at all: nginx then
+// "marks them as live for quick recovery" rather than answering 502 for a
+// whole fail_timeout. Peers that are down, held down by active checks or
+// full stay out.
+func (up *Upstream) Revive() {
+	for _, p := range up.Peers {
+		if p.state.fails.Load() != 0 {
+			p.state.fails.Store(0)
+		}
+	}
+}
+
+// errorAt is a configuration error at pos.
+func errorAt(pos parser.Pos, format string, args ...any) error {
+	return &parser.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
