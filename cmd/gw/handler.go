@@ -89,5 +89,9 @@ func (x *exchange) finish() {
 		}
 		resp.Header.Add(h.Name, string(x.buf))
 	}
-	resp.Header.SetServer(serverToken(x.st.ServerTokens))
+	// The proxy hides an upstream's Server unless proxy_pass_header Server
+	// lets it through; then it stays, as in nginx.
+	if len(resp.Header.Server()) == 0 {
+		resp.Header.SetServer(serverToken(x.st.ServerTokens))
+	}
 }

@@ -59,6 +59,7 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	defer removePid(pid)
 	g.log.Info().Uint64("generation", rt.gen).Int("listeners", len(g.listeners)).Msg("gw started")
 	g.waitSignals()
+	g.pools.CloseIdle()
 	return nil
 }
 
