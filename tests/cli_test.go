@@ -120,6 +120,14 @@ func TestExamplesPassTest(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("gw -t: exit %d:\n%s", code, out)
 			}
+			// gw -T's dump is itself a configuration gw -t accepts.
+			dump, code := runGW(t, "-p", root, "-c", f, "-T", "-q")
+			if code != 0 {
+				t.Fatalf("gw -T: exit %d:\n%s", code, dump)
+			}
+			if again, code := runGW(t, "-p", writePrefix(t, dump), "-t", "-q"); code != 0 {
+				t.Fatalf("gw -t on the -T dump: exit %d:\n%s\n%s", code, again, dump)
+			}
 		})
 	}
 }
