@@ -52,12 +52,13 @@ func (g *gateway) reload() {
 		err = g.logs.openAll(rt.cfg)
 		rt.logs = g.logs
 	}
-	if err != nil {
-		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Msg("reload failed, keeping the running configuration")
-		return
+	if err == nil {
+		err = g.bindAll(rt)
 	}
-	if err := g.bindAll(rt); err != nil {
-		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Msg("reload failed, keeping the running configuration")
+	if err != nil {
+		g.failedReloads++
+		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Int("failed_reloads", g.failedReloads).
+			Msg("reload failed, keeping the running configuration")
 		return
 	}
 	g.closeRemoved(rt)
@@ -68,7 +69,8 @@ func (g *gateway) reload() {
 	g.logNotices(rt.cfg)
 	applyWorkerProcesses(rt.cfg)
 	g.rt = rt
-	g.log.Info().Uint64("generation", gen).Msg("configuration reloaded")
+	g.reloads++
+	g.log.Info().Uint64("generation", gen).Int("reloads", g.reloads).Msg("configuration reloaded")
 }
 
 // rebind points every listener that rt has a socket for at rt.

@@ -31,6 +31,8 @@ type gateway struct {
 	logs      *accessLogs
 	pools     *upstream.Pools      // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
+
+	reloads, failedReloads int // counted for the error log
 	log       zerolog.Logger
 }
 
