@@ -33,7 +33,7 @@ type gateway struct {
 	store     *upstream.StateStore // peer health, kept across reloads
 
 	reloads, failedReloads int // counted for the error log
-	log       zerolog.Logger
+	log                    zerolog.Logger
 }
 
 // serve is gw without -t/-s: load, bind, write the pid file, then serve
