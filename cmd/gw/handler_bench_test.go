@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rs/zerolog"
+	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttputil"
+
+	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream"
+)
+
+// benchConfig proxies / to a stub backend with upstream keep-alive, as the
+// `rr` scenario of spec/bench.md does, plus a return location.
+const benchConfig = `
+events {}
+http {
+    access_log off;
+    upstream app { server %s; keepalive 16; }
+    server {
+        listen 127.0.0.1:1;
+        location / { proxy_pass http://app; }
+        location = /return { return 200 "ok"; }
+    }
+}
+`
+
+// stubBackend answers every request with a small 200 over real loopback
+// TCP, as the proxy dials TCP.
+func stubBackend(b *testing.B) string {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) { ctx.SetBodyString("hello") }}
+	go srv.Serve(ln)
+	b.Cleanup(func() { ln.Close() })
+	return ln.Addr().String()
+}
+
+// benchRuntime compiles a configuration the way gw start-up does.
+func benchRuntime(b *testing.B, text string) *runtime {
+	b.Helper()
+	dir := b.TempDir()
+	file := filepath.Join(dir, "gw.conf")
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	rt, err := loadRuntime(conf.LoadOptions{Prefix: dir, File: file}, 1,
+		upstream.Options{Pools: upstream.NewPools(), Store: upstream.NewStateStore(), Log: zerolog.Nop()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt.logs = &accessLogs{}
+	return rt
+}
+
+// benchHandler runs requests for uri through gw's handler over an
+// in-memory listener, one keep-alive client connection per goroutine.
+func benchHandler(b *testing.B, uri string) {
+	rt := benchRuntime(b, fmt.Sprintf(benchConfig, stubBackend(b)))
+	bind := &binding{rt: rt, sock: 0, scheme: "http"}
+	ln := fasthttputil.NewInmemoryListener()
+	srv := &fasthttp.Server{Handler: bind.handle, DisableHeaderNamesNormalizing: true, NoDefaultServerHeader: true}
+	go srv.Serve(ln)
+	defer ln.Close()
+
+	req := []byte("GET " + uri + " HTTP/1.1\r\nHost: bench.test\r\n\r\n")
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		c, err := ln.Dial()
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		var resp fasthttp.Response
+		for pb.Next() {
+			if _, err := c.Write(req); err != nil {
+				b.Error(err)
+				return
+			}
+			if err := resp.Read(br); err != nil || resp.StatusCode() != 200 {
+				b.Errorf("status %d: %v", resp.StatusCode(), err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkHandlerProxy is the whole proxied request: server and location
+// selection, the proxy with upstream keep-alive, the response.
+func BenchmarkHandlerProxy(b *testing.B) { benchHandler(b, "/") }
+
+// BenchmarkHandlerReturn is a request answered by return.
+func BenchmarkHandlerReturn(b *testing.B) { benchHandler(b, "/return") }
