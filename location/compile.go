@@ -66,7 +66,7 @@ func compileLevel(locs []*conf.Location) (*level, error) {
 
 // compileEntry compiles one location and the locations nested in it.
 func compileEntry(l *conf.Location) (*entry, error) {
-	e := &entry{loc: l, stop: l.Modifier == conf.ModPrefixStop}
+	e := &entry{loc: l, stop: l.Modifier == conf.ModPrefixStop, redirect: autoRedirects(l)}
 	if l.Modifier == conf.ModRegex || l.Modifier == conf.ModRegexCI {
 		re, err := locationRegex(l)
 		if err != nil {
@@ -104,4 +104,14 @@ func locationRegex(l *conf.Location) (*regexp.Regexp, error) {
 		return nil, &parser.Error{Pos: l.Pos, Msg: `invalid regex "` + l.Pattern + `": ` + err.Error()}
 	}
 	return re, nil
+}
+
+// autoRedirects is nginx's auto_redirect flag (set by proxy_pass in
+// ngx_http_proxy_pass): a static location whose pattern ends with "/" and
+// whose requests are proxied answers its pattern without the slash with a
+// 301 to the pattern.
+func autoRedirects(l *conf.Location) bool {
+	p := l.Pattern
+	return (l.Modifier == conf.ModPrefix || l.Modifier == conf.ModPrefixStop || l.Modifier == conf.ModExact) &&
+		len(p) > 1 && p[len(p)-1] == '/' && l.Settings != nil && l.Settings.ProxyPass != nil
 }

@@ -23,6 +23,9 @@ type level struct {
 type entry struct {
 	loc  *conf.Location
 	stop bool        // `^~`: a match here skips the regexes of this level
+	// redirect is nginx's auto_redirect: the pattern ends with "/" and the
+	// location proxies, so the pattern minus its slash is redirected here.
+	redirect bool
 	rx   prefiltered // for regex locations; `~*` is compiled case-insensitive
 	sub  *level      // nested locations; nil when there are none
 }
@@ -35,14 +38,23 @@ type entry struct {
 // nothing; regex matching goes through regexp.(*Regexp).Match, which reuses
 // pooled matcher state and, measured, allocates nothing either once warm.
 func (m *Matcher) Match(path []byte) *conf.Location {
+	loc, _ := m.Lookup(path)
+	return loc
+}
+
+// Lookup is Match that also reports nginx's auto-redirect: when no location
+// is written for path itself but a proxying location is written for path
+// + "/", nginx answers 301 with Location path + "/" (and the query string),
+// before any regex is tried. Then loc is that location and redirect is true.
+func (m *Matcher) Lookup(path []byte) (loc *conf.Location, redirect bool) {
 	if m == nil {
-		return nil
+		return nil, false
 	}
-	e, _ := m.root.find(path)
+	e, _, redirect := m.root.find(path)
 	if e == nil {
-		return nil
+		return nil, false
 	}
-	return e.loc
+	return e.loc, redirect
 }
 
 // Named returns the named location `location @name` (name given with its
@@ -72,19 +84,24 @@ func (m *Matcher) Named(name string) *conf.Location {
 // location, then those of each enclosing block out to the server level; a
 // `^~` prefix only silences the regexes of the block it is written in.
 // final reports whether the result came from step 1 or 3 (nginx's NGX_OK).
-func (lv *level) find(path []byte) (e *entry, final bool) {
+// redirect reports an auto-redirect found in step 1 or 2 (nginx's NGX_DONE,
+// which is final too and skips the regexes).
+func (lv *level) find(path []byte) (e *entry, final, redirect bool) {
 	noregex := false
 	if lv.static != nil {
-		exact, prefix := lv.static.lookup(path)
+		exact, prefix, auto := lv.static.lookup(path)
 		if exact != nil {
-			return exact, true
+			return exact, true, false
+		}
+		if auto != nil {
+			return auto, true, true
 		}
 		if prefix != nil {
 			e, noregex = prefix, prefix.stop
 			if prefix.sub != nil {
-				if inner, fin := prefix.sub.find(path); inner != nil {
+				if inner, fin, redir := prefix.sub.find(path); inner != nil {
 					if fin {
-						return inner, true
+						return inner, true, redir
 					}
 					e = inner
 				}
@@ -92,18 +109,18 @@ func (lv *level) find(path []byte) (e *entry, final bool) {
 		}
 	}
 	if noregex {
-		return e, false
+		return e, false, false
 	}
 	for _, r := range lv.regexes {
 		if !r.rx.match(path) {
 			continue
 		}
 		if r.sub != nil {
-			if inner, _ := r.sub.find(path); inner != nil {
-				return inner, true
+			if inner, _, redir := r.sub.find(path); inner != nil {
+				return inner, true, redir
 			}
 		}
-		return r, true
+		return r, true, false
 	}
-	return e, false
+	return e, false, false
 }

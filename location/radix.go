@@ -72,25 +72,56 @@ func (n *radix) split(i, at int) *radix {
 // equals path, if any, and the entry with the longest pattern that is a
 // prefix of path. Comparison is byte-wise and case-sensitive, as nginx does
 // on Linux (ngx_filename_cmp is strncmp there).
-func (n *radix) lookup(path []byte) (exact, prefix *entry) {
+//
+// auto is nginx's auto-redirect (ngx_http_core_find_static_location's
+// NGX_DONE): no pattern equals path, but the pattern path+"/" belongs to a
+// location that redirects.
+func (n *radix) lookup(path []byte) (exact, prefix, auto *entry) {
 	for {
 		if n.prefix != nil {
 			prefix = n.prefix
 		}
 		if len(path) == 0 {
-			return n.exact, prefix
+			if n.exact == nil && n.prefix == nil {
+				auto = n.slashKid()
+			}
+			return n.exact, prefix, auto
 		}
 		i := bytes.IndexByte(n.first, path[0])
 		if i < 0 {
-			return nil, prefix
+			return nil, prefix, nil
 		}
 		k := n.kids[i]
 		if len(path) < len(k.label) || string(path[:len(k.label)]) != k.label {
-			return nil, prefix
+			if len(path)+1 == len(k.label) && k.label[len(path)] == '/' && string(path) == k.label[:len(path)] {
+				auto = k.redirecting()
+			}
+			return nil, prefix, auto
 		}
 		path = path[len(k.label):]
 		n = k
 	}
+}
+
+// slashKid is the redirecting entry of the child whose label is "/", if any.
+func (n *radix) slashKid() *entry {
+	if i := bytes.IndexByte(n.first, '/'); i >= 0 && n.kids[i].label == "/" {
+		return n.kids[i].redirecting()
+	}
+	return nil
+}
+
+// redirecting is the entry of n that auto-redirects: nginx takes the exact
+// location when there is one, else the prefix one.
+func (n *radix) redirecting() *entry {
+	e := n.exact
+	if e == nil {
+		e = n.prefix
+	}
+	if e != nil && e.redirect {
+		return e
+	}
+	return nil
 }
 
 // commonPrefix is the length of the longest common prefix of a and b.

@@ -42,6 +42,11 @@ http {
 		t.Fatalf("round robin over two equal servers: %v", seen)
 	}
 
+	// nginx's auto_redirect: /api asked of a proxying `location /api/`.
+	if r := get(t, a, "front.test", "/api?x=1"); r.status != 301 || r.header.Get("Location") != "http://front.test:"+strings.TrimPrefix(a, "127.0.0.1:")+"/api/?x=1" {
+		t.Fatalf("GET /api: %d Location %q, want 301 to /api/?x=1", r.status, r.header.Get("Location"))
+	}
+
 	cases := []struct{ name, uri, wantURI string }{
 		{"URI part replaces the location prefix", "/api/x/y?q=1", "/echo/x/y?q=1"},
 		{"URI part with a normalised path", "/api/x/../z", "/echo/z"},

@@ -41,12 +41,17 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	// any location is matched.
 	x.st = srv.Settings
 	var loc *conf.Location
+	redirect := false
 	if srv.Settings.Return == nil {
-		if loc = rt.matchers[srv].Match(ctx.Path()); loc != nil {
+		if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc != nil {
 			x.st = loc.Settings
 		}
 	}
-	x.answer(loc)
+	if redirect {
+		x.slashRedirect(loc)
+	} else {
+		x.answer(loc)
+	}
 	x.finish()
 	x.logAccess()
 

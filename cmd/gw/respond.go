@@ -77,6 +77,18 @@ func (x *exchange) redirectHost() []byte {
 	return host
 }
 
+// slashRedirect is nginx's auto_redirect: /app asked of a proxying
+// `location /app/` is answered 301 to /app/, keeping the query string.
+func (x *exchange) slashRedirect(loc *conf.Location) {
+	url := append(x.buf[:0], loc.Pattern...)
+	if args := x.ctx.URI().QueryString(); len(args) > 0 {
+		url = append(url, '?')
+		url = append(url, args...)
+	}
+	x.buf = url
+	x.redirect(fasthttp.StatusMovedPermanently, url)
+}
+
 // sendPage answers with a status and, where nginx has one, its built-in page.
 func (x *exchange) sendPage(code int) {
 	resp := &x.ctx.Response
