@@ -22,12 +22,12 @@ type level struct {
 // entry is one compiled location.
 type entry struct {
 	loc  *conf.Location
-	stop bool        // `^~`: a match here skips the regexes of this level
+	stop bool // `^~`: a match here skips the regexes of this level
 	// redirect is nginx's auto_redirect: the pattern ends with "/" and the
 	// location proxies, so the pattern minus its slash is redirected here.
 	redirect bool
-	rx   prefiltered // for regex locations; `~*` is compiled case-insensitive
-	sub  *level      // nested locations; nil when there are none
+	rx       prefiltered // for regex locations; `~*` is compiled case-insensitive
+	sub      *level      // nested locations; nil when there are none
 }
 
 // Match returns the location that serves path, or nil when no location
