@@ -7,7 +7,7 @@ FUZZTIME  ?= 60s
 DEMO1     ?= 127.0.0.1:9001
 DEMO2     ?= 127.0.0.1:9002
 
-.PHONY: all build test lint run bench fuzz bench-wrk clean
+.PHONY: all build test lint run bench fuzz bench-wrk bench-mem clean
 
 all: build
 
@@ -39,6 +39,16 @@ run: build
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+# bench-wrk runs gw, nginx and haproxy side by side under wrk and appends the
+# table to bench/RESULTS.md; bench-mem reports RSS with 10,000 idle
+# keep-alive connections. Both install wrk/nginx/haproxy when missing.
+# Settings (BENCH_DURATION, BENCH_ROUNDS, ...): bench/README.md.
+bench-wrk:
+	bash bench/wrk.sh
+
+bench-mem:
+	bash bench/mem.sh
 
 # fuzz runs every fuzz target for FUZZTIME each (go test allows one target
 # per invocation).
