@@ -64,7 +64,11 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerCo
 		DisablePreParseMultipartForm:  true,
 		StreamRequestBody:             true, // uploads go upstream as they arrive
 		CloseOnShutdown:               true,
-		Logger:                        fasthttpLogger{log},
+		// Idle keep-alive connections give their read and write buffers
+		// back to the pools: with large_client_header_buffers' 32 KiB read
+		// buffer, 10,000 idle clients would otherwise hold 320 MiB.
+		ReduceMemoryUsage: true,
+		Logger:            fasthttpLogger{log},
 	}
 	go func() {
 		defer close(l.done)
