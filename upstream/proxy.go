@@ -45,6 +45,8 @@ type Proxy struct {
 	ipHash           bool
 
 	persist Persistence
+	tunnel  tunnelRules  // Upgrade handshakes and their tunnels
+	scope   PersistScope // the location's part of persist
 }
 
 // newProxy compiles the per-request rules of a location.
@@ -154,13 +156,14 @@ func (p *Proxy) Upstream() *Upstream { return p.up }
 // running touches r.
 func (p *Proxy) Serve(ctx *fasthttp.RequestCtx, r *vars.Request) int {
 	r.ProxyHost, r.ProxyPort = p.pp.ProxyHost, p.proxyPort
-	// A WebSocket handshake (Upgrade, issue 3 item 7) branches off here,
-	// before the header rules drop Upgrade as hop-by-hop: it needs the
-	// upstream's 101 and then a splice of the two connections.
 	x := acquireExchange(p, ctx, r)
 	if status := x.prepare(); status != 0 {
 		x.release()
 		return status
 	}
+	// A WebSocket handshake (Upgrade, issue 3 item 7) branches off here:
+	// the same retry loop sends it on a connection of its own, and a 101
+	// is spliced to the client's (proxy_websocket.go).
+	x.offerUpgrade()
 	return x.run()
 }

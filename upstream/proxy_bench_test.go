@@ -9,14 +9,20 @@ import (
 // BenchmarkProxy measures one whole proxied request: a client over an
 // in-memory listener, gw's Serve, a kept-alive connection to a stub
 // backend on loopback, and the response back. Allocations are gw's,
-// fasthttp's and the stub's together.
+// fasthttp's and the stub's together. The sticky cases add session_sticky:
+// a returning client whose cookie routes it (cleaned from the request in
+// option=indirect), and a new client that gets a cookie every time.
 func BenchmarkProxy(b *testing.B) {
+	const indirect = "keepalive 16; session_sticky option=indirect;"
 	for _, bc := range []struct {
 		name, upstream, loc string
+		cookie              bool // send the backend's sticky cookie
 	}{
-		{"keepalive", "keepalive 16;", "proxy_set_header X-Real-IP $remote_addr;"},
-		{"keepalive streamed 128k", "keepalive 16;", ""},
-		{"no keepalive", "", ""},
+		{"keepalive", "keepalive 16;", "proxy_set_header X-Real-IP $remote_addr;", false},
+		{"keepalive streamed 128k", "keepalive 16;", "", false},
+		{"no keepalive", "", "", false},
+		{"keepalive sticky returning", indirect, "session_sticky_header upstream=u;", true},
+		{"keepalive sticky new session", indirect, "session_sticky_header upstream=u;", false},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			body := []byte("hello, world")
@@ -35,6 +41,9 @@ func BenchmarkProxy(b *testing.B) {
 			req.SetRequestURI("http://gw/bench?x=1")
 			req.Header.Set("User-Agent", "bench")
 			req.Header.Set("Accept", "*/*")
+			if bc.cookie {
+				req.Header.Set("Cookie", "_ga=GA1.2.3; route="+md5Hex(be.addr)+"; lang=en")
+			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

@@ -19,9 +19,14 @@ type Options struct {
 	// Log receives nginx's error-log lines about upstreams.
 	Log zerolog.Logger
 	// Persistence returns the session persistence of an upstream, or nil
-	// for none; nil Persistence means no upstream has any (issue 4 sets it
-	// for upstreams with session_sticky).
+	// for none (StickyPersistence: session_sticky). The builder calls it
+	// once per upstream and shares the result between the locations that
+	// proxy there, each with its own PersistScope. A nil Persistence means
+	// no upstream has any.
 	Persistence func(up *Upstream) (Persistence, error)
+	// Tunnels tracks the upgraded connections (WebSocket) the proxies
+	// open, for a graceful stop; nil tracks none.
+	Tunnels *Tunnels
 }
 
 // Builder compiles the proxies of one runtime. It builds each upstream
@@ -34,6 +39,7 @@ type Builder struct {
 	upstreams map[*conf.Upstream]*Upstream
 	implicit  map[string]*Upstream
 	order     []*Upstream
+	persist   map[*Upstream]Persistence
 }
 
 // NewBuilder returns a builder for one runtime.
@@ -44,7 +50,8 @@ func NewBuilder(opts Options) *Builder {
 	if opts.Store == nil {
 		opts.Store = NewStateStore()
 	}
-	return &Builder{opts: opts, upstreams: map[*conf.Upstream]*Upstream{}, implicit: map[string]*Upstream{}}
+	return &Builder{opts: opts, upstreams: map[*conf.Upstream]*Upstream{}, implicit: map[string]*Upstream{},
+		persist: map[*Upstream]Persistence{}}
 }
 
 // Upstreams returns every upstream the builder made, in order of first use.
@@ -119,15 +126,35 @@ func (b *Builder) Proxy(loc *conf.Location) (*Proxy, error) {
 		return nil, err
 	}
 	p := newProxy(loc, st, pp, up, b.opts.Log)
-	if b.opts.Persistence != nil {
-		if p.persist, err = b.opts.Persistence(up); err != nil {
-			return nil, err
-		}
+	p.tunnel = newTunnelRules(st, b.opts.Tunnels)
+	if p.persist, err = b.persistence(up); err != nil {
+		return nil, err
+	}
+	if p.persist != nil {
+		p.scope = PersistScope{Clean: st.Sticky.Cleans(up.Name()), Bypass: st.Sticky.Bypass}
 	}
 	k := p.clientKey(st, pp)
 	for _, peer := range up.Peers {
 		k.addr = peer.Addr
 		p.clients = append(p.clients, b.opts.Pools.client(k))
 	}
+	return p, nil
+}
+
+// persistence returns the upstream's session persistence, made on first
+// use: session_sticky's sids and Set-Cookie parts are compiled once per
+// upstream, whatever the number of locations proxying there.
+func (b *Builder) persistence(up *Upstream) (Persistence, error) {
+	if b.opts.Persistence == nil {
+		return nil, nil
+	}
+	if p, ok := b.persist[up]; ok {
+		return p, nil
+	}
+	p, err := b.opts.Persistence(up)
+	if err != nil {
+		return nil, err
+	}
+	b.persist[up] = p
 	return p, nil
 }

@@ -43,9 +43,12 @@ func (x *exchange) deliver(peer *Peer) int {
 		x.stream.src = &x.mem
 	}
 	if p.persist != nil {
-		p.persist.Respond(x.r, peer, &x.resp.Header)
+		p.persist.Respond(&x.sess, peer, &x.resp.Header)
 	}
 	x.copyHeader()
+	if x.switching() {
+		return x.startTunnel()
+	}
 	return x.attachBody(withBody, bodyLen)
 }
 

@@ -32,6 +32,7 @@ type exchange struct {
 	resp fasthttp.Response // from the upstream, body streamed
 
 	tried  Tried
+	sess   PersistRequest // the persistence hook's view of the request
 	tokens connTokens
 	body   reqBody
 	// replayable: the request body can be sent again (none, or in memory).
@@ -52,6 +53,7 @@ type exchange struct {
 	tryStart time.Time // of the current try: $upstream_response_time
 	peer     *Peer     // the acquired peer whose response goes to the client
 	conn     *upConn   // the connection that response came over
+	tun      *tunnel   // an Upgrade handshake's own connection, nil otherwise
 }
 
 var exchangePool = sync.Pool{New: func() any {
@@ -64,6 +66,7 @@ var exchangePool = sync.Pool{New: func() any {
 func acquireExchange(p *Proxy, ctx *fasthttp.RequestCtx, r *vars.Request) *exchange {
 	x := exchangePool.Get().(*exchange)
 	x.p, x.ctx, x.r = p, ctx, r
+	x.sess.Ctx, x.sess.R, x.sess.Scope = ctx, r, &p.scope
 	x.lc = logContext{ctx: ctx, server: r.ServerName, scheme: p.scheme}
 	return x
 }
@@ -84,9 +87,12 @@ func (x *exchange) release() {
 		x.peer = nil
 	}
 	x.conn = nil
+	x.tun.close()
+	x.tun = nil
 	x.out.Reset()
 	x.resp.Reset()
 	x.tried.Reset()
+	x.sess.reset()
 	x.tokens.reset()
 	x.body = reqBody{}
 	x.mem.Reset(nil)

@@ -21,9 +21,10 @@ type pxGateway struct {
 	ln  *fasthttputil.InmemoryListener
 	srv *fasthttp.Server
 
-	mu    sync.Mutex
-	tries [][]vars.UpstreamTry // per request, in order
-	codes []int                // what Serve returned
+	mu     sync.Mutex
+	tries  [][]vars.UpstreamTry // per request, in order
+	codes  []int                // what Serve returned
+	sticky []string             // $sticky_status per request
 }
 
 func pxServe(t testing.TB, p *Proxy) *pxGateway {
@@ -62,6 +63,7 @@ func (g *pxGateway) handle(p *Proxy, ctx *fasthttp.RequestCtx) {
 	g.mu.Lock()
 	g.tries = append(g.tries, append([]vars.UpstreamTry(nil), r.Upstream...))
 	g.codes = append(g.codes, code)
+	g.sticky = append(g.sticky, string(r.StickyStatus))
 	g.mu.Unlock()
 }
 

@@ -78,8 +78,9 @@ func (h *requestHeaders) isNamed(name []byte) bool {
 // its Transfer-Encoding from fasthttp). buf is scratch space for template
 // values; the grown buffer is returned. out must have special-header
 // processing disabled: every line is sent as added, in order, with its
-// name as written.
-func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, buf []byte, bodyLen int) []byte {
+// name as written. ck says what becomes of the client's Cookie lines
+// (session persistence may clean them).
+func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, buf []byte, bodyLen int, ck CookieOut) []byte {
 	for i := range h.set {
 		s := &h.set[i]
 		buf = s.value.Append(buf[:0], r)
@@ -118,7 +119,7 @@ func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request,
 		// fasthttp do so; with special headers disabled it writes no line.
 		out.SetConnectionClose()
 	}
-	h.copyClient(out, in, tok)
+	h.copyClient(out, in, tok, ck)
 	return buf
 }
 
@@ -130,18 +131,29 @@ var (
 )
 
 // copyClient adds the client's header lines that may cross the proxy, in
-// the order received, names and values byte for byte.
-func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens) {
+// the order received, names and values byte for byte. Unless ck keeps
+// them, the Cookie lines become ck.Value, in place of the first one: the
+// edit is made while copying because deleting lines from a fasthttp header
+// afterwards would reorder the others.
+func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck CookieOut) {
 	tok.reset()
 	eachRequestHeader(in, func(name, value []byte) {
 		if equalFold(name, "connection") {
 			tok.add(value)
 		}
 	})
+	cookieSent := false
 	eachRequestHeader(in, func(name, value []byte) {
-		if h.passes(name, tok) {
-			out.AddBytesKV(name, value)
+		if !h.passes(name, tok) {
+			return
 		}
+		if !ck.Keep && equalFold(name, "cookie") {
+			if cookieSent || len(ck.Value) == 0 {
+				return
+			}
+			cookieSent, value = true, ck.Value
+		}
+		out.AddBytesKV(name, value)
 	})
 }
 

@@ -109,7 +109,7 @@ func pxBuild(t testing.TB, pools *Pools, loc, src string, args ...any) *pxSetup 
 	if s.pools == nil {
 		s.pools = NewPools()
 	}
-	s.b = NewBuilder(Options{Pools: s.pools, Log: zerolog.New(s.log)})
+	s.b = NewBuilder(Options{Pools: s.pools, Log: zerolog.New(s.log), Persistence: StickyPersistence})
 	p, err := s.b.Proxy(pxLocation(t, cfg, loc))
 	if err != nil || p == nil {
 		t.Fatalf("proxy: %v", err)

@@ -6,7 +6,8 @@ import "bytes"
 // never cross the proxy in either direction (RFC 9110 section 7.6.1, and
 // spec/config.md): Connection and every header it names, Keep-Alive, TE,
 // Trailer, Transfer-Encoding, Upgrade and every Proxy-* header. Upgrade is
-// the exception on a WebSocket handshake, which gw does not proxy yet.
+// the exception on a handshake gw proxies (proxy_websocket.go), which sends
+// its own Upgrade and Connection lines.
 
 // isHopByHop reports whether name is one of the fixed hop-by-hop headers,
 // compared case-insensitively without allocating.

@@ -25,10 +25,11 @@ func (x *exchange) prepare() int {
 	if status != 0 {
 		return status
 	}
-	x.buf = p.headers.write(h, &in.Header, x.r, &x.tokens, x.buf, bodyLen)
+	ck := KeepCookies
 	if p.persist != nil {
-		p.persist.Request(x.r, h)
+		ck = p.persist.Request(&x.sess)
 	}
+	x.buf = p.headers.write(h, &in.Header, x.r, &x.tokens, x.buf, bodyLen, ck)
 	return 0
 }
 

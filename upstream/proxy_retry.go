@@ -36,7 +36,10 @@ type loop struct {
 	tries  int   // tries counted against proxy_next_upstream_tries
 	stale  int   // retries left on stale kept-alive connections
 	preset *Peer // the peer of the next try, when already chosen
-	asked  bool  // persistence was asked (or there is none)
+	// pin is the peer every try goes to: the session's, when persistence
+	// says it may not move (session_sticky fallback=off, spec §4.4).
+	pin   *Peer
+	asked bool // persistence was asked (or there is none)
 }
 
 // run is the one retry loop of DESIGN's "one request": persistence or the
@@ -56,6 +59,13 @@ func (x *exchange) run() int {
 			return status
 		}
 		if !peer.Acquire(now) {
+			if l.pin != nil {
+				// max_conns reached since Choose, and the session may not
+				// move to another peer.
+				status := x.noLivePeers()
+				x.release()
+				return status
+			}
 			continue // max_conns reached since the pick; the peer counts as tried
 		}
 		res := x.try(peer)
@@ -71,7 +81,7 @@ func (x *exchange) run() int {
 			}
 			continue
 		}
-		if l.preset = x.skipResponse(peer, now, &l.tries); l.preset != nil {
+		if l.preset = x.skipResponse(peer, now, &l); l.preset != nil {
 			continue
 		}
 		return x.deliver(peer)
@@ -79,23 +89,39 @@ func (x *exchange) run() int {
 }
 
 // nextPeer returns the peer of the next try: the one already chosen, the
-// session's (first try only), or the balancer's. Without a peer it returns
-// the status that ends the request.
+// pinned session's, the session's (first try only), or the balancer's.
+// Without a peer it returns the status that ends the request.
 func (x *exchange) nextPeer(now time.Time, l *loop) (*Peer, int) {
 	if p := l.preset; p != nil {
 		l.preset = nil
 		return p, 0
 	}
+	if l.pin != nil {
+		return l.pin, 0
+	}
 	if !l.asked {
 		l.asked = true
-		if p, status := x.choose(now); p != nil || status != 0 {
-			return p, status
+		c := x.choose(now)
+		if c.Pin {
+			l.pin = c.Peer
+		}
+		if c.Peer != nil || c.Status != 0 {
+			return c.Peer, c.Status
 		}
 	}
 	if p := x.pick(now); p != nil {
 		return p, 0
 	}
 	return nil, x.noPeer(l)
+}
+
+// retryPeer is the peer of a retry after a response proxy_next_upstream
+// rejects: the pinned session's, or the balancer's.
+func (x *exchange) retryPeer(now time.Time, l *loop) *Peer {
+	if l.pin != nil {
+		return l.pin
+	}
+	return x.pick(now)
 }
 
 // afterFailure logs a failed try and updates the peer's health, then says
@@ -122,13 +148,23 @@ func (x *exchange) afterFailure(peer *Peer, res *tryResult, now time.Time, l *lo
 	return 0, true
 }
 
-// choose asks the session persistence for the request's peer.
-func (x *exchange) choose(now time.Time) (*Peer, int) {
-	peer, status := x.p.persist.Choose(x.r, now)
-	if peer != nil {
-		x.tried.Add(peer.Index())
+// choose asks the session persistence for the request's peer; now becomes
+// the instant of every persistence decision of the request. A refusal is
+// logged and recorded as a try of the upstream, as nginx records "no live
+// upstreams", so $upstream_addr and $upstream_status say what happened.
+func (x *exchange) choose(now time.Time) Choice {
+	x.sess.Now = now
+	c := x.p.persist.Choose(&x.sess)
+	switch {
+	case c.Peer != nil:
+		x.tried.Add(c.Peer.Index())
+	case c.Status != 0:
+		name := x.p.up.Name()
+		x.lc.upstream = name
+		logLine(x.p.log.Error(), "no live upstream for the session cookie (session_sticky fallback=off) while "+phaseConnect, &x.lc)
+		x.r.AddUpstreamTry(name).Status = c.Status
 	}
-	return peer, status
+	return c
 }
 
 // pick asks the balancer for a peer the request has not tried.
@@ -160,6 +196,13 @@ func (x *exchange) noPeer(l *loop) int {
 	if l.tries == 0 && !l.failed {
 		p.up.Revive()
 	}
+	return x.noLivePeers()
+}
+
+// noLivePeers logs nginx's "no live upstreams", records it as a try of the
+// upstream and returns its status.
+func (x *exchange) noLivePeers() int {
+	p := x.p
 	x.lc.upstream = p.up.Name()
 	logLine(p.log.Error(), ErrNoLivePeers.Error()+" while "+phaseConnect, &x.lc)
 	t := x.r.AddUpstreamTry(p.up.Name())

@@ -9,6 +9,9 @@ import (
 // try sends the request to peer once through the peer's pool and reads the
 // response header, recording the try for the $upstream_* variables.
 func (x *exchange) try(peer *Peer) tryResult {
+	if x.tun != nil {
+		return x.tryUpgrade(peer)
+	}
 	hc := x.p.clients[peer.Index()]
 	t := x.r.AddUpstreamTry(peer.Addr)
 	if hc.key.tls {
@@ -80,10 +83,11 @@ func statusCondition(status int) conf.NextUpstream {
 // skipResponse applies proxy_next_upstream's http_* conditions to the
 // response in x.resp. A listed status is a failed try (403 and 404 never
 // count against the peer's health, nginx's rule); if the request may go on
-// and another peer can be picked, the response is dropped and that peer
-// returned. Otherwise nil: the response goes to the client, even when
-// its status was listed, as nginx passes the last answer on.
-func (x *exchange) skipResponse(peer *Peer, now time.Time, tries *int) *Peer {
+// and another peer can be picked (or the pinned session's peer is tried
+// again), the response is dropped and that peer returned. Otherwise nil:
+// the response goes to the client, even when its status was listed, as
+// nginx passes the last answer on.
+func (x *exchange) skipResponse(peer *Peer, now time.Time, l *loop) *Peer {
 	p := x.p
 	ft := statusCondition(x.resp.StatusCode())
 	if ft == 0 || !p.next.Has(ft) {
@@ -93,11 +97,11 @@ func (x *exchange) skipResponse(peer *Peer, now time.Time, tries *int) *Peer {
 	if ft != conf.NextHTTP403 && ft != conf.NextHTTP404 {
 		x.fail(peer, now, phaseHeader)
 	}
-	*tries++
-	if *tries >= p.tries || !x.mayRetry(ft, true) {
+	l.tries++
+	if l.tries >= p.tries || !x.mayRetry(ft, true) {
 		return nil
 	}
-	next := x.pick(now)
+	next := x.retryPeer(now, l)
 	if next == nil {
 		return nil
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // wsGUID is RFC 6455's fixed key suffix.
-const wsGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC11B65"
+const wsGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 // websocket is an RFC 6455 echo endpoint: it completes the handshake and
 // sends every data frame back unmasked, prefixed by the server's name in the

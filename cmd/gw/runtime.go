@@ -57,8 +57,10 @@ func eachSettings(cfg *conf.Config, fn func(*conf.Settings)) {
 // found here (duplicate locations, duplicate default servers, bad
 // certificates, unusable upstreams) fail the test as they fail a reload.
 // shared carries the connection pools and peer state that outlive a
-// runtime; under -t they are fresh and thrown away.
+// runtime; under -t they are fresh and thrown away. session_sticky is
+// compiled here too (sids, cookie parts), so -t reports its errors.
 func compile(cfg *conf.Config, gen uint64, shared upstream.Options) (*runtime, error) {
+	shared.Persistence = upstream.StickyPersistence
 	rt := &runtime{gen: gen, cfg: cfg, matchers: map[*conf.Server]*location.Matcher{},
 		proxies: map[*conf.Location]*upstream.Proxy{}, upstream: upstream.NewBuilder(shared)}
 	if cfg.HTTP == nil {

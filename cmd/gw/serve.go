@@ -31,6 +31,7 @@ type gateway struct {
 	logs      *accessLogs
 	pools     *upstream.Pools      // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
+	tunnels   *upstream.Tunnels    // open WebSocket tunnels, for stops
 
 	reloads, failedReloads int // counted for the error log
 	log                    zerolog.Logger
@@ -44,7 +45,7 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 		return cli.Exit("gw: [alert] "+err.Error(), 1)
 	}
 	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"), logs: &accessLogs{},
-		pools: upstream.NewPools(), store: upstream.NewStateStore()}
+		pools: upstream.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
 	rt, err := loadRuntime(opts, 1, g.shared())
 	if err != nil {
 		return cli.Exit("gw: [emerg] "+err.Error(), 1)
@@ -66,9 +67,9 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 }
 
 // shared is what every runtime's proxies share with the ones before them:
-// connection pools, peer state and the error log.
+// connection pools, peer state, open tunnels and the error log.
 func (g *gateway) shared() upstream.Options {
-	return upstream.Options{Pools: g.pools, Store: g.store, Log: g.log}
+	return upstream.Options{Pools: g.pools, Store: g.store, Tunnels: g.tunnels, Log: g.log}
 }
 
 // start applies the first configuration: log, cores, sockets.
@@ -181,8 +182,10 @@ func (g *gateway) reopen() {
 }
 
 // closeAll stops every listener, in parallel, each waiting up to grace for
-// its in-flight requests (0: close at once).
+// its in-flight requests (0: close at once), then the open tunnels within
+// what is left of grace.
 func (g *gateway) closeAll(grace time.Duration) {
+	deadline := time.Now().Add(grace)
 	var wg sync.WaitGroup
 	for _, l := range g.listeners {
 		wg.Add(1)
@@ -196,4 +199,19 @@ func (g *gateway) closeAll(grace time.Duration) {
 		}(l)
 	}
 	wg.Wait()
+	g.closeTunnels(time.Until(deadline))
+}
+
+// closeTunnels lets open WebSocket tunnels finish for up to grace, then
+// closes the rest. Tunnels do not belong to a listener: fasthttp lets go of
+// a connection once it is hijacked, so its Shutdown does not wait for them.
+func (g *gateway) closeTunnels(grace time.Duration) {
+	if n := g.tunnels.Len(); n > 0 && grace > 0 {
+		g.log.Info().Int("tunnels", n).Msg("waiting for upgraded connections")
+		g.tunnels.Wait(grace)
+	}
+	if n := g.tunnels.CloseAll(); n > 0 {
+		g.log.Info().Int("tunnels", n).Msg("closed upgraded connections")
+		g.tunnels.Wait(time.Second) // let them unwind and log
+	}
 }
