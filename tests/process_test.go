@@ -63,7 +63,8 @@ func startDemoCmd(t *testing.T, name string, args ...string) (*exec.Cmd, string)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { stopProcess(cmd) })
+	exited := watch(cmd)
+	t.Cleanup(func() { stopProcess(cmd, exited) })
 	lines := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -92,7 +93,7 @@ type gwProcess struct {
 	cmd    *exec.Cmd
 	prefix string
 	stderr *syncBuffer
-	exited chan struct{}
+	exited <-chan struct{}
 }
 
 // freePort returns a loopback port that was free a moment ago. gw needs
@@ -127,15 +128,15 @@ func writePrefix(t *testing.T, config string) string {
 func startGW(t *testing.T, config string, waitAddrs ...string) *gwProcess {
 	t.Helper()
 	prefix := writePrefix(t, config)
-	p := &gwProcess{prefix: prefix, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	p := &gwProcess{prefix: prefix, stderr: &syncBuffer{}}
 	p.cmd = exec.Command(gwBin, "-p", prefix)
 	p.cmd.Stderr = p.stderr
 	p.cmd.Stdout = p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { p.cmd.Wait(); close(p.exited) }()
-	t.Cleanup(func() { stopProcess(p.cmd); <-p.exited })
+	p.exited = watch(p.cmd)
+	t.Cleanup(func() { stopProcess(p.cmd, p.exited) })
 	for _, addr := range waitAddrs {
 		p.waitListening(t, addr)
 	}
@@ -161,24 +162,25 @@ func (p *gwProcess) waitListening(t *testing.T, addr string) {
 	t.Fatalf("gw did not listen on %s within %v:\n%s", addr, startTimeout, p.stderr)
 }
 
-// stopProcess asks a process to stop fast and kills it if it lingers.
-func stopProcess(cmd *exec.Cmd) {
-	if cmd.Process == nil {
-		return
-	}
+// watch reaps a started process in the background; the channel closes when
+// it has exited.
+func watch(cmd *exec.Cmd) <-chan struct{} {
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	return exited
+}
+
+// stopProcess asks a process to stop fast, kills it if it lingers, and
+// waits until it is reaped.
+func stopProcess(cmd *exec.Cmd, exited <-chan struct{}) {
 	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		for i := 0; i < 100; i++ {
-			if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		close(done)
-	}()
-	<-done
+	select {
+	case <-exited:
+		return
+	case <-time.After(2 * time.Second):
+	}
 	_ = cmd.Process.Kill()
+	<-exited
 }
 
 // runGW runs gw to completion with the given arguments (e.g. -t) and returns

@@ -129,6 +129,10 @@ http {
 	if hasHeader(head, "X-Forwarded-For") {
 		t.Errorf("X-Forwarded-For added without being configured")
 	}
+	// The raw backend sends no Content-Type: gw must not invent one.
+	if r := get(t, a, "", "/"); r.status != 200 || len(r.header.Values("Content-Type")) != 0 {
+		t.Errorf("response without Content-Type upstream: %d, Content-Type %q", r.status, r.header.Values("Content-Type"))
+	}
 
 	rawRequest(t, a, "GET /xff HTTP/1.1\r\nHost: front.test\r\nX-Forwarded-For: 10.1.2.3\r\nX-Gone: x\r\n\r\n")
 	head = raw.lastRequest(t)

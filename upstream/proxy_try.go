@@ -21,6 +21,11 @@ func (x *exchange) try(peer *Peer) tryResult {
 	start := time.Now()
 	x.tryStart = start
 	err := hc.hc.Do(&x.out, &x.resp)
+	// fasthttp would invent "text/plain; charset=utf-8" for a response that
+	// has no Content-Type; the client must get the upstream's header as is.
+	// Parsing the response clears the flag, so it is set after Do: the
+	// default is only applied when ContentType() is read, at copy time.
+	x.resp.Header.SetNoDefaultContentType(true)
 	elapsed := time.Since(start)
 	x.conn = connOf(x.resp.LocalAddr())
 	c := x.conn

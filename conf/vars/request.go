@@ -63,7 +63,7 @@ type Request struct {
 	Start time.Time
 
 	StickyCookie []byte // $sticky_cookie: the outcome for the client's cookie
-	StickyStatus []byte // $sticky_status: what gw did with the response cookie
+	StickyStatus []byte // $sticky_status: both letters, client cookie then response action (HAProxy style)
 
 	// Captures are the submatch offsets of the last regex match, as
 	// regexp.FindSubmatchIndex returns them, into CaptureSubject: $N is
