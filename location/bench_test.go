@@ -92,3 +92,30 @@ func BenchmarkSelect(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMatchWrkScenario mirrors bench/'s many-locations scenario: 1,000
+// prefixes, then 25 `^/rxNNNN/.+\.php$` and 25 case-insensitive
+// `\.xNN(gif|jpe?g|png)$` regexes, none of which matches the late prefix
+// hit, so all 50 are tested.
+func BenchmarkMatchWrkScenario(b *testing.B) {
+	var locs []*conf.Location
+	for i := 0; i < 1000; i++ {
+		locs = append(locs, loc(fmt.Sprintf("/l%04d/", i)))
+	}
+	for i := 0; i < 50; i++ {
+		if i%2 == 0 {
+			locs = append(locs, loc(fmt.Sprintf("~ ^/rx%04d/.+\\.php$", i)))
+		} else {
+			locs = append(locs, loc(fmt.Sprintf("~* \\.x%02d(gif|jpe?g|png)$", i)))
+		}
+	}
+	m := mustCompile(b, server(locs...))
+	path := []byte("/l0999/index.html")
+	if got := name(m.Match(path)); got != "/l0999/" {
+		b.Fatalf("matched %q", got)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Match(path)
+	}
+}

@@ -21,6 +21,12 @@ type prefiltered struct {
 	re     *regexp.Regexp
 	prefix []byte // `^literal...`: the path must start with it
 	suffix []byte // `...literal$`: the path must end with it
+	// required is a literal the path must contain somewhere, for regexes
+	// anchored by neither end, or by an alternation (`~* \.(gif|jpe?g)$`
+	// still requires "."); fold says it is compared ASCII
+	// case-insensitively (held lower-cased).
+	required []byte
+	fold     bool
 }
 
 // newPrefiltered derives the prefilter of re from its syntax tree.
@@ -37,7 +43,66 @@ func newPrefiltered(re *regexp.Regexp) prefiltered {
 	if last := len(subs) - 1; subs[last].Op == syntax.OpEndText {
 		p.suffix = literal(subs[last-1])
 	}
+	p.required, p.fold = requiredLiteral(subs)
 	return p
+}
+
+// requiredLiteral picks the longest literal among the parts of a top-level
+// concatenation: every match contains it. A case-folded literal is usable
+// only when byte-wise ASCII folding is exact for it: all ASCII, and none of
+// k and s, which Go also folds to non-ASCII runes (U+212A, U+017F).
+func requiredLiteral(subs []*syntax.Regexp) (lit []byte, fold bool) {
+	for _, n := range subs {
+		if n.Op != syntax.OpLiteral || slices.Contains(n.Rune, utf8.RuneError) || len(n.Rune) <= len(lit) {
+			continue
+		}
+		if n.Flags&syntax.FoldCase == 0 {
+			lit, fold = []byte(string(n.Rune)), false
+			continue
+		}
+		if l, ok := asciiFoldable(n.Rune); ok {
+			lit, fold = l, true
+		}
+	}
+	return lit, fold
+}
+
+// asciiFoldable lower-cases runes when ASCII folding matches them exactly.
+func asciiFoldable(runes []rune) ([]byte, bool) {
+	out := make([]byte, len(runes))
+	for i, r := range runes {
+		if r >= utf8.RuneSelf {
+			return nil, false
+		}
+		b := lower(byte(r))
+		if b == 'k' || b == 's' {
+			return nil, false
+		}
+		out[i] = b
+	}
+	return out, true
+}
+
+func lower(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// containsFold reports whether path contains lit (lower-case ASCII),
+// ignoring ASCII case.
+func containsFold(path, lit []byte) bool {
+	for i := 0; i+len(lit) <= len(path); i++ {
+		j := 0
+		for j < len(lit) && lower(path[i+j]) == lit[j] {
+			j++
+		}
+		if j == len(lit) {
+			return true
+		}
+	}
+	return false
 }
 
 // literal returns the UTF-8 text of a case-sensitive literal node, nil for
@@ -63,6 +128,11 @@ func (p *prefiltered) match(path []byte) bool {
 	}
 	if n := len(p.suffix); n > 0 {
 		if len(path) < n || path[len(path)-1] != p.suffix[n-1] || !bytes.Equal(path[len(path)-n:], p.suffix) {
+			return false
+		}
+	}
+	if len(p.required) > 0 {
+		if p.fold && !containsFold(path, p.required) || !p.fold && !bytes.Contains(path, p.required) {
 			return false
 		}
 	}

@@ -5,6 +5,34 @@ import (
 	"testing"
 )
 
+func TestPrefilterRequiredLiteral(t *testing.T) {
+	tests := []struct {
+		name, re, required string
+		fold               bool
+	}{
+		{"case-insensitive suffix with alternation", `(?i)\.x01(gif|jpe?g)$`, ".x01", true},
+		{"longest literal of the concatenation", `/ab.+/abcd`, "/abcd", false},
+		{"k folds to the Kelvin sign: left to the regex", `(?i)/kx`, "", false},
+		{"s folds to the long s: left to the regex", `(?i)/sx`, "", false},
+		{"non-ASCII folded literal: left to the regex", `(?i)/éx`, "", false},
+		{"top-level alternation requires nothing", `a|b`, "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPrefiltered(regexp.MustCompile(tc.re))
+			if string(p.required) != tc.required || p.fold != tc.fold {
+				t.Errorf("required %q fold %v; want %q fold %v", p.required, p.fold, tc.required, tc.fold)
+			}
+		})
+	}
+	p := newPrefiltered(regexp.MustCompile(`(?i)\.x01(gif|png)$`))
+	for path, want := range map[string]bool{"/A.X01GIF": true, "/a.x01png": true, "/a.x02gif": false, "/index.html": false} {
+		if got := p.match([]byte(path)); got != want {
+			t.Errorf("match(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
+
 func TestPrefilterLiterals(t *testing.T) {
 	tests := []struct {
 		name, re, prefix, suffix string
@@ -34,7 +62,8 @@ func TestPrefilterLiterals(t *testing.T) {
 func FuzzPrefilter(f *testing.F) {
 	for _, s := range [][2]string{
 		{`^/api/`, "/api/x"}, {`\.php$`, "/x.php"}, {`^/a$`, "/a"}, {`^/é.*x$`, "/éx"},
-		{`(?i)^/K`, "/\u212a"}, {`^/\x{fffd}`, "/\xff"}, {`\x{fffd}$`, "\xfe"}, {`^\x{ff}`, "\xff"}, {`a|^/b`, "/b"},
+		{`(?i)^/K`, "/\u212a"}, {`(?i)\.x01(gif|png)$`, "/A.X01GIF"}, {`(?i)ab`, "/xAB"}, {`(?i)sx`, "/\u017fx"},
+		{`(?i)kx`, "/\u212ax"}, {`a.b(c|d)`, "/a-bd"}, {`^/\x{fffd}`, "/\xff"}, {`\x{fffd}$`, "\xfe"}, {`^\x{ff}`, "\xff"}, {`a|^/b`, "/b"},
 	} {
 		f.Add(s[0], s[1])
 	}
