@@ -60,6 +60,7 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 		return cli.Exit("gw: [emerg] "+err.Error(), 1)
 	}
 	defer removePid(pid)
+	defer startProfiles()()
 	g.log.Info().Uint64("generation", rt.gen).Int("listeners", len(g.listeners)).Msg("gw started")
 	g.waitSignals()
 	g.pools.CloseIdle()
