@@ -178,16 +178,3 @@ func clientTLS(k clientKey, roots *x509.CertPool) *tls.Config {
 	}
 	return cfg
 }
-
-// rawURITransport sends the request line as gw built it. HostClient parses
-// the request's URI to check its scheme, and a parsed URI would make
-// Request.Write rebuild the request target from it, dropping an empty "?"
-// and anything its parser normalises. Forgetting the parse here, after the
-// check, keeps the target byte for byte.
-type rawURITransport struct{}
-
-// RoundTrip implements fasthttp.RoundTripper.
-func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) (bool, error) {
-	req.SetURI(nil)
-	return fasthttp.DefaultTransport.RoundTrip(hc, req, resp)
-}

@@ -1,0 +1,238 @@
+package upstream
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// rawURITransport is gw's round trip over a HostClient's pooled
+// connections. It follows fasthttp's own transport step by step, with two
+// differences.
+//
+// It sends the request line as gw built it. HostClient parses the
+// request's URI to check its scheme, and a parsed URI would make
+// Request.Write rebuild the request target from it, dropping an empty "?"
+// and anything its parser normalises. Forgetting the parse here, after the
+// check, keeps the target byte for byte.
+//
+// And a streamed response body is a pooled upBody instead of fasthttp's
+// clientStreamBody, which costs four heap objects (the wrapper and three
+// closures) on every response, however small its body.
+type rawURITransport struct{}
+
+// RoundTrip implements fasthttp.RoundTripper. The retry result follows
+// fasthttp's transport: true for failures on a connection that may have
+// been a stale kept-alive one (gw makes one attempt per call and applies
+// its own rules, see exchange.try).
+func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) (bool, error) {
+	req.SetURI(nil)
+	if !resp.StreamBody {
+		// The body is to be read whole: fasthttp's transport does that
+		// without a stream wrapper.
+		return fasthttp.DefaultTransport.RoundTrip(hc, req, resp)
+	}
+	skipBody := resp.SkipBody || req.Header.IsHead()
+
+	// gw sets no per-request timeout (upConn keeps proxy_*_timeout), so
+	// the request's timeout, which fasthttp keeps private, is zero.
+	cc, err := hc.AcquireConn(0, req.ConnectionClose())
+	if err != nil {
+		return false, err
+	}
+	conn := cc.Conn()
+	resp.ParseNetConn(conn)
+
+	var writeDeadline time.Time
+	if hc.WriteTimeout > 0 {
+		writeDeadline = time.Now().Add(hc.WriteTimeout)
+	}
+	if err = conn.SetWriteDeadline(writeDeadline); err != nil {
+		hc.CloseConn(cc)
+		return true, err
+	}
+
+	resetConnection := false
+	if hc.MaxConnDuration > 0 && time.Since(cc.CreatedTime()) > hc.MaxConnDuration && !req.ConnectionClose() {
+		req.SetConnectionClose()
+		resetConnection = true
+	}
+
+	bw := hc.AcquireWriter(conn)
+	err = req.Write(bw)
+	if resetConnection {
+		req.Header.ResetConnectionClose()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	hc.ReleaseWriter(bw)
+	if x, ok := err.(interface{ Timeout() bool }); ok && x.Timeout() {
+		err = fasthttp.ErrTimeout
+	}
+	if err != nil {
+		hc.CloseConn(cc)
+		return true, err
+	}
+
+	var readDeadline time.Time
+	if hc.ReadTimeout > 0 {
+		readDeadline = time.Now().Add(hc.ReadTimeout)
+	}
+	if err = conn.SetReadDeadline(readDeadline); err != nil {
+		hc.CloseConn(cc)
+		return true, err
+	}
+	if hc.DisableHeaderNamesNormalizing {
+		resp.Header.DisableNormalizing()
+	}
+
+	// The header (after any 1xx interim responses) is read by fasthttp
+	// with the body skipped; the body, if there is one, then becomes an
+	// upBody stream.
+	br := hc.AcquireReader(conn)
+	resp.SkipBody = true
+	err = resp.ReadLimitBody(br, hc.MaxResponseBodySize)
+	resp.SkipBody = skipBody
+	if err != nil {
+		hc.ReleaseReader(br)
+		hc.CloseConn(cc)
+		return err != fasthttp.ErrBodyTooLarge, err
+	}
+	closeConn := resetConnection || req.ConnectionClose() || resp.ConnectionClose()
+	if skipBody || noBody(resp.StatusCode()) {
+		hc.ReleaseReader(br)
+		if closeConn {
+			hc.CloseConn(cc)
+		} else {
+			hc.ReleaseConn(cc)
+		}
+		return false, nil
+	}
+
+	b := upBodyPool.Get().(*upBody)
+	b.hc, b.cc, b.conn, b.br, b.resp = hc, cc, conn, br, resp
+	b.closeConn = closeConn
+	n := resp.Header.ContentLength()
+	b.fullyRead = n == 0
+	// fasthttp's body reader (content length, chunked, or to the
+	// connection's close) is taken from a scratch response whose header
+	// carries the same framing: a Response's stream can only be replaced
+	// by closing it.
+	b.framing.StreamBody = true
+	b.framing.Header.SetContentLength(n)
+	if err = b.framing.ReadBody(br, 0); err != nil { // never fails when streaming
+		b.release(true)
+		return false, err
+	}
+	b.src = b.framing.BodyStream()
+	// For n == -2 (read until close) this also marks the response
+	// Connection: close, as fasthttp's header parser already has.
+	resp.SetBodyStream(b, n)
+	return false, nil
+}
+
+// noBody reports the statuses that never have a body (RFC 9112 6.3).
+func noBody(status int) bool {
+	return status < 200 || status == fasthttp.StatusNoContent || status == fasthttp.StatusNotModified
+}
+
+// upBody is a streamed upstream response body. Closing it gives the
+// connection back to the pool when the body was read to its end and
+// nothing asked for Connection: close; otherwise the connection is closed.
+// A Close while a Read is blocked (from another goroutine) closes the
+// connection to interrupt the Read, as fasthttp's clientStreamBody does.
+//
+// upBodies are pooled: once closed, an upBody is reused by another
+// response, so its owner (the Response it was set on, which forgets it on
+// CloseBodyStream) must not keep it.
+type upBody struct {
+	hc   *fasthttp.HostClient
+	cc   any // fasthttp's *clientConn, for putConn
+	conn net.Conn
+	br   *bufio.Reader
+	resp *fasthttp.Response
+	src  io.Reader
+
+	// framing owns the fasthttp body reader (src); its header holds only
+	// the framing and any trailers.
+	framing fasthttp.Response
+
+	closeConn bool
+	fullyRead bool
+	closed    atomic.Bool
+	readLock  sync.Mutex
+}
+
+var upBodyPool = sync.Pool{New: func() any { return new(upBody) }}
+
+// Read implements io.Reader.
+func (b *upBody) Read(p []byte) (int, error) {
+	if b.closed.Load() {
+		return 0, io.ErrClosedPipe
+	}
+	b.readLock.Lock()
+	defer b.readLock.Unlock()
+	if b.closed.Load() {
+		return 0, io.ErrClosedPipe
+	}
+	n, err := b.src.Read(p)
+	if err == io.EOF {
+		b.fullyRead = true
+	}
+	return n, err
+}
+
+// CloseWithError implements fasthttp.ReadCloserWithError; fasthttp calls it
+// from Response.CloseBodyStream. A non-nil err means the body's consumer
+// failed: the connection is closed.
+func (b *upBody) CloseWithError(err error) error {
+	if !b.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	locked := b.readLock.TryLock()
+	discard := err != nil || !locked || !b.fullyRead
+	if discard {
+		_ = b.conn.Close() // interrupts a Read in flight
+	}
+	if !locked {
+		b.readLock.Lock()
+	}
+	b.readLock.Unlock()
+	b.release(discard)
+	return nil
+}
+
+// release returns the reader and the connection (closed when discard, or
+// when the response is to close it) and puts b back in its pool.
+func (b *upBody) release(discard bool) {
+	_ = b.framing.CloseBodyStream()
+	b.framing.Reset()
+	b.hc.ReleaseReader(b.br)
+	putConn(b.hc, b.cc, discard || b.closeConn || b.resp.ConnectionClose())
+	b.hc, b.cc, b.conn, b.br, b.resp, b.src = nil, nil, nil, nil, nil, nil
+	b.closeConn, b.fullyRead = false, false
+	b.closed.Store(false)
+	upBodyPool.Put(b)
+}
+
+// putConn gives a connection from HostClient.AcquireConn back to its pool,
+// or closes it. fasthttp does not export the connection's type, so upBody
+// keeps it as an interface value and putConn, instantiated for that type
+// by inference from HostClient's methods, converts it back.
+var putConn = putConnFunc((*fasthttp.HostClient).ReleaseConn, (*fasthttp.HostClient).CloseConn)
+
+func putConnFunc[C any](release, closeConn func(*fasthttp.HostClient, C)) func(*fasthttp.HostClient, any, bool) {
+	return func(hc *fasthttp.HostClient, cc any, closeIt bool) {
+		if closeIt {
+			closeConn(hc, cc.(C))
+		} else {
+			release(hc, cc.(C))
+		}
+	}
+}
