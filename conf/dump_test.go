@@ -146,6 +146,8 @@ func (d *dumper) text(v reflect.Value) string {
 		return "location " + x.Pattern
 	case Modifier:
 		return fmt.Sprintf("%q", x.String())
+	case vars.Escape:
+		return fmt.Sprintf("%q", x.String())
 	case string:
 		return fmt.Sprintf("%q", strings.ReplaceAll(x, d.prefix, "$PREFIX"))
 	}

@@ -27,7 +27,7 @@ func predefinedCombined() (*LogFormat, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &LogFormat{Name: combinedName, Escape: "default", Format: t}, nil
+	return &LogFormat{Name: combinedName, Escape: vars.EscapeDefault, Format: t}, nil
 }
 
 // logFormatDirective reads `log_format NAME [escape=E] STRING ...`; the
@@ -37,13 +37,14 @@ func logFormatDirective(b *builder, d *parser.Directive) error {
 	if _, dup := b.cfg.HTTP.LogFormats[name]; dup {
 		return errorAt(d.Args[0].Pos, "duplicate \"log_format\" name %q", name)
 	}
-	f := &LogFormat{Pos: d.Pos, Name: name, Escape: "default"}
+	f := &LogFormat{Pos: d.Pos, Name: name, Escape: vars.EscapeDefault}
 	parts := d.Args[1:]
 	if v, ok := strings.CutPrefix(parts[0].Value, "escape="); ok {
-		if _, err := vars.ParseEscape(v); err != nil {
+		e, err := vars.ParseEscape(v)
+		if err != nil {
 			return errorAt(parts[0].Pos, "%s", err)
 		}
-		f.Escape, parts = v, parts[1:]
+		f.Escape, parts = e, parts[1:]
 	}
 	if len(parts) == 0 {
 		return errorAt(d.Pos, "invalid number of arguments in %q directive", d.Name)

@@ -309,6 +309,6 @@ type ErrorPage struct {
 type LogFormat struct {
 	Pos    parser.Pos
 	Name   string
-	Escape string // "default", "json" or "none"
+	Escape vars.Escape // escape=default|json|none, parsed
 	Format *vars.Template
 }

@@ -37,55 +37,67 @@ var (
 	jsonBytes        = vars.MustParse("$body_bytes_sent")
 )
 
+// accessWriter is one open access-log file and the zerolog logger that
+// writes gw's JSON lines to it, built once rather than per line.
+type accessWriter struct {
+	file *logFile
+	json zerolog.Logger
+}
+
 // accessLogs are the open access-log files, shared by every location that
 // names the same path and kept across reloads (and reopened on USR1).
 type accessLogs struct {
 	mu    sync.Mutex
-	files map[string]*logFile
+	files map[string]*accessWriter
 }
 
 // open returns the writer for path, opening it once.
-func (a *accessLogs) open(path string) (*logFile, error) {
+func (a *accessLogs) open(path string) (*accessWriter, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if f, ok := a.files[path]; ok {
-		return f, nil
+	if w, ok := a.files[path]; ok {
+		return w, nil
 	}
 	f, err := openLogFile(path)
 	if err != nil {
 		return nil, err
 	}
 	if a.files == nil {
-		a.files = map[string]*logFile{}
+		a.files = map[string]*accessWriter{}
 	}
-	a.files[path] = f
-	return f, nil
+	w := &accessWriter{file: f, json: zerolog.New(f)}
+	a.files[path] = w
+	return w, nil
 }
 
 // reopen reopens every file (USR1).
 func (a *accessLogs) reopen() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for _, f := range a.files {
-		if err := f.Reopen(); err != nil {
+	for _, w := range a.files {
+		if err := w.file.Reopen(); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// openAll opens the files of every access_log in cfg, so a path that cannot
-// be opened fails start-up or reload instead of the first request.
-func (a *accessLogs) openAll(cfg *conf.Config) error {
+// writers opens the file of every access_log in cfg, so a path that cannot
+// be opened fails start-up or reload instead of the first request, and
+// returns them by path for a runtime: a map that is never written again,
+// read per request without a lock.
+func (a *accessLogs) writers(cfg *conf.Config) (map[string]*accessWriter, error) {
+	byPath := map[string]*accessWriter{}
 	var err error
 	eachSettings(cfg, func(st *conf.Settings) {
 		for _, l := range st.AccessLogs {
-			if err == nil {
-				_, err = a.open(l.Path)
+			if _, done := byPath[l.Path]; done || err != nil {
+				continue
 			}
+			byPath[l.Path], err = a.open(l.Path)
 		}
 	})
-	return err
+	return byPath, err
 }
 
 // logAccess writes one line per configured access_log of the settings that
@@ -101,17 +113,17 @@ func (x *exchange) logAccess() {
 				continue
 			}
 		}
-		w, err := x.rt.logs.open(l.Path)
-		if err != nil {
-			continue // reported when the configuration was loaded
+		w := x.rt.logs[l.Path]
+		if w == nil {
+			continue // none under benchmarks that build a runtime by hand
 		}
 		if l.Format == nil {
 			x.logJSON(w)
 			continue
 		}
-		x.buf = l.Format.Format.AppendEscaped(x.buf[:0], &x.vars, escapeOf(l.Format.Escape))
+		x.buf = l.Format.Format.AppendEscaped(x.buf[:0], &x.vars, l.Format.Escape)
 		x.buf = append(x.buf, '\n')
-		_, _ = w.Write(x.buf)
+		_, _ = w.file.Write(x.buf)
 	}
 }
 
@@ -121,21 +133,12 @@ func (x *exchange) eval(t *vars.Template) []byte {
 	return x.buf
 }
 
-func escapeOf(name string) vars.Escape {
-	e, err := vars.ParseEscape(name)
-	if err != nil {
-		return vars.EscapeDefault
-	}
-	return e
-}
-
 // logJSON writes the default JSON line through zerolog. zerolog copies each
 // value into its event buffer at once, so one scratch buffer serves every
 // field.
-func (x *exchange) logJSON(w *logFile) {
+func (x *exchange) logJSON(w *accessWriter) {
 	req := &x.ctx.Request
-	lg := zerolog.New(w)
-	ev := lg.Log().Timestamp()
+	ev := w.json.Log().Timestamp()
 	ev.Bytes(fieldClient, x.eval(jsonClient))
 	ev.Bytes(fieldMethod, req.Header.Method())
 	ev.Bytes(fieldURI, req.Header.RequestURI())

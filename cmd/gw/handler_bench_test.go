@@ -58,7 +58,6 @@ func benchRuntime(b *testing.B, text string) *runtime {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rt.logs = &accessLogs{}
 	return rt
 }
 

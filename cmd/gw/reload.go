@@ -49,8 +49,7 @@ func (g *gateway) reload() {
 	g.log.Info().Uint64("generation", gen).Msg("reloading configuration")
 	rt, err := loadRuntime(g.opts, gen, g.shared())
 	if err == nil {
-		err = g.logs.openAll(rt.cfg)
-		rt.logs = g.logs
+		rt.logs, err = g.logs.writers(rt.cfg)
 	}
 	if err == nil {
 		err = g.bindAll(rt)

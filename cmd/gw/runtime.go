@@ -19,7 +19,7 @@ type runtime struct {
 	matchers map[*conf.Server]*location.Matcher
 	proxies  map[*conf.Location]*upstream.Proxy // locations with proxy_pass
 	upstream *upstream.Builder                  // committed once the runtime serves
-	logs     *accessLogs                        // shared with the gateway; nil under -t
+	logs     map[string]*accessWriter           // access_log files by path; nil under -t
 	certs    map[*conf.Server]*tls.Config       // per server with ssl_certificate
 }
 

@@ -79,10 +79,10 @@ func (g *gateway) start(rt *runtime) error {
 		return err
 	}
 	g.logNotices(rt.cfg)
-	if err := g.logs.openAll(rt.cfg); err != nil {
+	var err error
+	if rt.logs, err = g.logs.writers(rt.cfg); err != nil {
 		return err
 	}
-	rt.logs = g.logs
 	applyWorkerProcesses(rt.cfg)
 	g.rt = rt
 	if err := g.bindAll(rt); err != nil {
