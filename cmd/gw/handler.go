@@ -2,7 +2,6 @@ package main
 
 import (
 	"sync"
-	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -30,8 +29,9 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	srv := rt.router.Select(b.sock, localIP(ctx), ctx.Host())
 	x := exchangePool.Get().(*exchange)
 	x.ctx, x.rt, x.srv = ctx, rt, srv
+	// vars.Start stays zero: $request_time then counts from ctx.Time(),
+	// the clock fasthttp read when it called this handler.
 	x.vars.Ctx = ctx
-	x.vars.Start = time.Now()
 	x.vars.Scheme = b.scheme
 	if len(srv.Names) > 0 {
 		x.vars.ServerName = srv.Names[0].Name

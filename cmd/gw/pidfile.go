@@ -9,18 +9,13 @@ import (
 	"github.com/gw-proxy/gw/conf"
 )
 
-// pidPath is the pid file: the configured one, or conf's default
-// logs/gw.pid under the prefix, so that `gw -s` works without a pid
-// directive.
-func pidPath(cfg *conf.Config) string {
-	return cfg.PidFile
-}
-
-// writePid writes the pid file, creating its directory when missing [gw:
-// nginx fails instead; a fresh checkout has no logs/ and nobody wants to
-// learn that the hard way].
+// writePid writes the pid file (cfg.PidFile: the configured one, or conf's
+// default logs/gw.pid under the prefix, so that `gw -s` works without a pid
+// directive), creating its directory when missing [gw: nginx fails
+// instead; a fresh checkout has no logs/ and nobody wants to learn that the
+// hard way].
 func writePid(cfg *conf.Config) (string, error) {
-	path := pidPath(cfg)
+	path := cfg.PidFile
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("mkdir() %q failed (%s)", filepath.Dir(path), errnoText(err))
 	}

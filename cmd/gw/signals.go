@@ -33,7 +33,7 @@ func sendSignal(_ io.Writer, opts conf.LoadOptions, name string) error {
 	if err != nil {
 		return cli.Exit("gw: [emerg] "+err.Error(), 1)
 	}
-	path := pidPath(cfg)
+	path := cfg.PidFile
 	pid, err := readPid(path)
 	if err != nil {
 		return cli.Exit("gw: [error] "+err.Error(), 1)
