@@ -6,6 +6,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
 )
 
 // uriRule turns the client's request URI into the one sent upstream,
@@ -65,26 +66,16 @@ func (u *uriRule) appendURI(dst []byte, req *fasthttp.Request) []byte {
 	return dst
 }
 
-// originForm strips the scheme and authority of an absolute-form request
-// target ("GET http://host/x HTTP/1.1"), as nginx's unparsed_uri starts at
-// the path.
+// originForm is the request target sent upstream for an absolute-form
+// request: vars.OriginForm ($request_uri's reading), with the "/" nginx
+// puts before the arguments of a target with no path ("http://h?a" is
+// sent as "/?a").
 func originForm(raw []byte) []byte {
-	if len(raw) == 0 || raw[0] == '/' {
-		return raw
+	t := vars.OriginForm(raw)
+	if len(t) > 0 && t[0] == '?' {
+		return append([]byte{'/'}, t...)
 	}
-	i := bytes.Index(raw, []byte("://"))
-	if i <= 0 {
-		return raw
-	}
-	rest := raw[i+3:]
-	if j := bytes.IndexAny(rest, "/?"); j >= 0 {
-		if rest[j] == '?' {
-			// "http://h?a" has an empty path: nginx sends "/?a".
-			return append([]byte{'/'}, rest[j:]...)
-		}
-		return rest[j:]
-	}
-	return []byte{'/'}
+	return t
 }
 
 // quoted reports whether the path of a raw request URI holds a

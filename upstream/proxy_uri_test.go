@@ -25,16 +25,17 @@ func pxParseRequest(t *testing.T, target string) *fasthttp.Request {
 func TestURIWithoutURIPartIsPassedByteForByte(t *testing.T) {
 	rule := newURIRule(&conf.Location{Pattern: "/one/"}, &conf.ProxyPass{})
 	for name, tc := range map[string]struct{ in, want string }{
-		"plain":                 {"/one/x", "/one/x"},
-		"double slash kept":     {"/one//x", "/one//x"},
-		"dot segments kept":     {"/one/a/../b/./c", "/one/a/../b/./c"},
-		"escaped slash kept":    {"/one/%2F%2f", "/one/%2F%2f"},
-		"escapes not decoded":   {"/one/%41%7e", "/one/%41%7e"},
-		"raw utf-8 kept":        {"/one/é", "/one/é"},
-		"query bytes kept":      {"/one/x?b=2&a=%20&a=+", "/one/x?b=2&a=%20&a=+"},
-		"empty query kept":      {"/one/x?", "/one/x?"},
-		"absolute form target":  {"http://example.com/one/x?q", "/one/x?q"},
-		"absolute form no path": {"http://example.com", "/"},
+		"plain":                   {"/one/x", "/one/x"},
+		"double slash kept":       {"/one//x", "/one//x"},
+		"dot segments kept":       {"/one/a/../b/./c", "/one/a/../b/./c"},
+		"escaped slash kept":      {"/one/%2F%2f", "/one/%2F%2f"},
+		"escapes not decoded":     {"/one/%41%7e", "/one/%41%7e"},
+		"raw utf-8 kept":          {"/one/é", "/one/é"},
+		"query bytes kept":        {"/one/x?b=2&a=%20&a=+", "/one/x?b=2&a=%20&a=+"},
+		"empty query kept":        {"/one/x?", "/one/x?"},
+		"absolute form target":    {"http://example.com/one/x?q", "/one/x?q"},
+		"absolute form no path":   {"http://example.com", "/"},
+		"absolute form args only": {"http://example.com?a=1", "/?a=1"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := string(rule.appendURI(nil, pxParseRequest(t, tc.in)))

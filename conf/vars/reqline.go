@@ -29,17 +29,22 @@ func getServerProtocol(dst []byte, r *Request, _ *part) []byte {
 // For an absolute-form request line ("GET http://h/p?a HTTP/1.1") it is the
 // path and arguments only, as in nginx.
 func getRequestURI(dst []byte, r *Request, _ *part) []byte {
-	return append(dst, originForm(r.Ctx.Request.Header.RequestURI())...)
+	return append(dst, OriginForm(r.Ctx.Request.Header.RequestURI())...)
 }
 
 var schemeSep = []byte("://")
 
-func originForm(uri []byte) []byte {
+// OriginForm is a raw request target without the scheme and authority of
+// the absolute form ("GET http://host/x HTTP/1.1" gives "/x"), as nginx's
+// unparsed URI starts at the path: $request_uri here, and the proxy's
+// request line. A target with no path gives "/", or "?args" when it has
+// arguments (nginx's empty_path_in_uri; the proxy adds the "/" it sends).
+func OriginForm(uri []byte) []byte {
 	if len(uri) == 0 || uri[0] == '/' {
 		return uri
 	}
 	i := bytes.Index(uri, schemeSep)
-	if i < 0 {
+	if i <= 0 {
 		return uri // "*" of OPTIONS, or something fasthttp let through
 	}
 	rest := uri[i+len(schemeSep):]
