@@ -51,8 +51,9 @@ type loop struct {
 func (x *exchange) run() int {
 	x.start = time.Now()
 	l := loop{stale: x.p.keepalive + 1, asked: x.p.persist == nil}
-	for {
-		now := time.Now()
+	// The first pick uses the start time; every retry (continue included)
+	// reads the clock again.
+	for now := x.start; ; now = time.Now() {
 		peer, status := x.nextPeer(now, &l)
 		if peer == nil {
 			x.release()
