@@ -12,8 +12,8 @@ import (
 // proxy_send_timeout nginx's meaning: each is the longest wait between two
 // successive reads (writes) on the connection, not a deadline for the
 // whole response, so the deadline is pushed forward before every Read and
-// Write. fasthttp's own deadline calls are ignored: gw sets no whole-exchange
-// deadline.
+// Write (lazily, as nginx moves its timers: see clock.go). fasthttp's own
+// deadline calls are ignored: gw sets no whole-exchange deadline.
 //
 // It also lets the proxy find the connection a response came over:
 // LocalAddr returns a *connAddr pointing back here, and fasthttp hands that
@@ -23,6 +23,8 @@ import (
 type upConn struct {
 	net.Conn
 	read, send time.Duration
+	readBy     lazyDeadline // proxy_read_timeout's deadline as last set
+	sendBy     lazyDeadline // proxy_send_timeout's deadline as last set
 	pool       *hostClient
 	addr       connAddr
 
@@ -59,7 +61,9 @@ func (c *upConn) LocalAddr() net.Addr { return &c.addr }
 // Read reads with proxy_read_timeout as the idle limit.
 func (c *upConn) Read(p []byte) (int, error) {
 	if c.read > 0 {
-		_ = c.Conn.SetReadDeadline(time.Now().Add(c.read))
+		if t, ok := c.readBy.due(c.read); ok {
+			_ = c.Conn.SetReadDeadline(t)
+		}
 	}
 	n, err := c.Conn.Read(p)
 	if err != nil {
@@ -73,7 +77,9 @@ func (c *upConn) Read(p []byte) (int, error) {
 func (c *upConn) Write(p []byte) (int, error) {
 	c.unpark()
 	if c.send > 0 {
-		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.send))
+		if t, ok := c.sendBy.due(c.send); ok {
+			_ = c.Conn.SetWriteDeadline(t)
+		}
 	}
 	n, err := c.Conn.Write(p)
 	if err != nil {

@@ -174,6 +174,7 @@ func (x *exchange) splice(c net.Conn) {
 	// from the upstream: nginx re-arms proxy_read_timeout on traffic in
 	// either direction. Nothing else reads the connection yet.
 	tn.raw.read = 0
+	tn.raw.readBy.clear()
 	_ = tn.raw.Conn.SetReadDeadline(time.Time{})
 	x.logTunnelEnd(tn.run(rules))
 }
