@@ -111,8 +111,12 @@ func (lv *level) find(path []byte) (e *entry, final, redirect bool) {
 	if noregex {
 		return e, false, false
 	}
+	var pairs pairMask
+	if len(lv.regexes) > 0 {
+		pairs = pairsOf(path)
+	}
 	for _, r := range lv.regexes {
-		if !r.rx.match(path) {
+		if !r.rx.matchPairs(path, pairs) {
 			continue
 		}
 		if r.sub != nil {

@@ -27,11 +27,39 @@ type prefiltered struct {
 	// case-insensitively (held lower-cased).
 	required []byte
 	fold     bool
+	// anchor is the index in a folded required literal of a byte that is
+	// not a letter (so has one case), or -1: containsFold looks for that
+	// byte with bytes.IndexByte instead of trying every position.
+	anchor int
+	// need is the pairMask of all three literals: a path whose mask lacks
+	// one of its bits contains none of them in full.
+	need pairMask
+}
+
+// pairMask is a 64-bit summary of the adjacent byte pairs of a text, ASCII
+// lower-cased: each pair sets one bit. A text containing a literal (in any
+// ASCII case) has every bit of the literal's mask, so one AND rejects most
+// regexes before any byte comparison; with 50 regex locations the per-regex
+// comparisons were most of the many-locations match. The path's mask is
+// computed once for all the regexes of a level.
+type pairMask uint64
+
+// anyPairs passes every check: for callers without a mask.
+const anyPairs = ^pairMask(0)
+
+// pairsOf returns the pairMask of b.
+func pairsOf(b []byte) pairMask {
+	var m pairMask
+	for i := 0; i+1 < len(b); i++ {
+		h := (uint32(lower(b[i]))<<8 | uint32(lower(b[i+1]))) * 2654435761
+		m |= 1 << (h >> 26)
+	}
+	return m
 }
 
 // newPrefiltered derives the prefilter of re from its syntax tree.
 func newPrefiltered(re *regexp.Regexp) prefiltered {
-	p := prefiltered{re: re}
+	p := prefiltered{re: re, anchor: -1}
 	tree, err := syntax.Parse(re.String(), syntax.Perl)
 	if err != nil || tree.Op != syntax.OpConcat || len(tree.Sub) < 2 {
 		return p
@@ -44,7 +72,22 @@ func newPrefiltered(re *regexp.Regexp) prefiltered {
 		p.suffix = literal(subs[last-1])
 	}
 	p.required, p.fold = requiredLiteral(subs)
+	if p.fold {
+		p.anchor = caselessByte(p.required)
+	}
+	p.need = pairsOf(p.prefix) | pairsOf(p.suffix) | pairsOf(p.required)
 	return p
+}
+
+// caselessByte is the index of the first byte of lit that is not an ASCII
+// letter, or -1.
+func caselessByte(lit []byte) int {
+	for i, b := range lit {
+		if lower(b) == b && (b < 'a' || b > 'z') {
+			return i
+		}
+	}
+	return -1
 }
 
 // requiredLiteral picks the longest literal among the parts of a top-level
@@ -91,18 +134,45 @@ func lower(b byte) byte {
 }
 
 // containsFold reports whether path contains lit (lower-case ASCII),
-// ignoring ASCII case.
-func containsFold(path, lit []byte) bool {
-	for i := 0; i+len(lit) <= len(path); i++ {
-		j := 0
-		for j < len(lit) && lower(path[i+j]) == lit[j] {
-			j++
+// ignoring ASCII case. With an anchor (see prefiltered.anchor) only the
+// places where that byte occurs are compared: typical folded literals such
+// as ".x01" or "/img/" start with one, and paths contain it a few times.
+func containsFold(path, lit []byte, anchor int) bool {
+	if anchor < 0 {
+		for i := 0; i+len(lit) <= len(path); i++ {
+			if equalLower(path[i:i+len(lit)], lit) {
+				return true
+			}
 		}
-		if j == len(lit) {
+		return false
+	}
+	c := lit[anchor]
+	for from := anchor; from < len(path); {
+		j := bytes.IndexByte(path[from:], c)
+		if j < 0 {
+			return false
+		}
+		start := from + j - anchor
+		if start+len(lit) > len(path) {
+			return false
+		}
+		if equalLower(path[start:start+len(lit)], lit) {
 			return true
 		}
+		from += j + 1
 	}
 	return false
+}
+
+// equalLower reports whether b equals lit (lower-case ASCII, same length)
+// ignoring ASCII case.
+func equalLower(b, lit []byte) bool {
+	for i := range lit {
+		if lower(b[i]) != lit[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // literal returns the UTF-8 text of a case-sensitive literal node, nil for
@@ -117,10 +187,18 @@ func literal(n *syntax.Regexp) []byte {
 	return []byte(string(n.Rune))
 }
 
-// match reports whether the regex matches path. The first byte of the
-// prefix and the last byte of the suffix are compared before the whole
-// literal: they tell most paths apart without a call.
+// match reports whether the regex matches path.
 func (p *prefiltered) match(path []byte) bool {
+	return p.matchPairs(path, anyPairs)
+}
+
+// matchPairs is match for a path whose pairMask is pairs. The first byte
+// of the prefix and the last byte of the suffix are compared before the
+// whole literal: they tell most paths apart without a call.
+func (p *prefiltered) matchPairs(path []byte, pairs pairMask) bool {
+	if p.need&^pairs != 0 {
+		return false
+	}
 	if n := len(p.prefix); n > 0 {
 		if len(path) < n || path[0] != p.prefix[0] || !bytes.Equal(path[:n], p.prefix) {
 			return false
@@ -132,7 +210,7 @@ func (p *prefiltered) match(path []byte) bool {
 		}
 	}
 	if len(p.required) > 0 {
-		if p.fold && !containsFold(path, p.required) || !p.fold && !bytes.Contains(path, p.required) {
+		if p.fold && !containsFold(path, p.required, p.anchor) || !p.fold && !bytes.Contains(path, p.required) {
 			return false
 		}
 	}

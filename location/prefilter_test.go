@@ -63,7 +63,7 @@ func FuzzPrefilter(f *testing.F) {
 	for _, s := range [][2]string{
 		{`^/api/`, "/api/x"}, {`\.php$`, "/x.php"}, {`^/a$`, "/a"}, {`^/é.*x$`, "/éx"},
 		{`(?i)^/K`, "/\u212a"}, {`(?i)\.x01(gif|png)$`, "/A.X01GIF"}, {`(?i)ab`, "/xAB"}, {`(?i)sx`, "/\u017fx"},
-		{`(?i)kx`, "/\u212ax"}, {`a.b(c|d)`, "/a-bd"}, {`^/\x{fffd}`, "/\xff"}, {`\x{fffd}$`, "\xfe"}, {`^\x{ff}`, "\xff"}, {`a|^/b`, "/b"},
+		{`(?i)kx`, "/\u212ax"}, {`a.b(c|d)`, "/a-bd"}, {`^/\x{fffd}`, "/\xff"}, {`\x{fffd}$`, "\xfe"}, {`^\x{ff}`, "\xff"}, {`a|^/b`, "/b"}, {`(?i)/IMG/x`, "/a/img/X"}, {`^/Ab.*cD$`, "/Ab/cD"},
 	} {
 		f.Add(s[0], s[1])
 	}
@@ -76,8 +76,12 @@ func FuzzPrefilter(f *testing.F) {
 			return
 		}
 		p := newPrefiltered(re)
-		if got, want := p.match([]byte(path)), re.MatchString(path); got != want {
+		want := re.MatchString(path)
+		if got := p.match([]byte(path)); got != want {
 			t.Errorf("prefiltered %q on %q = %v, regexp says %v", expr, path, got, want)
+		}
+		if got := p.matchPairs([]byte(path), pairsOf([]byte(path))); got != want {
+			t.Errorf("prefiltered %q on %q with its pair mask = %v, regexp says %v", expr, path, got, want)
 		}
 	})
 }
