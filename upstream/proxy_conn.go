@@ -150,7 +150,9 @@ func (h *hostClient) dial(addr string) (net.Conn, error) {
 		ctx, cancel = context.WithTimeout(ctx, k.connect)
 		defer cancel()
 	}
-	var d net.Dialer
+	// No TCP keep-alive probes, as nginx's proxy_socket_keepalive off
+	// (Go's dialer would set four socket options on each connection).
+	d := net.Dialer{KeepAlive: -1}
 	raw, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, &dialError{err: err}
