@@ -14,16 +14,13 @@ func (x *exchange) try(peer *Peer) tryResult {
 	}
 	hc := x.p.clients[peer.Index()]
 	t := x.r.AddUpstreamTry(peer.Addr)
-	if hc.key.tls {
-		// HostClient checks the request's scheme against IsTLS.
-		x.out.URI().SetScheme("https")
-	}
 	start := time.Now()
 	x.tryStart = start
-	err := hc.hc.Do(&x.out, &x.resp)
+	err := roundTrip(hc.hc, &x.out, &x.resp)
 	// fasthttp would invent "text/plain; charset=utf-8" for a response that
 	// has no Content-Type; the client must get the upstream's header as is.
-	// Parsing the response clears the flag, so it is set after Do: the
+	// Parsing the response clears the flag, so it is set after the round
+	// trip: the
 	// default is only applied when ContentType() is read, at copy time.
 	x.resp.Header.SetNoDefaultContentType(true)
 	elapsed := time.Since(start)
