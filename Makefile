@@ -7,7 +7,7 @@ FUZZTIME  ?= 60s
 DEMO1     ?= 127.0.0.1:9001
 DEMO2     ?= 127.0.0.1:9002
 
-.PHONY: all build test lint run bench fuzz bench-wrk bench-mem clean
+.PHONY: all build test lint run bench fuzz bench-wrk bench-mem bench-instr clean
 
 all: build
 
@@ -49,6 +49,11 @@ bench-wrk:
 
 bench-mem:
 	bash bench/mem.sh
+
+# bench-instr counts each peer's user-space instructions per request with
+# valgrind's callgrind: a figure that does not drift with the machine's load.
+bench-instr:
+	bash bench/instr.sh
 
 # fuzz runs every fuzz target for FUZZTIME each (go test allows one target
 # per invocation).

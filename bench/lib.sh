@@ -90,11 +90,13 @@ start() {
 	PID[$name]=$!
 }
 
-# install_tools: wrk, nginx (nginx-light when Debian has it), haproxy, curl,
-# taskset, from Debian packages, only when missing. Services the packages
+# install_tools [PACKAGE...]: wrk, nginx (nginx-light when Debian has it),
+# haproxy, curl, taskset, and any PACKAGE named after its command (valgrind),
+# from Debian packages, only when missing. Services the packages
 # would start are kept from starting with a temporary policy-rc.d.
 install_tools() {
-	local missing=() sudo=""
+	local missing=() sudo="" extra
+	for extra in "$@"; do command -v "$extra" >/dev/null || missing+=("$extra"); done
 	command -v wrk >/dev/null || missing+=(wrk)
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 	command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
@@ -226,6 +228,15 @@ append_results() {
 	fi
 	cat "$1" >>"$RESULTS"
 	log "appended to $RESULTS"
+}
+
+# cookies_of URL [COOKIE]: the name=value pairs of every Set-Cookie.
+cookies_of() {
+	local h=()
+	[ -n "${2:-}" ] && h=(-H "Cookie: $2")
+	curl -s -D - -o /dev/null --max-time 2 "${h[@]}" "$1" |
+		awk 'tolower($1) == "set-cookie:" { sub(/\r$/, ""); split($2, a, ";"); print a[1] }' |
+		paste -sd';' | sed 's/;/; /g'
 }
 
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }

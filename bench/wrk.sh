@@ -40,15 +40,6 @@ wrk_args() {
 	esac
 }
 
-# cookies_of URL [COOKIE]: the name=value pairs of every Set-Cookie.
-cookies_of() {
-	local h=()
-	[ -n "${2:-}" ] && h=(-H "Cookie: $2")
-	curl -s -D - -o /dev/null --max-time 2 "${h[@]}" "$1" |
-		awk 'tolower($1) == "set-cookie:" { sub(/\r$/, ""); split($2, a, ";"); print a[1] }' |
-		paste -sd';' | sed 's/;/; /g'
-}
-
 # body_of URL COOKIE: the response body (names the backend).
 body_of() { curl -s --max-time 2 -H "Cookie: $2" "$1"; }
 
