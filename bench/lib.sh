@@ -214,7 +214,8 @@ rss_kib() {
 commit_id() {
 	local c
 	c=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-	if ! git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null; then c="$c-dirty"; fi
+	# RESULTS.md itself changes with every run; only code makes a run dirty.
+	if ! git -C "$ROOT" diff --quiet HEAD -- . ':!bench/RESULTS.md' 2>/dev/null; then c="$c-dirty"; fi
 	echo "$c"
 }
 
