@@ -165,6 +165,11 @@ func FuzzRewriteSetCookie(f *testing.F) {
 	prefix := mustPolicy(f, cfgWith(func(c *Config) { c.Mode, c.Cookie = ModePrefix, "SID" }))
 	insert := mustPolicy(f, cfgWith(func(c *Config) { c.Cookie, c.Option = "SID", OptionIndirect }))
 	f.Fuzz(func(t *testing.T, line string) {
+		n1, ok1 := setCookieName([]byte(line))
+		n2, _, _, ok2 := setCookieValue([]byte(line))
+		if ok1 != ok2 || string(n1) != string(n2) {
+			t.Fatalf("setCookieName(%q) = %q, %v; setCookieValue's name is %q, %v", line, n1, ok1, n2, ok2)
+		}
 		for _, p := range []*Policy{rewrite, prefix} {
 			checkRewrite(t, p, line)
 		}

@@ -32,8 +32,22 @@ func setCookieValue(line []byte) (name []byte, vs, ve int, ok bool) {
 // its cookie name is exactly NAME, case-sensitive. "mytest=1" does not set
 // cookie "test" (Tengine matched a substring, case-insensitively).
 func (p *Policy) Names(setCookie []byte) bool {
-	name, _, _, ok := setCookieValue(setCookie)
+	name, ok := setCookieName(setCookie)
 	return ok && string(name) == p.cfg.Cookie
+}
+
+// setCookieName is the trimmed name of setCookieValue's cookie-pair, read
+// up to its "=" only: every backend Set-Cookie line is asked for its name.
+func setCookieName(line []byte) ([]byte, bool) {
+	for i, c := range line {
+		switch c {
+		case '=':
+			return trimOWS(line[:i]), true
+		case ';':
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 // findNamed returns the index of the first backend Set-Cookie that names

@@ -189,7 +189,9 @@ func eachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
 		} else {
 			raw = nil
 		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
 		if len(line) == 0 {
 			return
 		}
@@ -197,8 +199,21 @@ func eachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
 		if colon <= 0 || line[0] == ' ' || line[0] == '\t' {
 			continue // obsolete line folding; fasthttp has refused it anyway
 		}
-		f(bytes.TrimRight(line[:colon], " \t"), bytes.Trim(line[colon+1:], " \t"))
+		f(trimOWS(line[:colon]), trimOWS(line[colon+1:]))
 	}
+}
+
+// trimOWS removes HTTP's optional whitespace (spaces and tabs) around b.
+// bytes.Trim with a cutset builds a byte set on every call; this runs for
+// every header line, two or three times per request.
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // containsToken reports whether a comma-separated header value holds the
