@@ -50,9 +50,21 @@ func startDemoArgs(t *testing.T, name string, args ...string) string {
 	return a
 }
 
+// demoProc is a started gw-demo, reaped in the background by watch.
+type demoProc struct {
+	cmd    *exec.Cmd
+	exited <-chan struct{}
+}
+
+// kill kills the backend and waits until it is reaped.
+func (d *demoProc) kill() {
+	_ = d.cmd.Process.Kill()
+	<-d.exited
+}
+
 // startDemoCmd starts gw-demo and returns its process too, for tests that
 // kill a backend on purpose.
-func startDemoCmd(t *testing.T, name string, args ...string) (*exec.Cmd, string) {
+func startDemoCmd(t *testing.T, name string, args ...string) (*demoProc, string) {
 	t.Helper()
 	cmd := exec.Command(demoBin, append([]string{"-listen", "127.0.0.1:0", "-name", name}, args...)...)
 	out, err := cmd.StdoutPipe()
@@ -81,7 +93,7 @@ func startDemoCmd(t *testing.T, name string, args ...string) (*exec.Cmd, string)
 		if i < 0 {
 			t.Fatalf("gw-demo said %q", line)
 		}
-		return cmd, line[i+4:]
+		return &demoProc{cmd: cmd, exited: exited}, line[i+4:]
 	case <-time.After(startTimeout):
 		t.Fatalf("gw-demo %s did not start within %v", name, startTimeout)
 	}

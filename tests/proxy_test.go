@@ -176,7 +176,7 @@ http {
 
 func TestBackendKilledWhileServing(t *testing.T) {
 	b1 := startDemo(t, "b1")
-	b2cmd, b2 := startDemoCmd(t, "b2")
+	b2proc, b2 := startDemoCmd(t, "b2")
 	a := addr(freePort(t))
 	p := startGW(t, fmt.Sprintf(`
 events {}
@@ -221,7 +221,7 @@ http {
 		}()
 	}
 	time.Sleep(300 * time.Millisecond) // load before the kill
-	b2cmd.Process.Kill()
+	b2proc.kill()
 	time.Sleep(700 * time.Millisecond) // load after the kill
 	close(stop)
 	wg.Wait()

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -62,21 +61,8 @@ func echoedCookies(r response) []string {
 // demoPair starts two gw-demo backends and returns their addresses and a
 // map from address to name.
 func demoPair(t *testing.T) (b1, b2 string, names map[string]string) {
-	b1, b2 = stickyDemo(t, "b1"), stickyDemo(t, "b2")
+	b1, b2 = startDemo(t, "b1"), startDemo(t, "b2")
 	return b1, b2, map[string]string{b1: "b1", b2: "b2"}
-}
-
-// stickyDemo is startDemo that also reaps the backend when the test ends:
-// stopProcess waits for a process it signalled to disappear, and an
-// unreaped child lingers as a zombie for its whole 2s budget.
-func stickyDemo(t *testing.T, name string) string {
-	t.Helper()
-	cmd, a := startDemoCmd(t, name)
-	t.Cleanup(func() { // runs before startDemoCmd's stopProcess
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	})
-	return a
 }
 
 // TestStickyModesOptionsFallback runs every mode x option x fallback: a new
@@ -264,8 +250,8 @@ http {
 // the old one is back (§4.4, §4.5); with fallback=off it gets 502.
 func TestStickyKilledBackend(t *testing.T) {
 	t.Parallel()
-	b1 := stickyDemo(t, "b1")
-	victimCmd, victim := startDemoCmd(t, "victim")
+	b1 := startDemo(t, "b1")
+	victimProc, victim := startDemoCmd(t, "victim")
 	a := addr(freePort(t))
 	startGW(t, fmt.Sprintf(`
 events {}
@@ -282,8 +268,7 @@ http {
 	if r := stickyReq(t, "GET", base+"/on/", "on="+sid(victim)); backendOf(r) != "victim" {
 		t.Fatalf("before the kill the cookie went to %s", backendOf(r))
 	}
-	_ = victimCmd.Process.Kill()
-	_ = victimCmd.Wait()
+	victimProc.kill()
 	waitFor(t, "the victim's port to close", func() bool {
 		c, err := net.DialTimeout("tcp", victim, 100*time.Millisecond)
 		if err == nil {
@@ -342,7 +327,7 @@ http {
 func TestStickyTengineCookies(t *testing.T) {
 	t.Parallel()
 	b1, b2, names := demoPair(t)
-	b3 := stickyDemo(t, "b3")
+	b3 := startDemo(t, "b3")
 	names[b3] = "b3"
 	a := addr(freePort(t))
 	startGW(t, fmt.Sprintf(`
