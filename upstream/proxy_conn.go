@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"net"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -28,13 +27,6 @@ type upConn struct {
 	sendBy     lazyDeadline // proxy_send_timeout's deadline as last set
 	pool       *hostClient
 	addr       connAddr
-	rc         syscall.RawConn // the TCP connection's, for writeAwaitingReply
-	awaitFn    func(fd uintptr) bool
-	await      awaitState
-
-	// awaitReply marks the next Write as a request's last: it returns
-	// when the reply is readable (proxy_await.go). The transport sets it.
-	awaitReply bool
 
 	dialTime time.Duration // how long connect (and TLS handshake) took
 	served   atomic.Int64  // responses whose header was read on it
@@ -84,13 +76,16 @@ func (c *upConn) Read(p []byte) (int, error) {
 // after the connection sat in the pool takes it out of the idle count.
 func (c *upConn) Write(p []byte) (int, error) {
 	c.unpark()
-	if c.awaitReply {
-		c.awaitReply = false
-		if c.rc != nil {
-			return c.writeAwaitingReply(p)
+	if c.send > 0 {
+		if t, ok := c.sendBy.due(c.send); ok {
+			_ = c.Conn.SetWriteDeadline(t)
 		}
 	}
-	return c.writeFrom(p, 0)
+	n, err := c.Conn.Write(p)
+	if err != nil {
+		c.failedOp.Store(opWrite)
+	}
+	return n, err
 }
 
 // Close closes the connection, leaving the idle count if it was parked.
@@ -116,17 +111,6 @@ func (c *upConn) unpark() {
 	if c.idle.Load() && c.idle.CompareAndSwap(true, false) {
 		c.pool.idle.Add(-1)
 	}
-}
-
-// newUpConn wraps a new connection to a peer of pool.
-func newUpConn(raw net.Conn, read, send time.Duration, pool *hostClient) *upConn {
-	c := &upConn{Conn: raw, read: read, send: send, pool: pool}
-	c.addr = connAddr{Addr: raw.LocalAddr(), conn: c}
-	if tc, ok := raw.(*net.TCPConn); ok {
-		c.rc, _ = tc.SyscallConn()
-		c.awaitFn = c.awaitCallback
-	}
-	return c
 }
 
 // dialError is a failure to establish a connection: nginx's "connect()
@@ -157,7 +141,8 @@ func (h *hostClient) dial(addr string) (net.Conn, error) {
 	if err != nil {
 		return nil, &dialError{err: err}
 	}
-	c := newUpConn(raw, k.read, k.send, h)
+	c := &upConn{Conn: raw, read: k.read, send: k.send, pool: h}
+	c.addr = connAddr{Addr: raw.LocalAddr(), conn: c}
 	if !k.tls {
 		c.dialTime = time.Since(start)
 		return c, nil

@@ -87,14 +87,7 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 		req.Header.ResetConnectionClose()
 	}
 	if err == nil {
-		uc, _ := conn.(*upConn)
-		if uc != nil {
-			uc.awaitReply = true // the flush sends the request's end
-		}
 		err = bw.Flush()
-		if uc != nil {
-			uc.awaitReply = false // in case there was nothing left to flush
-		}
 	}
 	hc.ReleaseWriter(bw)
 	if x, ok := err.(interface{ Timeout() bool }); ok && x.Timeout() {
