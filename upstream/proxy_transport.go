@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,6 +89,16 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 	}
 	if err == nil {
 		err = bw.Flush()
+	}
+	if err == nil {
+		// Let the other goroutines run before reading the reply. A read
+		// right after the write nearly always fails with EAGAIN (the
+		// upstream has not answered yet) and then waits for the poller:
+		// a system call for nothing. After the others have had their turn
+		// the reply is usually there and the first read gets it. When
+		// nothing else is runnable this returns at once, and the read
+		// behaves as before.
+		runtime.Gosched()
 	}
 	hc.ReleaseWriter(bw)
 	if x, ok := err.(interface{ Timeout() bool }); ok && x.Timeout() {
