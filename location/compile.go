@@ -52,6 +52,7 @@ func compileLevel(locs []*conf.Location) (*level, error) {
 		switch l.Modifier {
 		case conf.ModRegex, conf.ModRegexCI:
 			lv.regexes = append(lv.regexes, e)
+			lv.needs = append(lv.needs, e.rx.need)
 		default:
 			if lv.static == nil {
 				lv.static = &radix{}

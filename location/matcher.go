@@ -17,6 +17,10 @@ type Matcher struct {
 type level struct {
 	static  *radix   // prefix and exact locations; nil when there are none
 	regexes []*entry // `~` and `~*` locations in file order
+	// needs holds regexes[i].rx.need side by side: the pair-mask test that
+	// rejects most regexes reads a few cache lines instead of one entry
+	// (and its prefilter) per regex.
+	needs []pairMask
 }
 
 // entry is one compiled location.
@@ -115,8 +119,8 @@ func (lv *level) find(path []byte) (e *entry, final, redirect bool) {
 	if len(lv.regexes) > 0 {
 		pairs = pairsOf(path)
 	}
-	for _, r := range lv.regexes {
-		if !r.rx.matchPairs(path, pairs) {
+	for i, r := range lv.regexes {
+		if lv.needs[i]&^pairs != 0 || !r.rx.matchPairs(path, pairs) {
 			continue
 		}
 		if r.sub != nil {
