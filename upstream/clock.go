@@ -88,8 +88,10 @@ func (c *coarseClock) tick() {
 // forward the way nginx moves its timers: only when the new expiry is more
 // than lazySlack(timeout) later than the one set. A read or write then
 // costs an atomic load instead of three clock reads and a timer update, and
-// the effective idle limit lies between timeout-slack-clockTick and timeout
-// (nginx: between timeout-300ms and timeout).
+// the effective idle limit lies between timeout-slack-lag and timeout, lag
+// being how far the coarse clock trails: one tick plus however late the
+// ticker goroutine runs on a busy machine (nginx: between timeout-300ms and
+// timeout).
 type lazyDeadline struct {
 	at time.Time // the deadline set; zero when none is set
 }
