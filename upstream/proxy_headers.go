@@ -182,38 +182,13 @@ func eachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
 		}
 		return
 	}
-	for len(raw) > 0 {
-		line := raw
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			line, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
-		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-		if len(line) == 0 {
+	for lines := vars.NewHeaderLines(raw); ; {
+		name, rest, ok := lines.Next()
+		if !ok {
 			return
 		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 || line[0] == ' ' || line[0] == '\t' {
-			continue // obsolete line folding; fasthttp has refused it anyway
-		}
-		f(trimOWS(line[:colon]), trimOWS(line[colon+1:]))
+		f(name, vars.TrimOWS(rest))
 	}
-}
-
-// trimOWS removes HTTP's optional whitespace (spaces and tabs) around b.
-// bytes.Trim with a cutset builds a byte set on every call; this runs for
-// every header line, two or three times per request.
-func trimOWS(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // containsToken reports whether a comma-separated header value holds the

@@ -123,14 +123,14 @@ func getArg(dst []byte, r *Request, p *part) []byte {
 // header block when there is one, else from fasthttp's parsed header.
 type headerValues struct {
 	useRaw   bool
-	raw      rawHeaders
+	raw      HeaderLines
 	key      []byte
 	fallback [][]byte
 }
 
 func requestHeaderValues(h *fasthttp.RequestHeader, key []byte, canon string) headerValues {
 	if raw := h.RawHeaders(); len(raw) > 0 {
-		return headerValues{useRaw: true, raw: rawHeaders{b: raw}, key: key}
+		return headerValues{useRaw: true, raw: NewHeaderLines(raw), key: key}
 	}
 	return headerValues{fallback: h.PeekAll(canon)}
 }
@@ -145,24 +145,29 @@ func (it *headerValues) next() ([]byte, bool) {
 		return v, true
 	}
 	for {
-		name, rest, ok := it.raw.next()
+		name, rest, ok := it.raw.Next()
 		if !ok {
 			return nil, false
 		}
 		if headerNameIs(name, it.key) {
-			return trimRightSpace(trimLeftSpace(rest)), true
+			return TrimOWS(rest), true
 		}
 	}
 }
 
-// rawHeaders walks the "Name: value" lines of a raw header block.
-type rawHeaders struct{ b []byte }
+// HeaderLines walks the "Name: value" lines of a raw header block, as the
+// client sent them (names, order and repeated lines intact).
+type HeaderLines struct{ b []byte }
 
-// next returns the next header line's name and the untrimmed text after its
-// colon (callers trim only the value they want, which keeps a scan past
-// uninteresting lines cheap). It skips lines without a colon and obsolete
-// line folding, and stops at the blank line that ends the block.
-func (s *rawHeaders) next() (name, rest []byte, ok bool) {
+// NewHeaderLines walks raw, a header block such as
+// fasthttp.RequestHeader.RawHeaders returns.
+func NewHeaderLines(raw []byte) HeaderLines { return HeaderLines{b: raw} }
+
+// Next returns the next header line's name and the untrimmed text after its
+// colon (callers trim only the value they want, with TrimOWS, which keeps a
+// scan past uninteresting lines cheap). It skips lines without a colon and
+// obsolete line folding, and stops at the blank line that ends the block.
+func (s *HeaderLines) Next() (name, rest []byte, ok bool) {
 	for len(s.b) > 0 {
 		line := s.b
 		if i := bytes.IndexByte(s.b, '\n'); i >= 0 {
@@ -226,6 +231,9 @@ func equalFoldASCII(s, key []byte) bool {
 	}
 	return true
 }
+
+// TrimOWS removes HTTP's optional whitespace (spaces and tabs) around b.
+func TrimOWS(b []byte) []byte { return trimRightSpace(trimLeftSpace(b)) }
 
 func trimLeftSpace(b []byte) []byte {
 	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {

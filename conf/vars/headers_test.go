@@ -35,17 +35,17 @@ func TestCookieValue(t *testing.T) {
 	}
 }
 
-func TestRawHeadersScanner(t *testing.T) {
+func TestHeaderLines(t *testing.T) {
 	raw := "Host: h\r\nNoColon\r\n folded continuation\r\nX-A :  spaced value \t\r\nX-B: lf only\n\r\nX-After: ignored\r\n"
 	want := []string{"Host=h", "X-A=spaced value", "X-B=lf only"}
-	s := rawHeaders{b: []byte(raw)}
+	s := NewHeaderLines([]byte(raw))
 	var got []string
 	for {
-		name, rest, ok := s.next()
+		name, rest, ok := s.Next()
 		if !ok {
 			break
 		}
-		got = append(got, string(name)+"="+string(trimRightSpace(trimLeftSpace(rest))))
+		got = append(got, string(name)+"="+string(TrimOWS(rest)))
 	}
 	if len(got) != len(want) {
 		t.Fatalf("scanned %q, want %q", got, want)
