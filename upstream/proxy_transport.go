@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/valyala/fasthttp"
 )
@@ -67,26 +66,13 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 	conn := cc.Conn()
 	resp.ParseNetConn(conn)
 
-	var writeDeadline time.Time
-	if hc.WriteTimeout > 0 {
-		writeDeadline = time.Now().Add(hc.WriteTimeout)
-	}
-	if err = conn.SetWriteDeadline(writeDeadline); err != nil {
-		hc.CloseConn(cc)
-		return true, err
-	}
-
-	resetConnection := false
-	if hc.MaxConnDuration > 0 && time.Since(cc.CreatedTime()) > hc.MaxConnDuration && !req.ConnectionClose() {
-		req.SetConnectionClose()
-		resetConnection = true
-	}
-
+	// fasthttp's transport sets write and read deadlines from the client's
+	// WriteTimeout and ReadTimeout and retires connections older than
+	// MaxConnDuration here. newHostClient sets none of the three (upConn
+	// applies proxy_send_timeout and proxy_read_timeout itself and ignores
+	// deadline calls), so those steps are left out.
 	bw := hc.AcquireWriter(conn)
 	err = req.Write(bw)
-	if resetConnection {
-		req.Header.ResetConnectionClose()
-	}
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -109,14 +95,6 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 		return true, err
 	}
 
-	var readDeadline time.Time
-	if hc.ReadTimeout > 0 {
-		readDeadline = time.Now().Add(hc.ReadTimeout)
-	}
-	if err = conn.SetReadDeadline(readDeadline); err != nil {
-		hc.CloseConn(cc)
-		return true, err
-	}
 	if hc.DisableHeaderNamesNormalizing {
 		resp.Header.DisableNormalizing()
 	}
@@ -133,7 +111,7 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 		hc.CloseConn(cc)
 		return err != fasthttp.ErrBodyTooLarge, err
 	}
-	closeConn := resetConnection || req.ConnectionClose() || resp.ConnectionClose()
+	closeConn := req.ConnectionClose() || resp.ConnectionClose()
 	if skipBody || noBody(resp.StatusCode()) {
 		hc.ReleaseReader(br)
 		if closeConn {
