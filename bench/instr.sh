@@ -102,19 +102,11 @@ wait_http_slow() {
 }
 
 main() {
-	setup_traps
-	install_tools valgrind
-	find_tools
+	prepare valgrind
 	command -v callgrind_control >/dev/null || die "callgrind_control not found (valgrind)"
-	build_gw
-	make_tmp
 	(cd "$ROOT" && go build -o "$TMP/reqs" ./bench/reqs)
-	raise_nofile
 	check_ports
-	. "$BENCH/configs.sh"
-	write_configs
-	start backend "$CPU_LOAD" "$NGINX" -p "$TMP/backend" -c "$TMP/backend/nginx.conf"
-	wait_http backend "${PID[backend]}" "http://127.0.0.1:$PORT_B1/"
+	start_backends
 
 	local started peer
 	started=$(date -u '+%Y-%m-%d %H:%M UTC')

@@ -172,22 +172,39 @@ wait_http() {
 	die "$name did not answer 200 on $url (last: $code)"
 }
 
-# start_all: the backends on CPU_LOAD, the three peers on CPU_PEER.
-start_all() {
+# prepare [PACKAGE...]: what every benchmark script does first: traps,
+# tools (plus PACKAGEs), gw built, the temporary directory, the file limit.
+prepare() {
+	setup_traps
+	install_tools "$@"
+	find_tools
+	build_gw
+	make_tmp
+	raise_nofile
+}
+
+# start_backends: every configuration written, the shared backends started
+# on CPU_LOAD and answering.
+start_backends() {
 	. "$BENCH/configs.sh"
 	write_configs
 	"$NGINX" -t -q -p "$TMP/backend" -c "$TMP/backend/nginx.conf" || die "nginx -t (backends) failed"
+	start backend "$CPU_LOAD" "$NGINX" -p "$TMP/backend" -c "$TMP/backend/nginx.conf"
+	wait_http backend "${PID[backend]}" "http://127.0.0.1:$PORT_B1/"
+	wait_http backend "${PID[backend]}" "http://127.0.0.1:$PORT_B2/"
+}
+
+# start_all: the backends on CPU_LOAD, the three peers on CPU_PEER.
+start_all() {
+	start_backends
 	"$NGINX" -t -q -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" || die "nginx -t failed"
 	"$HAPROXY" -c -q -f "$TMP/haproxy/haproxy.cfg" || die "haproxy -c failed"
 	"$ROOT/bin/gw" -t -q -p "$TMP/gw" -c "$TMP/gw/gw.conf" || die "gw -t failed"
 
-	start backend "$CPU_LOAD" "$NGINX" -p "$TMP/backend" -c "$TMP/backend/nginx.conf"
 	start nginx "$CPU_PEER" "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
 	start haproxy "$CPU_PEER" "$HAPROXY" -db -f "$TMP/haproxy/haproxy.cfg"
 	start gw "$CPU_PEER" "$ROOT/bin/gw" -p "$TMP/gw" -c "$TMP/gw/gw.conf"
 
-	wait_http backend "${PID[backend]}" "http://127.0.0.1:$PORT_B1/"
-	wait_http backend "${PID[backend]}" "http://127.0.0.1:$PORT_B2/"
 	local p
 	for p in gw nginx haproxy; do
 		wait_http "$p" "${PID[$p]}" "http://127.0.0.1:${PORT_MAIN[$p]}/rr/"

@@ -70,13 +70,8 @@ measure() {
 }
 
 main() {
-	setup_traps
-	install_tools
-	find_tools
-	build_gw
-	make_tmp
+	prepare
 	(cd "$ROOT" && go build -o "$TMP/holdconns" ./bench/holdconns)
-	raise_nofile
 	[ "$NOFILE" -gt $((CONNS + 200)) ] || die "open-file limit $NOFILE is too low for $CONNS connections (raise the hard limit)"
 	check_ports
 	start_all

@@ -184,12 +184,7 @@ table() {
 }
 
 main() {
-	setup_traps
-	install_tools
-	find_tools
-	build_gw
-	make_tmp
-	raise_nofile
+	prepare
 	check_ports
 	start_all
 	prepare_sticky
