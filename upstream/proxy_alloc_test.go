@@ -14,8 +14,8 @@ import (
 // TestProxiedRequestAllocs guards issue 6: a whole proxied request (client,
 // gw, kept-alive upstream connection, stub backend) costs at most one heap
 // allocation. fasthttp's own client transport allocated four per response
-// (its body stream wrapper and three closures); rawURITransport pools its
-// upBody instead. The streamed cases take the upBody path: a chunked body,
+// (its body stream wrapper and three closures); roundTrip pools its upBody
+// instead. The streamed cases take the upBody path: a chunked body,
 // and a fixed-length one under proxy_buffering off.
 func TestProxiedRequestAllocs(t *testing.T) {
 	if raceEnabled {
@@ -77,7 +77,7 @@ func (s *chunkSrc) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// TestStreamedBodiesOverOneConnection drives rawURITransport's upBody over
+// TestStreamedBodiesOverOneConnection drives roundTrip's upBody over
 // a raw backend: chunked responses with a trailer and a 1xx interim
 // response share one kept-alive connection, and an HTTP/1.1 body read
 // until close ends with the connection closed, not pooled.

@@ -119,8 +119,11 @@ func (ps *Pools) CloseIdle() {
 }
 
 // newHostClient configures fasthttp for proxying: names, paths and bodies
-// pass untouched, gw retries itself (one attempt per call), and responses
-// stream so that memory does not grow with their size.
+// pass untouched. gw uses the client as its connection pool (dial, keep
+// idle connections, close them); requests go through roundTrip, never
+// HostClient.Do, so the settings only Do reads (retries, Transport,
+// streaming, User-Agent, path normalising) are not set: gw retries itself,
+// roundTrip always streams bodies and sends the request as gw built it.
 func newHostClient(k clientKey, roots *x509.CertPool) *hostClient {
 	h := &hostClient{key: k}
 	if k.tls {
@@ -137,15 +140,9 @@ func newHostClient(k clientKey, roots *x509.CertPool) *hostClient {
 		TLSConfig:                     h.tls,
 		MaxConns:                      maxConnsPerPeer,
 		MaxIdleConnDuration:           idle,
-		MaxIdemponentCallAttempts:     1,
 		ReadBufferSize:                responseHeaderMax,
-		NoDefaultUserAgentHeader:      true,
 		DisableHeaderNamesNormalizing: true,
-		DisablePathNormalizing:        true,
-		StreamResponseBody:            true,
 		ConnPoolStrategy:              fasthttp.LIFO,
-		Transport:                     rawURITransport{},
-		RetryIfErr:                    func(*fasthttp.Request, int, error) (bool, bool) { return false, false },
 	}
 	return h
 }

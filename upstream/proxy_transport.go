@@ -11,66 +11,49 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// roundTrip is HostClient.Do without the parts gw has no use for, which
-// cost about 2% of its CPU under load: fasthttp's retry loop (gw retries
-// itself, one attempt per call), the scheme check (it parses the request's
-// URI only to compare its scheme with IsTLS, and gw chose both), the
-// pending-request counter and the client-level last-use clock (read only
-// by fasthttp.Client), and the default User-Agent (disabled for gw).
+// roundTrip sends req over one of hc's pooled connections and reads the
+// response header; a body becomes a stream (upBody). gw uses HostClient as a
+// connection pool only and never calls HostClient.Do, which would parse the
+// request's URI for a scheme check (gw chose the scheme), read the clock for
+// fasthttp.Client's last-use time and run a retry loop (gw retries itself,
+// see exchange.run): about 2% of gw's CPU under load.
+//
+// It follows fasthttp's own transport step by step, with two differences.
+// It sends the request line as gw built it: a parsed URI would make
+// Request.Write rebuild the request target from it, dropping an empty "?"
+// and anything its parser normalises, so any parse is forgotten first. And
+// a streamed response body is a pooled upBody instead of fasthttp's
+// clientStreamBody, which costs four heap objects (the wrapper and three
+// closures) on every response, however small its body. The steps fasthttp
+// takes for HostClient.WriteTimeout, ReadTimeout and MaxConnDuration are
+// left out: newHostClient sets none of them, and upConn applies
+// proxy_send_timeout and proxy_read_timeout itself.
 func roundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) error {
 	skipBody := resp.SkipBody
 	resp.Reset()
 	resp.SkipBody = skipBody
-	resp.StreamBody = hc.StreamResponseBody
-	_, err := rawURITransport{}.RoundTrip(hc, req, resp)
+	resp.StreamBody = true
+	err := sendAndReadHeader(hc, req, resp)
 	if err == io.EOF {
 		err = fasthttp.ErrConnectionClosed // as HostClient.Do reports it
 	}
 	return err
 }
 
-// rawURITransport is gw's round trip over a HostClient's pooled
-// connections. It follows fasthttp's own transport step by step, with two
-// differences.
-//
-// It sends the request line as gw built it. HostClient parses the
-// request's URI to check its scheme, and a parsed URI would make
-// Request.Write rebuild the request target from it, dropping an empty "?"
-// and anything its parser normalises. Forgetting the parse here, after the
-// check, keeps the target byte for byte.
-//
-// And a streamed response body is a pooled upBody instead of fasthttp's
-// clientStreamBody, which costs four heap objects (the wrapper and three
-// closures) on every response, however small its body.
-type rawURITransport struct{}
-
-// RoundTrip implements fasthttp.RoundTripper. The retry result follows
-// fasthttp's transport: true for failures on a connection that may have
-// been a stale kept-alive one (gw makes one attempt per call and applies
-// its own rules, see exchange.try).
-func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) (bool, error) {
+// sendAndReadHeader is roundTrip's exchange on the connection.
+func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) error {
 	req.SetURI(nil)
-	if !resp.StreamBody {
-		// The body is to be read whole: fasthttp's transport does that
-		// without a stream wrapper.
-		return fasthttp.DefaultTransport.RoundTrip(hc, req, resp)
-	}
 	skipBody := resp.SkipBody || req.Header.IsHead()
 
 	// gw sets no per-request timeout (upConn keeps proxy_*_timeout), so
 	// the request's timeout, which fasthttp keeps private, is zero.
 	cc, err := hc.AcquireConn(0, req.ConnectionClose())
 	if err != nil {
-		return false, err
+		return err
 	}
 	conn := cc.Conn()
 	resp.ParseNetConn(conn)
 
-	// fasthttp's transport sets write and read deadlines from the client's
-	// WriteTimeout and ReadTimeout and retires connections older than
-	// MaxConnDuration here. newHostClient sets none of the three (upConn
-	// applies proxy_send_timeout and proxy_read_timeout itself and ignores
-	// deadline calls), so those steps are left out.
 	bw := hc.AcquireWriter(conn)
 	err = req.Write(bw)
 	if err == nil {
@@ -92,7 +75,7 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 	}
 	if err != nil {
 		hc.CloseConn(cc)
-		return true, err
+		return err
 	}
 
 	if hc.DisableHeaderNamesNormalizing {
@@ -109,7 +92,7 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 	if err != nil {
 		hc.ReleaseReader(br)
 		hc.CloseConn(cc)
-		return err != fasthttp.ErrBodyTooLarge, err
+		return err
 	}
 	closeConn := req.ConnectionClose() || resp.ConnectionClose()
 	if skipBody || noBody(resp.StatusCode()) {
@@ -119,7 +102,7 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 		} else {
 			hc.ReleaseConn(cc)
 		}
-		return false, nil
+		return nil
 	}
 
 	b := upBodyPool.Get().(*upBody)
@@ -135,13 +118,13 @@ func (rawURITransport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request,
 	b.framing.Header.SetContentLength(n)
 	if err = b.framing.ReadBody(br, 0); err != nil { // never fails when streaming
 		b.release(true)
-		return false, err
+		return err
 	}
 	b.src = b.framing.BodyStream()
 	// For n == -2 (read until close) this also marks the response
 	// Connection: close, as fasthttp's header parser already has.
 	resp.SetBodyStream(b, n)
-	return false, nil
+	return nil
 }
 
 // noBody reports the statuses that never have a body (RFC 9112 6.3).
