@@ -120,7 +120,7 @@ func (lv *level) find(path []byte) (e *entry, final, redirect bool) {
 		pairs = pairsOf(path)
 	}
 	for i, r := range lv.regexes {
-		if lv.needs[i]&^pairs != 0 || !r.rx.matchPairs(path, pairs) {
+		if lv.needs[i]&^pairs != 0 || !r.rx.match(path) {
 			continue
 		}
 		if r.sub != nil {

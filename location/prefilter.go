@@ -44,9 +44,6 @@ type prefiltered struct {
 // computed once for all the regexes of a level.
 type pairMask uint64
 
-// anyPairs passes every check: for callers without a mask.
-const anyPairs = ^pairMask(0)
-
 // pairsOf returns the pairMask of b.
 func pairsOf(b []byte) pairMask {
 	var m pairMask
@@ -187,18 +184,12 @@ func literal(n *syntax.Regexp) []byte {
 	return []byte(string(n.Rune))
 }
 
-// match reports whether the regex matches path.
+// match reports whether the regex matches path. The first byte of the
+// prefix and the last byte of the suffix are compared before the whole
+// literal: they tell most paths apart without a call. A caller testing
+// many regexes against one path checks need against the path's pairsOf
+// first (level.find does).
 func (p *prefiltered) match(path []byte) bool {
-	return p.matchPairs(path, anyPairs)
-}
-
-// matchPairs is match for a path whose pairMask is pairs. The first byte
-// of the prefix and the last byte of the suffix are compared before the
-// whole literal: they tell most paths apart without a call.
-func (p *prefiltered) matchPairs(path []byte, pairs pairMask) bool {
-	if p.need&^pairs != 0 {
-		return false
-	}
 	if n := len(p.prefix); n > 0 {
 		if len(path) < n || path[0] != p.prefix[0] || !bytes.Equal(path[:n], p.prefix) {
 			return false
