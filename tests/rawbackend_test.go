@@ -53,7 +53,7 @@ func (b *rawBackend) accept() {
 	}
 }
 
-// serve reads requests (head and Content-Length body) until the client or
+// serve reads requests (head and Content-Length or chunked body) until the client or
 // the answer closes the connection.
 func (b *rawBackend) serve(c net.Conn) {
 	defer c.Close()
@@ -64,7 +64,11 @@ func (b *rawBackend) serve(c net.Conn) {
 		if err != nil {
 			return
 		}
-		if n := contentLength(head); n > 0 {
+		if strings.EqualFold(headerValue(head, "Transfer-Encoding"), "chunked") {
+			if _, err := readChunked(r); err != nil {
+				return
+			}
+		} else if n := contentLength(head); n > 0 {
 			if _, err := io.CopyN(io.Discard, r, n); err != nil {
 				return
 			}

@@ -74,6 +74,9 @@ func (x *exchange) attachBody(withBody bool, bodyLen int) int {
 		x.stream.src = x.resp.BodyStream()
 	}
 	x.stream.flush = x.p.flush
+	if x.p.flush {
+		x.stream.conn = x.ctx.Conn()
+	}
 	resp.ImmediateHeaderFlush = x.p.flush
 	if withBody && bodyLen > 0 {
 		x.r.BodyBytesSent = int64(bodyLen)

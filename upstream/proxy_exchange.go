@@ -96,7 +96,7 @@ func (x *exchange) release() {
 	x.tokens.reset()
 	x.body = reqBody{}
 	x.mem.Reset(nil)
-	x.stream.src, x.stream.failed = nil, nil
+	x.stream.src, x.stream.failed, x.stream.conn = nil, nil, nil
 	x.p, x.ctx, x.r, x.lc = nil, nil, nil, logContext{}
 	x.reqMem, x.respMem = x.reqMem[:0], x.respMem[:0]
 	x.buf, x.keyBuf, x.uri = x.buf[:0], x.keyBuf[:0], x.uri[:0]

@@ -17,6 +17,9 @@ type respBody struct {
 	// flush is proxy_buffering off: every piece read from the upstream is
 	// flushed to the client at once instead of waiting for a full buffer.
 	flush bool
+	// conn is the client's connection, written to directly under flush
+	// when fasthttp's writer cannot be flushed (see WriteTo).
+	conn io.Writer
 	// failed records an upstream read error, logged at close.
 	failed error
 }
@@ -43,8 +46,19 @@ func (b *respBody) SupportsBodyWriteTo() bool { return b.flush }
 
 // WriteTo copies the body to w, flushing after every read so that a slow
 // response reaches the client as it comes (proxy_buffering off).
+//
+// For a body of known length fasthttp hands WriteTo a writer that bounds
+// the copy to Content-Length but has no Flush: its buffer would hold the
+// body until 4 KiB have gathered. fasthttp has flushed the header by then
+// (ImmediateHeaderFlush), so nothing is buffered ahead of the body and
+// WriteTo writes to the client's connection itself. The body is still
+// bounded: its source is the upstream body framed by the same
+// Content-Length, and fasthttp checks the count WriteTo returns.
 func (b *respBody) WriteTo(w io.Writer) (int64, error) {
-	f, _ := w.(interface{ Flush() error })
+	f, ok := w.(interface{ Flush() error })
+	if !ok && b.conn != nil {
+		w = b.conn
+	}
 	bp := copyBufPool.Get().(*[]byte)
 	defer copyBufPool.Put(bp)
 	buf := *bp
