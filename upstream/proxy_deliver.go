@@ -74,7 +74,8 @@ func (x *exchange) attachBody(withBody bool, bodyLen int) int {
 		x.stream.src = x.resp.BodyStream()
 	}
 	x.stream.flush = x.p.flush
-	if x.p.flush {
+	if x.p.flush && bodyLen >= 0 {
+		// Chunked bodies are flushed chunk by chunk by fasthttp itself.
 		x.stream.conn = x.ctx.Conn()
 	}
 	resp.ImmediateHeaderFlush = x.p.flush
