@@ -25,7 +25,14 @@ func TestMain(m *testing.M) {
 	}
 	gwBin = filepath.Join(dir, "gw")
 	demoBin = filepath.Join(dir, "gw-demo")
-	for bin, pkg := range map[string]string{gwBin: "../cmd/gw", demoBin: "../cmd/gw-demo"} {
+	builds := map[string]string{gwBin: "../cmd/gw", demoBin: "../cmd/gw-demo"}
+	// GW_TEST_BIN runs the suite against another gw binary, for instance
+	// one built from an older commit to see a test fail before its fix.
+	if bin := os.Getenv("GW_TEST_BIN"); bin != "" {
+		gwBin = bin
+		delete(builds, filepath.Join(dir, "gw"))
+	}
+	for bin, pkg := range builds {
 		cmd := exec.Command("go", "build", "-o", bin, pkg)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {

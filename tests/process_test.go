@@ -139,9 +139,20 @@ func writePrefix(t *testing.T, config string) string {
 // address in waitAddrs accepts connections.
 func startGW(t *testing.T, config string, waitAddrs ...string) *gwProcess {
 	t.Helper()
+	return startGWWith(t, "", config, waitAddrs...)
+}
+
+// startGWWith is startGW with shell commands run before gw replaces the
+// shell, such as "ulimit -n 64" ("" runs gw directly).
+func startGWWith(t *testing.T, shell, config string, waitAddrs ...string) *gwProcess {
+	t.Helper()
 	prefix := writePrefix(t, config)
 	p := &gwProcess{prefix: prefix, stderr: &syncBuffer{}}
-	p.cmd = exec.Command(gwBin, "-p", prefix)
+	if shell == "" {
+		p.cmd = exec.Command(gwBin, "-p", prefix)
+	} else {
+		p.cmd = exec.Command("bash", "-c", shell+` && exec "$0" -p "$1"`, gwBin, prefix)
+	}
 	p.cmd.Stderr = p.stderr
 	p.cmd.Stdout = p.stderr
 	if err := p.cmd.Start(); err != nil {

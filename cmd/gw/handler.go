@@ -1,8 +1,10 @@
 package main
 
 import (
+	"strconv"
 	"sync"
 
+	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
@@ -25,9 +27,28 @@ var exchangePool = sync.Pool{New: func() any { return &exchange{buf: make([]byte
 // handle answers one request with the runtime bound to the listener: pick
 // the server block, match the location, then produce the answer.
 func (b *binding) handle(ctx *fasthttp.RequestCtx) {
+	x, loc, redirect := b.begin(ctx)
+	if cc, ok := ctx.Conn().(*clientConn); ok {
+		cc.request(ctx.Request.Header.ContentLength(), x.st.ClientBodyTimeout, x.st.SendTimeout)
+	}
+	if redirect {
+		x.slashRedirect(loc)
+	} else {
+		x.answer(loc)
+	}
+	if needsCloseFraming(ctx) {
+		sendUntilClose(ctx, x.st.SendTimeout)
+	}
+	x.end()
+}
+
+// begin starts an exchange for ctx: the server block, and the location
+// with its settings (nil for a server-level return or when none matches);
+// redirect is nginx's auto_redirect of /app to /app/.
+func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Location, redirect bool) {
 	rt := b.rt
 	srv := rt.router.Select(b.sock, localIP(ctx), ctx.Host())
-	x := exchangePool.Get().(*exchange)
+	x = exchangePool.Get().(*exchange)
 	x.ctx, x.rt, x.srv = ctx, rt, srv
 	// vars.Start stays zero: $request_time then counts from ctx.Time(),
 	// the clock fasthttp read when it called this handler.
@@ -40,24 +61,41 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	// A server-level return runs in nginx's server rewrite phase, before
 	// any location is matched.
 	x.st = srv.Settings
-	var loc *conf.Location
-	redirect := false
 	if srv.Settings.Return == nil {
 		if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc != nil {
 			x.st = loc.Settings
 		}
 	}
-	if redirect {
-		x.slashRedirect(loc)
-	} else {
-		x.answer(loc)
-	}
+	return x, loc, redirect
+}
+
+// end applies add_header and server_tokens, writes the access log and
+// pools the exchange.
+func (x *exchange) end() {
 	x.finish()
 	x.logAccess()
-
 	x.vars.Reset()
 	x.ctx, x.rt, x.srv, x.st, x.buf = nil, nil, nil, nil, x.buf[:0]
 	exchangePool.Put(x)
+}
+
+// expect decides a request's "Expect: 100-continue" before fasthttp sends
+// 100 Continue (Server.ExpectHandler): a body announced over the
+// location's client_max_body_size is refused with 413 at once, as nginx
+// does, so the client never sends it. The answer is complete when expect
+// returns 413; fasthttp then closes the connection.
+func (b *binding) expect(ctx *fasthttp.RequestCtx, log zerolog.Logger) int {
+	x, _, _ := b.begin(ctx)
+	limit, n := x.st.ClientMaxBodySize, int64(ctx.Request.Header.ContentLength())
+	if limit <= 0 || n <= limit {
+		x.end()
+		return fasthttp.StatusContinue
+	}
+	log.Error().Str("client", ctx.RemoteAddr().String()).Str("host", string(ctx.Host())).
+		Msg("client intended to send too large body: " + strconv.FormatInt(n, 10) + " bytes")
+	x.sendError(fasthttp.StatusRequestEntityTooLarge, 0)
+	x.end()
+	return fasthttp.StatusRequestEntityTooLarge
 }
 
 // answer produces the response for the chosen settings: return, else

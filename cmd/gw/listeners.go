@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"net"
 	"sync/atomic"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
 
+	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
 )
 
@@ -32,8 +34,9 @@ type listener struct {
 
 // openListener binds a socket and starts serving it. The fasthttp server's
 // connection-level settings come from the socket's default server, as nginx
-// takes them from the default server of an address.
-func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerConnections int) (*listener, error) {
+// takes them from the default server of an address. Connections are
+// counted in table against worker_connections.
+func openListener(sock location.Socket, b *binding, log zerolog.Logger, table *connTable) (*listener, error) {
 	ln, err := listen(sock)
 	if err != nil {
 		return nil, err
@@ -44,14 +47,32 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerCo
 	if sock.SSL {
 		served = l.tlsListener(ln)
 	}
-	st := b.rt.router.Address(b.sock, sock.AddrPort.Addr()).Default().Settings
+	defaults := func() *conf.Settings {
+		b := l.binding.Load()
+		return b.rt.router.Address(b.sock, sock.AddrPort.Addr()).Default().Settings
+	}
+	served = newGWListener(served, table, func() (time.Duration, time.Duration) {
+		st := defaults()
+		return st.ClientBodyTimeout, st.SendTimeout
+	})
+	st := defaults()
 	l.srv = &fasthttp.Server{
-		Handler:            func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
-		ErrorHandler:       badRequestHandler(log),
-		Concurrency:        workerConnections,
+		Handler:        func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
+		ErrorHandler:   badRequestHandler(log),
+		HeaderReceived: headerReceived,
+		ExpectHandler:  func(ctx *fasthttp.RequestCtx) int { return l.binding.Load().expect(ctx, log) },
+		// worker_connections is enforced by the connection table, which
+		// makes room by closing idle connections; fasthttp's own limit
+		// would answer 503 instead, so it is set out of reach.
+		Concurrency: math.MaxInt32,
+		ConnState:   connState,
+		// ReadTimeout is client_header_timeout: fasthttp sets it when a
+		// request's first byte arrives, and clientConn replaces it with
+		// client_body_timeout once the header is read. send_timeout is
+		// applied per write by clientConn, so fasthttp sets no write
+		// deadline of its own.
 		IdleTimeout:        st.KeepaliveTimeout,
 		ReadTimeout:        st.ClientHeaderTimeout,
-		WriteTimeout:       st.SendTimeout,
 		MaxRequestsPerConn: st.KeepaliveRequests,
 		// With StreamRequestBody this is how much of a body fasthttp buffers
 		// before handing the rest over as a stream, not a limit:
@@ -64,6 +85,9 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerCo
 		DisablePreParseMultipartForm:  true,
 		StreamRequestBody:             true, // uploads go upstream as they arrive
 		CloseOnShutdown:               true,
+		// fasthttp's errors would otherwise quote the request's bytes,
+		// cookies and credentials included, into the error log.
+		SecureErrorLogMessage: true,
 		// Idle keep-alive connections give their read and write buffers
 		// back to the pools: with large_client_header_buffers' 32 KiB read
 		// buffer, 10,000 idle clients would otherwise hold 320 MiB.
@@ -79,39 +103,16 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, workerCo
 	return l, nil
 }
 
-// bodyBufferSize is the request body size up to which fasthttp reads a body
-// whole before the handler runs; larger bodies stream.
-const bodyBufferSize = 64 << 10
-
-// badRequestHandler answers requests fasthttp could not parse: nginx's 400
-// (or 413/431 for sizes) with its built-in page and an error-log line;
-// nothing malformed is ever passed on.
-func badRequestHandler(log zerolog.Logger) func(*fasthttp.RequestCtx, error) {
-	return func(ctx *fasthttp.RequestCtx, err error) {
-		code := fasthttp.StatusBadRequest
-		switch err.(type) {
-		case *fasthttp.ErrSmallBuffer:
-			code = fasthttp.StatusRequestHeaderFieldsTooLarge
-		}
-		if err == fasthttp.ErrBodyTooLarge {
-			code = fasthttp.StatusRequestEntityTooLarge
-		}
-		log.Info().Err(err).Str("client", ctx.RemoteAddr().String()).Int("status", code).Msg("client sent invalid request")
-		ctx.Response.Reset()
-		ctx.SetStatusCode(code)
-		ctx.Response.Header.SetContentType("text/html")
-		ctx.Response.Header.SetServer(serverToken(true))
-		ctx.Response.SetConnectionClose()
-		ctx.SetBody(statusPage(code, serverToken(true)))
+// connState tells a client connection what fasthttp is doing with it.
+func connState(c net.Conn, s fasthttp.ConnState) {
+	if cc, ok := c.(*clientConn); ok {
+		cc.setState(s)
 	}
 }
 
-// fasthttpLogger routes fasthttp's own messages into the error log.
-type fasthttpLogger struct{ log zerolog.Logger }
-
-func (f fasthttpLogger) Printf(format string, args ...any) {
-	f.log.Info().Msgf(format, args...)
-}
+// bodyBufferSize is the request body size up to which fasthttp reads a body
+// whole before the handler runs; larger bodies stream.
+const bodyBufferSize = 64 << 10
 
 // close stops accepting and waits up to grace for in-flight requests.
 func (l *listener) close(grace time.Duration) {

@@ -14,7 +14,7 @@ func (g *gateway) bindAll(rt *runtime) error {
 			continue
 		}
 		b := &binding{rt: rt, sock: i, scheme: schemeOf(sock)}
-		l, err := openListener(sock, b, g.log, workerConnections(rt.cfg))
+		l, err := openListener(sock, b, g.log, g.conns)
 		if err != nil {
 			for _, addr := range opened {
 				_ = g.listeners[addr].ln.Close()
@@ -67,6 +67,7 @@ func (g *gateway) reload() {
 	}
 	g.logNotices(rt.cfg)
 	applyWorkerProcesses(rt.cfg)
+	g.conns.configure(workerConnections(rt.cfg), g.log)
 	g.rt = rt
 	g.reloads++
 	g.log.Info().Uint64("generation", gen).Int("reloads", g.reloads).Msg("configuration reloaded")

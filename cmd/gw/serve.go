@@ -32,6 +32,7 @@ type gateway struct {
 	pools     *upstream.Pools      // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
 	tunnels   *upstream.Tunnels    // open WebSocket tunnels, for stops
+	conns     *connTable           // client connections, against worker_connections
 
 	reloads, failedReloads int // counted for the error log
 	log                    zerolog.Logger
@@ -46,6 +47,7 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	}
 	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"), logs: &accessLogs{},
 		pools: upstream.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
+	g.conns = newConnTable(0, g.log)
 	rt, err := loadRuntime(opts, 1, g.shared())
 	if err != nil {
 		return cli.Exit("gw: [emerg] "+err.Error(), 1)
@@ -84,6 +86,7 @@ func (g *gateway) start(rt *runtime) error {
 		return err
 	}
 	applyWorkerProcesses(rt.cfg)
+	g.conns.configure(workerConnections(rt.cfg), g.log)
 	g.rt = rt
 	if err := g.bindAll(rt); err != nil {
 		return err

@@ -58,7 +58,12 @@ func errnoText(err error) string {
 		e = u.Unwrap()
 	}
 	if errno != 0 {
-		return fmt.Sprintf("%d: %s", int(errno), errno.Error())
+		// strerror's capital, as nginx prints it: "24: Too many open files".
+		text := errno.Error()
+		if text != "" && 'a' <= text[0] && text[0] <= 'z' {
+			text = string(text[0]-'a'+'A') + text[1:]
+		}
+		return fmt.Sprintf("%d: %s", int(errno), text)
 	}
 	return err.Error()
 }

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// acceptRetryDelay is how long accepting pauses after the system refused a
+// connection for lack of resources: nginx's ngx_event_accept disables its
+// accept events for accept_mutex_delay, 500 ms by default.
+const acceptRetryDelay = 500 * time.Millisecond
+
+// gwListener is what fasthttp serves: it accepts client connections
+// through the listener below it (TCP, or TLS over TCP), wraps each in a
+// clientConn and counts it in the connection table.
+//
+// fasthttp's own accept loop treats every error but a timeout as the end
+// of the listener: one EMFILE and Serve returns for good while the socket
+// stays in LISTEN. gwListener keeps those errors to itself: on EMFILE,
+// ENFILE, ENOBUFS or ENOMEM it logs nginx's line (at most once a second),
+// waits until a connection closes or acceptRetryDelay passes, and accepts
+// again.
+type gwListener struct {
+	net.Listener
+	table *connTable
+	// timeouts returns client_body_timeout and send_timeout of the
+	// listener's default server, in force until a request's location is
+	// known.
+	timeouts func() (body, send time.Duration)
+
+	closeOnce  sync.Once
+	closed     chan struct{}
+	lastFailed time.Time // the last accept() failure logged
+}
+
+func newGWListener(ln net.Listener, t *connTable, timeouts func() (time.Duration, time.Duration)) *gwListener {
+	return &gwListener{Listener: ln, table: t, timeouts: timeouts, closed: make(chan struct{})}
+}
+
+// Accept returns the next client connection, waiting out resource
+// shortages and a full connection table.
+func (l *gwListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			if !resourceShortage(err) {
+				return nil, err
+			}
+			l.logFailure(err)
+			if !l.wait(acceptRetryDelay) {
+				return nil, net.ErrClosed
+			}
+			continue
+		}
+		body, send := l.timeouts()
+		cc := newClientConn(c, l.table, body, send)
+		for !l.table.add(cc) {
+			if !l.wait(time.Second) {
+				_ = c.Close()
+				return nil, net.ErrClosed
+			}
+		}
+		return cc, nil
+	}
+}
+
+// wait blocks until a connection leaves the table or d passes; false
+// when the listener was closed meanwhile.
+func (l *gwListener) wait(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-l.table.freed:
+	case <-t.C:
+	case <-l.closed:
+		return false
+	}
+	return true
+}
+
+// logFailure logs nginx's line for a refused accept, at most once a
+// second: under a flood of connections the error repeats for every one.
+func (l *gwListener) logFailure(err error) {
+	now := time.Now()
+	if now.Sub(l.lastFailed) < time.Second {
+		return
+	}
+	l.lastFailed = now
+	// nginx: accept4() failed (24: Too many open files), at crit.
+	l.table.logger().Error().Str("listen", l.Addr().String()).Msg("accept() failed (" + errnoText(err) + ")")
+}
+
+// Close closes the listening socket and ends a pending Accept.
+func (l *gwListener) Close() error {
+	l.closeOnce.Do(func() { close(l.closed) })
+	return l.Listener.Close()
+}
+
+// resourceShortage reports the accept errors that mean "not now" rather
+// than "never": the process or the system ran out of descriptors or
+// buffers. The connection stays in the backlog.
+func resourceShortage(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.ENOBUFS) || errors.Is(err, syscall.ENOMEM)
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"net"
+
+	"github.com/rs/zerolog"
+	"github.com/valyala/fasthttp"
+)
+
+// badRequestHandler answers requests fasthttp could not parse or
+// headerReceived refused: nginx's 400 (or 408, 413, 431, 501, 505) with
+// its built-in page, the connection closed (fasthttp closes it after an
+// error), and an error-log line at info, as nginx logs client errors.
+// Nothing of a malformed request is passed on, and nothing of it is
+// logged: parse errors quote the request's bytes, which may carry
+// cookies or credentials.
+func badRequestHandler(log zerolog.Logger) func(*fasthttp.RequestCtx, error) {
+	return func(ctx *fasthttp.RequestCtx, err error) {
+		if cc, ok := ctx.Conn().(*clientConn); ok && cc.reclaimed.Load() {
+			return // closed to make room: nobody is listening
+		}
+		code, msg := classifyRequestError(&ctx.Request.Header, err)
+		log.Info().Str("client", ctx.RemoteAddr().String()).Int("status", code).Msg(msg)
+		ctx.Response.Reset()
+		ctx.SetStatusCode(code)
+		ctx.Response.Header.SetContentType("text/html")
+		ctx.Response.Header.SetServer(serverToken(true))
+		ctx.Response.SetConnectionClose()
+		ctx.SetBody(statusPage(code, serverToken(true)))
+	}
+}
+
+// classifyRequestError maps a request's failure to its status and a log
+// text of gw's own.
+func classifyRequestError(h *fasthttp.RequestHeader, err error) (int, string) {
+	if r, ok := rejectionOf(h); ok {
+		return r.status, r.msg
+	}
+	var small *fasthttp.ErrSmallBuffer
+	switch {
+	case errors.As(err, &small):
+		return fasthttp.StatusRequestHeaderFieldsTooLarge, "client sent too large request header"
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return fasthttp.StatusRequestEntityTooLarge, "client intended to send too large body"
+	case errors.Is(err, fasthttp.ErrUnsupportedTransferEncoding):
+		// fasthttp's (secure) error for an unknown coding, a repeated
+		// Transfer-Encoding and one in an HTTP/1.0 request alike; the
+		// header is reset by then, so 501 for all three.
+		return fasthttp.StatusNotImplemented, `client sent unknown "Transfer-Encoding"`
+	case errors.Is(err, errBareCR):
+		return fasthttp.StatusBadRequest, "client sent invalid request"
+	case isTimeout(err):
+		return fasthttp.StatusRequestTimeout, "client timed out (110: Connection timed out) while reading client request headers"
+	}
+	return fasthttp.StatusBadRequest, "client sent invalid request"
+}
+
+// fasthttpLogger routes fasthttp's own messages into the error log. Their
+// error arguments can quote request bytes, so only network errors (which
+// name addresses, not contents) keep their text.
+type fasthttpLogger struct{ log zerolog.Logger }
+
+func (f fasthttpLogger) Printf(format string, args ...any) {
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			args[i] = redactError(err)
+		}
+	}
+	f.log.Info().Msgf(format, args...)
+}
+
+// redactError keeps a network error's text and replaces any other.
+func redactError(err error) string {
+	var ne *net.OpError
+	if errors.As(err, &ne) {
+		return ne.Error()
+	}
+	return "invalid request (details withheld: they may quote the request)"
+}

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream"
+)
+
+// clientConn is one client connection as fasthttp serves it. It gives the
+// connection nginx's timeouts, which fasthttp does not have:
+//   - client_header_timeout bounds the header only (fasthttp's ReadTimeout
+//     deadline stays for the header; the body gets its own);
+//   - client_body_timeout and send_timeout are the longest pause between
+//     two successive reads or writes, not a deadline for the whole body or
+//     response, so a slow but steady upload or download completes;
+//   - a connection that sent nothing and times out is closed without an
+//     answer, as nginx does.
+//
+// It also lets bare-LF header blocks through (headerScan), tells the
+// connection table whether the connection is idle, and keeps the TCP
+// connection under TLS for the proxy's client-abort watch and for closing.
+//
+// Read and Write run on fasthttp's serving goroutine, except after a
+// hijack (a WebSocket tunnel), when the connection passes everything
+// through untouched.
+type clientConn struct {
+	net.Conn          // what fasthttp reads and writes: TCP, or TLS over it
+	raw      net.Conn // the TCP connection
+	table    *connTable
+	slot     int // index in table.conns, under table.mu
+
+	state     atomic.Int32 // a fasthttp.ConnState
+	idleSince atomic.Int64 // unix nanoseconds the connection last went idle
+	hijacked  atomic.Bool  // handed to a hijack handler: pass everything through
+	closed    atomic.Bool
+	reclaimed atomic.Bool // closed by the table to make room
+
+	// Owned by the serving goroutine.
+	bodyTimeout, sendTimeout time.Duration
+	readBy, sendBy           upstream.IdleDeadline
+	inBody                   bool // reads are a request body's: client_body_timeout
+	got                      bool // a byte of the current request has arrived
+
+	// Header scanning, while the connection is known to be at a request
+	// boundary (clean): nothing of a later request has been read ahead.
+	scanning    bool
+	clean       bool
+	scan        headerScan
+	afterHeader int64 // bytes read after the current header block
+	expectBody  int64 // the request's body length as fasthttp framed it; -1 unknown
+	pending     []byte
+	fixBuf      []byte
+}
+
+// newClientConn wraps an accepted connection with the timeouts of the
+// listener's default server until a request's location says otherwise.
+func newClientConn(c net.Conn, t *connTable, bodyTimeout, sendTimeout time.Duration) *clientConn {
+	cc := &clientConn{Conn: c, raw: c, table: t, bodyTimeout: bodyTimeout, sendTimeout: sendTimeout,
+		scanning: true, clean: true, expectBody: -1}
+	if nc, ok := c.(interface{ NetConn() net.Conn }); ok {
+		cc.raw = nc.NetConn()
+	}
+	cc.idleSince.Store(time.Now().UnixNano())
+	return cc
+}
+
+// Read reads with the timeout of the request's phase and lets bare-LF
+// header lines through as CRLF.
+func (c *clientConn) Read(p []byte) (int, error) {
+	if len(c.pending) > 0 {
+		n := copy(p, c.pending)
+		c.pending = c.pending[n:]
+		return n, nil
+	}
+	if c.hijacked.Load() {
+		return c.Conn.Read(p)
+	}
+	if c.scanning && c.scan.bad {
+		return 0, errBareCR
+	}
+	if c.inBody && c.bodyTimeout > 0 {
+		if t, ok := c.readBy.Due(c.bodyTimeout); ok {
+			_ = c.Conn.SetReadDeadline(t)
+		}
+	}
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.got = true
+		switch {
+		case c.scanning:
+			n = c.scanHeader(p, n)
+		case c.clean:
+			c.afterHeader += int64(n)
+		}
+	} else if err != nil && !c.got && isTimeout(err) {
+		// Nothing of a request arrived: close quietly, as nginx closes
+		// a connection that sent nothing (fasthttp would answer 408).
+		return 0, io.EOF
+	}
+	return n, err
+}
+
+// scanHeader follows the header block in the n bytes just read into p.
+// When the block ends there, the body's timeout starts. Bare LFs in the
+// block become CRLFs; what no longer fits in p waits in pending.
+func (c *clientConn) scanHeader(p []byte, n int) int {
+	cr := c.scan.cr
+	end, bare := c.scan.scan(p[:n])
+	hdr := n
+	if end >= 0 {
+		hdr = end
+		c.scanning = false
+		c.afterHeader = int64(n - end)
+		c.startBody()
+	}
+	if !bare {
+		return n
+	}
+	c.fixBuf = appendCRLF(c.fixBuf[:0], p[:hdr], cr)
+	c.fixBuf = append(c.fixBuf, p[hdr:n]...)
+	m := copy(p, c.fixBuf)
+	c.pending = c.fixBuf[m:]
+	return m
+}
+
+// startBody makes the following reads a body's: each waits at most
+// client_body_timeout.
+func (c *clientConn) startBody() {
+	if !c.inBody {
+		c.inBody = true
+		c.readBy.Clear()
+	}
+}
+
+// request is called by the handler of each request with its location's
+// timeouts and the body length fasthttp framed (-1 chunked, -2 none).
+func (c *clientConn) request(bodyLen int, bodyTimeout, sendTimeout time.Duration) {
+	c.bodyTimeout, c.sendTimeout = bodyTimeout, sendTimeout
+	switch {
+	case bodyLen >= 0:
+		c.expectBody = int64(bodyLen)
+	case bodyLen == -2:
+		c.expectBody = 0
+	default:
+		c.expectBody = -1 // chunked: where it ends is fasthttp's to know
+	}
+	c.startBody()
+}
+
+// Write writes with send_timeout as the longest wait for the client to
+// take data.
+func (c *clientConn) Write(p []byte) (int, error) {
+	if !c.hijacked.Load() && c.sendTimeout > 0 {
+		if t, ok := c.sendBy.Due(c.sendTimeout); ok {
+			_ = c.Conn.SetWriteDeadline(t)
+		}
+	}
+	return c.Conn.Write(p)
+}
+
+// SetReadDeadline takes fasthttp's deadlines for the header and the
+// keep-alive wait (client_header_timeout, keepalive_timeout) as they are.
+func (c *clientConn) SetReadDeadline(t time.Time) error {
+	c.readBy.Clear()
+	return c.Conn.SetReadDeadline(t)
+}
+
+// SetWriteDeadline ignores fasthttp's deadline for a whole response: Write
+// applies send_timeout per write. After a hijack the tunnel's own
+// deadlines apply.
+func (c *clientConn) SetWriteDeadline(t time.Time) error {
+	if !c.hijacked.Load() {
+		return nil
+	}
+	return c.Conn.SetWriteDeadline(t)
+}
+
+// SetDeadline is how fasthttp clears a connection's deadlines just before
+// handing it to a hijack handler (it calls it nowhere else for HTTP/1):
+// from then on the connection passes everything through.
+func (c *clientConn) SetDeadline(t time.Time) error {
+	c.hijacked.Store(true)
+	c.readBy.Clear()
+	c.sendBy.Clear()
+	return c.Conn.SetDeadline(t)
+}
+
+// setState follows fasthttp's view of the connection (Server.ConnState).
+func (c *clientConn) setState(s fasthttp.ConnState) {
+	c.state.Store(int32(s))
+	switch s {
+	case fasthttp.StateIdle:
+		c.idleSince.Store(upstream.CoarseNow().UnixNano())
+		c.nextRequest()
+	case fasthttp.StateHijacked:
+		c.hijacked.Store(true)
+	}
+}
+
+// nextRequest prepares for the next request after a response. The header
+// scan starts again only if the request just served ended exactly where
+// the bytes read so far end: otherwise fasthttp may hold the start of a
+// pipelined request already, and scanning the bytes after it as a header
+// could rewrite a body.
+func (c *clientConn) nextRequest() {
+	c.got = false
+	c.inBody = false
+	if c.clean && !c.scanning && c.expectBody >= 0 && c.afterHeader == c.expectBody {
+		c.scanning, c.afterHeader, c.expectBody = true, 0, -1
+		return
+	}
+	c.clean, c.scanning = false, false
+}
+
+// idle reports whether the connection waits for a request with nothing of
+// it received: nginx's reusable connections.
+func (c *clientConn) idle() bool {
+	s := fasthttp.ConnState(c.state.Load())
+	return s == fasthttp.StateNew || s == fasthttp.StateIdle
+}
+
+// Close closes the connection and gives its place in the table back.
+func (c *clientConn) Close() error {
+	if c.closed.CompareAndSwap(false, true) {
+		c.table.remove(c)
+	}
+	return c.Conn.Close()
+}
+
+// reclaim closes an idle connection to make room for a new one. The
+// serving goroutine sees its read fail and ends quietly.
+func (c *clientConn) reclaim() {
+	c.reclaimed.Store(true)
+	_ = c.raw.Close()
+}
+
+// errBareCR fails the read of a header that has a CR not followed by LF:
+// fasthttp then answers 400 at once instead of waiting for a line end.
+var errBareCR = errors.New("bare CR in a request header")
+
+// isTimeout reports a deadline error.
+func isTimeout(err error) bool {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// connTable counts the client connections of every listener against
+// events { worker_connections }, as nginx counts a worker's. When a new
+// connection would exceed the limit, the connection that has been idle
+// longest (one that sent nothing yet, or waits in keep-alive) is closed to
+// make room, as nginx reuses its reusable connections, so silent or idle
+// clients cannot lock others out. When none is idle, accepting pauses
+// until one closes: new clients wait in the kernel's backlog, as under
+// HAProxy's maxconn, rather than being refused.
+type connTable struct {
+	limit atomic.Int64
+	log   atomic.Pointer[zerolog.Logger]
+
+	mu        sync.Mutex
+	conns     []*clientConn // slot i holds the connection whose slot is i
+	lastReuse time.Time     // the last "reusing connections" warning
+	lastFull  time.Time     // the last "not enough" alert
+
+	// freed is signalled (without blocking) whenever a connection leaves.
+	freed chan struct{}
+}
+
+func newConnTable(limit int, log zerolog.Logger) *connTable {
+	t := &connTable{freed: make(chan struct{}, 1)}
+	t.configure(limit, log)
+	return t
+}
+
+// configure applies a configuration's worker_connections and error log.
+func (t *connTable) configure(limit int, log zerolog.Logger) {
+	t.limit.Store(int64(limit))
+	t.log.Store(&log)
+}
+
+// add registers c. When the table is full it closes the longest idle
+// connection to make room; when none is idle it returns false and the
+// caller waits for freed.
+func (t *connTable) add(c *clientConn) bool {
+	t.mu.Lock()
+	var victim *clientConn
+	if int64(len(t.conns)) >= t.limit.Load() {
+		victim = t.oldestIdle()
+		if victim == nil {
+			full := t.rateLimited(&t.lastFull)
+			t.mu.Unlock()
+			if full {
+				t.logger().Error().Msg(strconv.FormatInt(t.limit.Load(), 10) + " worker_connections are not enough")
+			}
+			return false
+		}
+		t.removeLocked(victim)
+	}
+	c.slot = len(t.conns)
+	t.conns = append(t.conns, c)
+	warn := victim != nil && t.rateLimited(&t.lastReuse)
+	t.mu.Unlock()
+	if victim != nil {
+		victim.reclaim()
+		if warn {
+			t.logger().Warn().Msg(strconv.FormatInt(t.limit.Load(), 10) + " worker_connections are not enough, reusing connections")
+		}
+	}
+	return true
+}
+
+// oldestIdle returns the connection idle the longest, or nil. It runs only
+// when the table is full, so a scan is cheap enough.
+func (t *connTable) oldestIdle() *clientConn {
+	var best *clientConn
+	for _, c := range t.conns {
+		if c.idle() && (best == nil || c.idleSince.Load() < best.idleSince.Load()) {
+			best = c
+		}
+	}
+	return best
+}
+
+// remove forgets c, if it is still registered.
+func (t *connTable) remove(c *clientConn) {
+	t.mu.Lock()
+	if c.slot >= 0 && c.slot < len(t.conns) && t.conns[c.slot] == c {
+		t.removeLocked(c)
+	}
+	t.mu.Unlock()
+	select {
+	case t.freed <- struct{}{}:
+	default:
+	}
+}
+
+func (t *connTable) removeLocked(c *clientConn) {
+	last := len(t.conns) - 1
+	t.conns[c.slot] = t.conns[last]
+	t.conns[c.slot].slot = c.slot
+	t.conns[last] = nil
+	t.conns = t.conns[:last]
+	c.slot = -1
+}
+
+// Len returns the number of registered connections.
+func (t *connTable) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.conns)
+}
+
+// rateLimited reports whether a message last logged at *last may be
+// logged again (at most once a second), and if so marks it logged now.
+func (t *connTable) rateLimited(last *time.Time) bool {
+	now := time.Now()
+	if now.Sub(*last) < time.Second {
+		return false
+	}
+	*last = now
+	return true
+}
+
+func (t *connTable) logger() *zerolog.Logger { return t.log.Load() }

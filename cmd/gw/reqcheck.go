@@ -1,0 +1,352 @@
+package main
+
+import (
+	"bytes"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/conf/vars"
+)
+
+// fasthttp parses requests leniently where a proxy must not: it takes a
+// request with both Content-Length and Transfer-Encoding (a CL.TE
+// smuggle), passes header names with spaces and folded lines on, and
+// serves HTTP/2.0 request lines as HTTP/1.0. checkRequest runs on every
+// request header as soon as fasthttp has parsed it, before any of the body
+// is read (Server.HeaderReceived), and refuses what nginx refuses, and
+// what nginx tolerates only because it never forwards the bytes as they
+// are: gw's answer to an ambiguous request is always an error and a closed
+// connection, never a guess.
+
+// rejection is why a request was refused: the status and the error-log
+// text, which never quotes the request (it may carry credentials).
+type rejection struct {
+	status int
+	msg    string
+}
+
+// The reasons checkRequest refuses a request, nginx's words where it has
+// some. Their index is carried in the sentinel request URI.
+var rejections = [...]rejection{
+	{0, ""},
+	{fasthttp.StatusBadRequest, `client sent "Content-Length" and "Transfer-Encoding" headers at the same time`},
+	{fasthttp.StatusNotImplemented, `client sent unknown "Transfer-Encoding"`},
+	{fasthttp.StatusBadRequest, `client sent duplicate "Transfer-Encoding" header`},
+	{fasthttp.StatusBadRequest, `client sent invalid "Content-Length" header`},
+	{fasthttp.StatusBadRequest, "client sent invalid header line"},
+	{fasthttp.StatusBadRequest, "client sent folded header line"},
+	{fasthttp.StatusHTTPVersionNotSupported, "client sent unsupported HTTP version"},
+	{fasthttp.StatusBadRequest, "client sent invalid request"},
+	{fasthttp.StatusBadRequest, "client sent invalid request URI"},
+	{fasthttp.StatusBadRequest, "client sent invalid method"},
+	{fasthttp.StatusBadRequest, "client sent invalid host header"},
+}
+
+// Indexes into rejections.
+const (
+	rejectNone = iota
+	rejectBothFramings
+	rejectUnknownTE
+	rejectDuplicateTE
+	rejectBadContentLength
+	rejectHeaderLine
+	rejectFoldedLine
+	rejectVersion
+	rejectRequest
+	rejectURI
+	rejectMethod
+	rejectHost
+)
+
+// rejectedURIPrefix starts the request URI that HeaderReceived sets on a
+// refused request. fasthttp's URI parser refuses a control byte, so the
+// request goes to the ErrorHandler before its body is read and with its
+// connection marked for closing; the byte after the prefix is the
+// rejection's index.
+const rejectedURIPrefix = "\x00gw-rejected:"
+
+// headerReceived is fasthttp's HeaderReceived hook: it checks the header
+// and, when it must be refused, marks it with the sentinel URI.
+func headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if r := checkRequest(h); r != rejectNone {
+		h.SetRequestURI(rejectedURIPrefix + string(rune('0'+r)))
+	}
+	return fasthttp.RequestConfig{}
+}
+
+// servedAsHTTP11 makes a request of a later HTTP/1 minor version (HTTP/1.2)
+// an HTTP/1.1 one, as nginx serves it: RFC 9110 2.5 has a server answer
+// with the highest minor version it speaks. fasthttp took it for HTTP/1.0
+// and marked it to close unless it asked for keep-alive.
+func servedAsHTTP11(h *fasthttp.RequestHeader) {
+	h.SetProtocol("HTTP/1.1")
+	// The client's own Connection lines decide (Peek would answer the
+	// close fasthttp derived).
+	lines := vars.NewHeaderLines(h.RawHeaders())
+	for name, rest, ok := lines.Next(); ok; name, rest, ok = lines.Next() {
+		if bytes.EqualFold(name, []byte("Connection")) && hasToken(rest, "close") {
+			return
+		}
+	}
+	h.ResetConnectionClose()
+}
+
+// hasToken reports whether a comma-separated header value lists tok.
+func hasToken(v []byte, tok string) bool {
+	for len(v) > 0 {
+		item := v
+		if i := bytes.IndexByte(v, ','); i >= 0 {
+			item, v = v[:i], v[i+1:]
+		} else {
+			v = nil
+		}
+		if bytes.EqualFold(vars.TrimOWS(item), []byte(tok)) {
+			return true
+		}
+	}
+	return false
+}
+
+// rejectionOf returns the rejection marked on a request by headerReceived.
+func rejectionOf(h *fasthttp.RequestHeader) (rejection, bool) {
+	uri := h.RequestURI()
+	if len(uri) != len(rejectedURIPrefix)+1 || !bytes.HasPrefix(uri, []byte(rejectedURIPrefix)) {
+		return rejection{}, false
+	}
+	i := int(uri[len(uri)-1] - '0')
+	if i <= rejectNone || i >= len(rejections) {
+		return rejection{}, false
+	}
+	return rejections[i], true
+}
+
+// checkRequest returns why h must be refused, or rejectNone. It may make
+// a later HTTP/1 minor version HTTP/1.1.
+func checkRequest(h *fasthttp.RequestHeader) int {
+	switch r := checkVersion(h.Protocol()); r {
+	case rejectNone:
+	case versionLaterMinor:
+		servedAsHTTP11(h)
+	default:
+		return r
+	}
+	if !isMethod(h.Method()) {
+		return rejectMethod
+	}
+	if r := checkHeaderLines(h.RawHeaders()); r != rejectNone {
+		return r
+	}
+	if bytes.Contains(h.Host(), []byte("..")) {
+		return rejectHost // nginx's ngx_http_validate_host
+	}
+	return checkTarget(h.RequestURI())
+}
+
+// versionLaterMinor is checkVersion's answer for HTTP/1.2 and later minor
+// versions: served as HTTP/1.1.
+const versionLaterMinor = -1
+
+// checkVersion accepts HTTP/1.0 and HTTP/1.1 (and later HTTP/1 minor
+// versions, as HTTP/1.1); a later major version on an HTTP/1 connection
+// (an HTTP/2 preface, HTTP/2.0, HTTP/3.0) is 505, as in nginx, anything
+// else 400.
+func checkVersion(proto []byte) int {
+	switch string(proto) {
+	case "HTTP/1.1", "HTTP/1.0":
+		return rejectNone
+	}
+	if len(proto) != len("HTTP/2.0") || !bytes.HasPrefix(proto, []byte("HTTP/")) ||
+		!isDigit(proto[5]) || proto[6] != '.' || !isDigit(proto[7]) {
+		return rejectRequest
+	}
+	switch {
+	case proto[5] >= '2':
+		return rejectVersion
+	case proto[5] == '1':
+		return versionLaterMinor
+	}
+	return rejectRequest
+}
+
+// isMethod applies nginx's rule for a method: capital letters, '_' and
+// '-' ("get" is refused; "FOO" is proxied).
+func isMethod(m []byte) bool {
+	for _, c := range m {
+		if (c < 'A' || c > 'Z') && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return len(m) > 0
+}
+
+// checkHeaderLines checks each line of a raw header block (CRLF-ended, as
+// clientConn makes them): a name of token characters directly followed by
+// a colon, a value without control bytes other than tab, no folding; one
+// framing, Content-Length of digits or Transfer-Encoding: chunked.
+func checkHeaderLines(raw []byte) int {
+	var cl, te int
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if len(line) == 0 {
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			return rejectFoldedLine
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 || !isToken(line[:colon]) || !isFieldValue(line[colon+1:]) {
+			return rejectHeaderLine
+		}
+		name, value := line[:colon], vars.TrimOWS(line[colon+1:])
+		switch {
+		case len(name) == len("Content-Length") && bytes.EqualFold(name, []byte("Content-Length")):
+			cl++
+			if len(value) == 0 || !allDigits(value) || cl > 1 {
+				return rejectBadContentLength
+			}
+		case len(name) == len("Transfer-Encoding") && bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			te++
+			if te > 1 {
+				return rejectDuplicateTE
+			}
+			if !bytes.EqualFold(value, []byte("chunked")) {
+				return rejectUnknownTE
+			}
+		}
+	}
+	if cl > 0 && te > 0 {
+		return rejectBothFramings
+	}
+	return rejectNone
+}
+
+// checkTarget refuses what nginx's URI parser refuses in the path of an
+// origin-form target: a '%' not followed by two hex digits, an encoded NUL,
+// and dot segments climbing above the root ("/../x", "/%2e%2e/x"). The
+// query string is not checked: nginx passes it on as it is.
+//
+// A target that is neither a path nor absolute-form ("*" of OPTIONS,
+// CONNECT's authority-form) is refused, as nginx refuses it: gw proxies
+// paths. fasthttp has already taken an absolute-form target apart (its
+// host became the Host header) and checks its path when it parses it.
+func checkTarget(uri []byte) int {
+	if len(uri) == 0 {
+		return rejectRequest
+	}
+	if uri[0] != '/' {
+		if bytes.Contains(uri, []byte("://")) {
+			return rejectNone
+		}
+		return rejectRequest
+	}
+	if q := bytes.IndexByte(uri, '?'); q >= 0 {
+		uri = uri[:q]
+	}
+	depth := 0
+	seg := 0  // bytes in the current segment
+	dots := 0 // of which dots, decoded
+	for i := 0; i < len(uri); i++ {
+		c := uri[i]
+		if c == '%' {
+			if i+2 >= len(uri) || !isHex(uri[i+1]) || !isHex(uri[i+2]) {
+				return rejectURI
+			}
+			c = unhex(uri[i+1])<<4 | unhex(uri[i+2])
+			if c == 0 {
+				return rejectURI
+			}
+			i += 2
+		}
+		if c != '/' {
+			seg++
+			if c == '.' {
+				dots++
+			}
+			continue
+		}
+		if depth = segmentDepth(depth, seg, dots); depth < 0 {
+			return rejectURI
+		}
+		seg, dots = 0, 0
+	}
+	if segmentDepth(depth, seg, dots) < 0 {
+		return rejectURI
+	}
+	return rejectNone
+}
+
+// segmentDepth is the path depth after a segment of seg bytes of which
+// dots are dots: "." stays, ".." climbs, an empty segment (the root, or
+// "//") stays, anything else descends. -1: above the root.
+func segmentDepth(depth, seg, dots int) int {
+	switch {
+	case seg == 0 || (seg == 1 && dots == 1):
+		return depth
+	case seg == 2 && dots == 2:
+		return depth - 1
+	}
+	return depth + 1
+}
+
+// tokenChars are RFC 9110's tchar.
+var tokenChars = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "!#$%&'*+-.^_`|~" {
+		t[c] = true
+	}
+	return t
+}()
+
+func isToken(b []byte) bool {
+	for _, c := range b {
+		if !tokenChars[c] {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// isFieldValue allows visible characters, obs-text, space and tab.
+func isFieldValue(b []byte) bool {
+	for _, c := range b {
+		if (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isHex(c byte) bool {
+	return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f')
+}
+
+func unhex(c byte) byte {
+	if isDigit(c) {
+		return c - '0'
+	}
+	return c | 0x20 - 'a' + 10
+}
