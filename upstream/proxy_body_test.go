@@ -310,3 +310,22 @@ func TestTruncatedUpstreamBody(t *testing.T) {
 		pxEventually(t, func() bool { return s.p.up.Peers[0].State().Conns() == 0 })
 	})
 }
+
+func TestProxyBufferingOffKeepsChunkedFraming(t *testing.T) {
+	slow := pxRawBackend(t, func(c net.Conn) {
+		defer c.Close()
+		if _, err := pxReadHead(bufio.NewReader(c)); err != nil {
+			return
+		}
+		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n")
+		time.Sleep(50 * time.Millisecond)
+		_, _ = io.WriteString(c, "1\r\nb\r\n0\r\n\r\n")
+	})
+	s := pxBuild(t, nil, "/", `http { server { location / {
+		proxy_pass http://%s; proxy_buffering off; } } }`, slow)
+	g := pxServe(t, s.p)
+	// fasthttp's client rejects a body that is not chunked as announced.
+	if code, body := g.get(t, "/"); code != 200 || body != "ab" {
+		t.Errorf("status %d, body %q", code, body)
+	}
+}

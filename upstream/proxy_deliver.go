@@ -74,7 +74,10 @@ func (x *exchange) attachBody(withBody bool, bodyLen int) int {
 		x.stream.src = x.resp.BodyStream()
 	}
 	x.stream.flush = x.p.flush
-	if x.p.flush {
+	if x.p.flush && bodyLen >= 0 {
+		// Only fasthttp's fixed-length writer lacks a Flush. A chunked
+		// body must go through fasthttp's chunk writer, which frames and
+		// flushes every piece itself.
 		x.stream.conn = x.ctx.Conn()
 	}
 	resp.ImmediateHeaderFlush = x.p.flush
