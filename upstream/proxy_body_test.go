@@ -270,7 +270,7 @@ func TestUnreadBodyClosesTheClientConnection(t *testing.T) {
 	dead := pxDeadAddr(t)
 	s := pxBuild(t, nil, "/", `http { server { location / { proxy_pass http://%s; } } }`, dead)
 	g := pxServe(t, s.p)
-	body := strings.Repeat("x", 200000) // over bufferedBodyMax: streamed, never read
+	body := strings.Repeat("x", 200000) // over client_body_buffer_size: streamed, never read
 	head, _ := g.raw(t, "POST / HTTP/1.1\r\nHost: gw\r\nContent-Length: 200000\r\n\r\n"+body)
 	if !strings.HasPrefix(head, "HTTP/1.1 502") || !strings.Contains(head, "Connection: close\r\n") {
 		t.Errorf("response %q", head)
