@@ -21,6 +21,9 @@ var httpDirectives = []directive{
 
 	{name: "client_max_body_size", ctx: ctxHSL, args: exactly(1),
 		set: sizeSetter(func(s *Settings) *int64 { return &s.ClientMaxBodySize })},
+	{name: "client_body_buffer_size", ctx: ctxHSL, args: exactly(1),
+		set: sizeSetter(func(s *Settings) *int64 { return &s.ClientBodyBufferSize })},
+	{name: "client_body_temp_path", ctx: ctxHSL, args: between(1, 4), set: bodyTempPathSetter},
 	{name: "client_header_timeout", ctx: ctxHS, args: exactly(1),
 		set: timeSetter(func(s *Settings) *time.Duration { return &s.ClientHeaderTimeout })},
 	{name: "client_body_timeout", ctx: ctxHSL, args: exactly(1),

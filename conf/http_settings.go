@@ -146,3 +146,23 @@ func rootSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	root := b.path(d.Args[0].Value)
 	return func(s *Settings) { s.Root = root }, nil
 }
+
+// bodyTempPathSetter reads `client_body_temp_path PATH [L1 [L2 [L3]]]`
+// with ngx_conf_set_path_slot's checks: each level is a positive number and
+// together they take at most 10 digits of the file's name. The levels are
+// then ignored, with a notice: they spread nginx's named files over
+// subdirectories, and gw's files have no name once created.
+func bodyTempPathSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
+	dir := b.path(d.Args[0].Value)
+	digits := 0
+	for _, a := range d.Args[1:] {
+		n, ok := parseNumber(a.Value)
+		if digits += n; !ok || n == 0 || digits > 10 {
+			return nil, invalidValue(d, a)
+		}
+	}
+	if len(d.Args) > 1 {
+		b.notice(d.Args[1].Pos, "%q levels are accepted and ignored: gw unlinks its temporary files as soon as they are created", d.Name)
+	}
+	return func(s *Settings) { s.ClientBodyTempPath = dir }, nil
+}

@@ -143,6 +143,8 @@ func TestDefaults(t *testing.T) {
 		{"keepalive_timeout 75s", s.KeepaliveTimeout == 75*time.Second},
 		{"keepalive_requests 1000", s.KeepaliveRequests == 1000},
 		{"client_max_body_size 1m", s.ClientMaxBodySize == 1<<20},
+		{"client_body_buffer_size 16k", s.ClientBodyBufferSize == 16<<10},
+		{"client_body_temp_path client_body_temp", s.ClientBodyTempPath == c.Prefix+"/client_body_temp"},
 		{"proxy_next_upstream error timeout", s.ProxyNextUpstream == NextError|NextTimeout},
 		{"proxy_next_upstream_tries 0", s.ProxyNextUpstreamTries == 0},
 		{"proxy_http_version 1.0", s.ProxyHTTPVersion == "1.0"},

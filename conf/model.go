@@ -135,6 +135,18 @@ type Settings struct {
 	ServerTokens      bool
 	ClientMaxBodySize int64 // bytes; 0 means unlimited
 
+	// ClientBodyBufferSize is how much of a request body gw keeps in
+	// memory (client_body_buffer_size). A body of known length up to it is
+	// read before the first try; a longer one streams to the upstream. A
+	// body whose length must be learnt first (chunked, to an HTTP/1.0
+	// upstream) keeps this much in memory and the rest in a file.
+	ClientBodyBufferSize int64
+	// ClientBodyTempPath is the absolute directory of those files
+	// (client_body_temp_path), created when first needed. nginx's hashed
+	// subdirectory levels are accepted and ignored: gw unlinks each file
+	// as soon as it is created, so no name is ever looked up.
+	ClientBodyTempPath string
+
 	// Sticky holds session_sticky_header / session_sticky_hide_cookie /
 	// session_sticky_bypass (see the upstream part of the table).
 	Sticky StickySettings

@@ -37,7 +37,9 @@ type Proxy struct {
 	keepalive         int // the upstream's keepalive N
 	keepaliveRequests int
 
-	maxBody          int64 // client_max_body_size; 0: unlimited
+	maxBody          int64  // client_max_body_size; 0: unlimited
+	bodyBuffer       int64  // client_body_buffer_size
+	tempPath         string // client_body_temp_path
 	requestBuffering bool
 	flush            bool // proxy_buffering off
 	intercept        []int
@@ -65,6 +67,8 @@ func newProxy(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass, up *Ups
 		keepalive:         uc.Keepalive,
 		keepaliveRequests: uc.KeepaliveRequests,
 		maxBody:           st.ClientMaxBodySize,
+		bodyBuffer:        st.ClientBodyBufferSize,
+		tempPath:          st.ClientBodyTempPath,
 		requestBuffering:  st.ProxyRequestBuffering,
 		flush:             !st.ProxyBuffering,
 	}

@@ -6,20 +6,31 @@ import (
 )
 
 // Request bodies cross the proxy as a stream, so an upload of any size
-// costs gw a few buffers, not its size. Small bodies of known length are
-// read first when proxy_request_buffering is on (nginx's default): the
-// request can then be sent again to another peer on a retry, and no peer
-// connection waits for a slow client.
-
-// bufferedBodyMax is the largest body read into memory before the first
-// try: nginx's default client_body_buffer_size is 8k|16k, beyond which it
-// spools to a file; gw streams instead, and keeps a little more in memory.
-const bufferedBodyMax = 64 << 10
+// costs gw a few buffers, not its size. What is read into memory is
+// bounded by client_body_buffer_size (default 16k), per request:
+//
+//   - a body of known length up to it is read before the first try when
+//     proxy_request_buffering is on (nginx's default): the request can then
+//     be sent again to another peer on a retry, and no peer connection
+//     waits for a slow client. Longer bodies stream [gw: nginx would write
+//     them to a file first];
+//   - a chunked body for an HTTP/1.0 upstream, whose length must be known
+//     before it is sent, keeps that much in memory and the rest in an
+//     unlinked temporary file (proxy_spool.go), as nginx does;
+//   - every other body streams: chunked to HTTP/1.1 upstreams, and bodies
+//     beyond the bound.
+//
+// fasthttp itself holds at most 8 KiB of a streamed body before the
+// handler runs (its prefetch). Response bodies are bounded apart, by
+// bufferedRespMax.
 
 // The client-side outcomes of forwarding a request body.
 var (
 	// errBodyTooLarge: the body grew past client_max_body_size.
 	errBodyTooLarge = errors.New("client intended to send too large body")
+	// errBodyPastLength: the body went on past its Content-Length (which
+	// fasthttp's body stream does not let happen).
+	errBodyPastLength = errors.New("client sent more than its Content-Length")
 )
 
 // Body lengths as fasthttp reports them.
@@ -68,19 +79,19 @@ func (b *reqBody) Read(p []byte) (int, error) {
 // another request.
 func (b *reqBody) unread() bool { return b.src != nil && !b.eof }
 
-// readAll appends everything b yields to dst.
-func (b *reqBody) readAll(dst []byte) ([]byte, error) {
-	for {
-		if len(dst) == cap(dst) {
-			dst = append(dst, 0)[:len(dst)]
-		}
+// fill reads into dst's spare capacity until dst is full or the body
+// ends, and never past cap(dst): that bounds what a caller holds. eof
+// reports the end of the body; a failure is the client's (also in b.err).
+func (b *reqBody) fill(dst []byte) (_ []byte, eof bool, err error) {
+	for len(dst) < cap(dst) {
 		n, err := b.Read(dst[len(dst):cap(dst)])
 		dst = dst[:len(dst)+n]
 		if err == io.EOF {
-			return dst, nil
+			return dst, true, nil
 		}
 		if err != nil {
-			return dst, err
+			return dst, false, err
 		}
 	}
+	return dst, false, nil
 }

@@ -270,7 +270,7 @@ func TestUnreadBodyClosesTheClientConnection(t *testing.T) {
 	dead := pxDeadAddr(t)
 	s := pxBuild(t, nil, "/", `http { server { location / { proxy_pass http://%s; } } }`, dead)
 	g := pxServe(t, s.p)
-	body := strings.Repeat("x", 200000) // over bufferedBodyMax: streamed, never read
+	body := strings.Repeat("x", 200000) // over client_body_buffer_size: streamed, never read
 	head, _ := g.raw(t, "POST / HTTP/1.1\r\nHost: gw\r\nContent-Length: 200000\r\n\r\n"+body)
 	if !strings.HasPrefix(head, "HTTP/1.1 502") || !strings.Contains(head, "Connection: close\r\n") {
 		t.Errorf("response %q", head)
@@ -309,4 +309,23 @@ func TestTruncatedUpstreamBody(t *testing.T) {
 		pxEventually(t, func() bool { return s.log.has("upstream prematurely closed connection while reading upstream") })
 		pxEventually(t, func() bool { return s.p.up.Peers[0].State().Conns() == 0 })
 	})
+}
+
+func TestProxyBufferingOffKeepsChunkedFraming(t *testing.T) {
+	slow := pxRawBackend(t, func(c net.Conn) {
+		defer c.Close()
+		if _, err := pxReadHead(bufio.NewReader(c)); err != nil {
+			return
+		}
+		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n")
+		time.Sleep(50 * time.Millisecond)
+		_, _ = io.WriteString(c, "1\r\nb\r\n0\r\n\r\n")
+	})
+	s := pxBuild(t, nil, "/", `http { server { location / {
+		proxy_pass http://%s; proxy_buffering off; } } }`, slow)
+	g := pxServe(t, s.p)
+	// fasthttp's client rejects a body that is not chunked as announced.
+	if code, body := g.get(t, "/"); code != 200 || body != "ab" {
+		t.Errorf("status %d, body %q", code, body)
+	}
 }

@@ -75,7 +75,9 @@ func (x *exchange) attachBody(withBody bool, bodyLen int) int {
 	}
 	x.stream.flush = x.p.flush
 	if x.p.flush && bodyLen >= 0 {
-		// Chunked bodies are flushed chunk by chunk by fasthttp itself.
+		// Only fasthttp's fixed-length writer lacks a Flush. A chunked
+		// body must go through fasthttp's chunk writer, which frames and
+		// flushes every piece itself.
 		x.stream.conn = x.ctx.Conn()
 	}
 	resp.ImmediateHeaderFlush = x.p.flush

@@ -35,9 +35,11 @@ type exchange struct {
 	sess   PersistRequest // the persistence hook's view of the request
 	tokens connTokens
 	body   reqBody
-	// replayable: the request body can be sent again (none, or in memory).
+	// replayable: the request body can be sent again (none, in memory,
+	// or spooled).
 	replayable bool
 	reqMem     []byte // request body read before the first try
+	spool      spool  // a body spooled for an HTTP/1.0 upstream
 	respMem    []byte // small response body read at once
 	mem        bytes.Reader
 	stream     respBody
@@ -95,6 +97,7 @@ func (x *exchange) release() {
 	x.sess.reset()
 	x.tokens.reset()
 	x.body = reqBody{}
+	x.spool.close()
 	x.mem.Reset(nil)
 	x.stream.src, x.stream.failed, x.stream.conn = nil, nil, nil
 	x.p, x.ctx, x.r, x.lc = nil, nil, nil, logContext{}

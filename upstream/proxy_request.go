@@ -37,6 +37,8 @@ func (x *exchange) prepare() int {
 // returns the Content-Length to announce (negative: none). Bodies larger
 // than client_max_body_size are refused before anything is proxied when
 // their length is announced, and as soon as they grow past it otherwise.
+// What it reads into memory is bounded by client_body_buffer_size (see
+// proxy_body.go).
 func (x *exchange) prepareBody() (bodyLen, status int) {
 	p := x.p
 	in := &x.ctx.Request
@@ -47,7 +49,9 @@ func (x *exchange) prepareBody() (bodyLen, status int) {
 	stream := x.ctx.RequestBodyStream()
 	if stream == nil {
 		// The server read the body already (fasthttp without
-		// StreamRequestBody): it is in memory and can be sent again.
+		// StreamRequestBody, whose MaxRequestBodySize bounds it; cmd/gw
+		// streams, and comes here only for a request without a body): it
+		// is in memory and can be sent again.
 		body := in.Body()
 		if p.maxBody > 0 && int64(len(body)) > p.maxBody {
 			return 0, x.tooLarge(int64(len(body)))
@@ -60,24 +64,48 @@ func (x *exchange) prepareBody() (bodyLen, status int) {
 		return len(body), 0
 	}
 	x.body.reset(stream, p.maxBody)
-	if n == bodyNone {
+	switch {
+	case n == bodyNone:
 		x.replayable = true
 		return -1, 0
-	}
-	// HTTP/1.0 has no chunked encoding: nginx then reads the whole body
-	// to learn its length, and so does gw.
-	small := n >= 0 && n <= bufferedBodyMax && p.requestBuffering
-	if small || (n == bodyChunked && p.headers.protocol == "HTTP/1.0") {
-		var err error
-		if x.reqMem, err = x.body.readAll(x.reqMem[:0]); err != nil {
-			return 0, x.clientFailed()
+	case n >= 0 && int64(n) <= p.bodyBuffer && p.requestBuffering:
+		return x.readBody(n)
+	case n == bodyChunked && p.headers.protocol == "HTTP/1.0":
+		// HTTP/1.0 has no chunked encoding: nginx then reads the whole
+		// body to learn its length, and so does gw, through a file.
+		size, status := x.spoolBody()
+		if status != 0 {
+			return 0, status
 		}
 		x.replayable = true
-		x.out.SetBodyRaw(x.reqMem)
-		return len(x.reqMem), 0
+		if x.spool.f == nil {
+			x.out.SetBodyRaw(x.spool.mem)
+		}
+		return int(size), 0
 	}
 	x.out.SetBodyStream(&x.body, n)
 	return n, 0
+}
+
+// readBody reads a body of announced length n, at most
+// client_body_buffer_size, into x.reqMem before the first try. The one
+// byte of room beyond n is where the end of the body is read.
+func (x *exchange) readBody(n int) (int, int) {
+	room := n + 1
+	if cap(x.reqMem) < room {
+		x.reqMem = make([]byte, 0, room)
+	}
+	body, eof, err := x.body.fill(x.reqMem[:0:room])
+	if err == nil && !eof {
+		err, x.body.err = errBodyPastLength, errBodyPastLength
+	}
+	if err != nil {
+		return 0, x.clientFailed()
+	}
+	x.reqMem = body
+	x.replayable = true
+	x.out.SetBodyRaw(body)
+	return len(body), 0
 }
 
 // tooLarge logs nginx's line for a body over client_max_body_size and

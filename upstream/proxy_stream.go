@@ -18,7 +18,8 @@ type respBody struct {
 	// flushed to the client at once instead of waiting for a full buffer.
 	flush bool
 	// conn is the client's connection, written to directly under flush
-	// when fasthttp's writer cannot be flushed (see WriteTo).
+	// when fasthttp's writer cannot be flushed (see WriteTo); set only for
+	// a body of known length, never for a chunked one.
 	conn io.Writer
 	// failed records an upstream read error, logged at close.
 	failed error

@@ -13,6 +13,7 @@ func (x *exchange) try(peer *Peer) tryResult {
 		return x.tryUpgrade(peer)
 	}
 	hc := x.p.clients[peer.Index()]
+	x.attachSpool()
 	t := x.r.AddUpstreamTry(peer.Addr)
 	start := time.Now()
 	x.tryStart = start
@@ -29,6 +30,9 @@ func (x *exchange) try(peer *Peer) tryResult {
 	if err != nil {
 		if x.body.err != nil {
 			return tryResult{kind: outClient, status: x.clientFailed()}
+		}
+		if x.spool.err != nil {
+			return tryResult{kind: outClient, status: x.spoolFailed("pread()", x.spool.name, x.spool.err)}
 		}
 		f := classify(err, c)
 		t.Status = f.status()

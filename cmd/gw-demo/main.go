@@ -11,7 +11,7 @@
 //	/status?code=N answers with status N
 //	/set-cookie?name=N&value=V[&attrs=...]  sets a cookie of the backend's own
 //	/bytes?n=N[&length=1][&delay_ms=D]  streams N bytes
-//	/upload        reads the body and answers with its size
+//	/upload        reads the body and answers with its size, framing and CRC-32
 //	/ws            a WebSocket echo
 //
 // With -cert and -key it serves HTTPS, for gw's `proxy_pass https://`.

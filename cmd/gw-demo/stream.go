@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -41,13 +43,23 @@ func (a *app) bytesHandler(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// upload reads the request body and answers with its size, so tests can
-// send large bodies through gw.
+// upload reads the request body and answers with its size, how it was
+// framed ("content-length N", "chunked" or "none") and its CRC-32, so tests
+// can send large bodies through gw and check that every byte arrived, in
+// order, the way gw had to send it.
 func (a *app) upload(w http.ResponseWriter, r *http.Request) {
-	n, err := io.Copy(io.Discard, r.Body)
+	sum := crc32.NewIEEE()
+	n, err := io.Copy(sum, r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	fmt.Fprintf(w, "server: %s\nreceived: %d\n", a.name, n)
+	framing := "none"
+	switch {
+	case len(r.TransferEncoding) > 0:
+		framing = strings.Join(r.TransferEncoding, ", ")
+	case r.Header.Get("Content-Length") != "":
+		framing = "content-length " + r.Header.Get("Content-Length")
+	}
+	fmt.Fprintf(w, "server: %s\nreceived: %d\nframing: %s\ncrc32: %08x\n", a.name, n, framing, sum.Sum32())
 }

@@ -110,8 +110,11 @@ func connState(c net.Conn, s fasthttp.ConnState) {
 	}
 }
 
-// bodyBufferSize is the request body size up to which fasthttp reads a body
-// whole before the handler runs; larger bodies stream.
+// bodyBufferSize is fasthttp's MaxRequestBodySize. With StreamRequestBody
+// it is no limit: fasthttp reads at most min(bodyBufferSize, 8 KiB) of a
+// body before the handler runs (its prefetch) and hands the rest over as a
+// stream, so no body is held whole here. What the proxy then keeps in
+// memory is bounded by client_body_buffer_size (upstream/proxy_body.go).
 const bodyBufferSize = 64 << 10
 
 // close stops accepting and waits up to grace for in-flight requests.
