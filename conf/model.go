@@ -182,6 +182,9 @@ type Settings struct {
 	ProxyBuffering        bool
 	ProxyRequestBuffering bool
 	ProxyInterceptErrors  bool
+	// ProxyIgnoreClientAbort: a client that closes its connection while
+	// the upstream is awaited does not abandon the upstream request.
+	ProxyIgnoreClientAbort bool
 
 	ProxySSLVerify     bool
 	ProxySSLServerName bool

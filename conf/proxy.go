@@ -36,6 +36,8 @@ var proxyDirectives = []directive{
 		set: flagSetter(func(s *Settings) *bool { return &s.ProxyBuffering })},
 	{name: "proxy_request_buffering", ctx: ctxHSL, args: onOff,
 		set: flagSetter(func(s *Settings) *bool { return &s.ProxyRequestBuffering })},
+	{name: "proxy_ignore_client_abort", ctx: ctxHSL, args: onOff,
+		set: flagSetter(func(s *Settings) *bool { return &s.ProxyIgnoreClientAbort })},
 	{name: "proxy_intercept_errors", ctx: ctxHSL, args: onOff,
 		set: flagSetter(func(s *Settings) *bool { return &s.ProxyInterceptErrors })},
 	{name: "proxy_ssl_verify", ctx: ctxHSL, args: onOff,
