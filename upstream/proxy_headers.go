@@ -98,7 +98,7 @@ func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request,
 		case isHost:
 			// fasthttp finds the Host line only under this spelling.
 			name = strHost
-		case h.keepalive && equalFold(name, "connection") && containsToken(buf, "close"):
+		case h.keepalive && equalFold(name, "connection") && vars.HasToken(buf, "close"):
 			continue // [gw] keepalive: the upstream connection stays open
 		}
 		out.AddBytesKV(name, buf)
@@ -189,21 +189,4 @@ func eachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
 		}
 		f(name, vars.TrimOWS(rest))
 	}
-}
-
-// containsToken reports whether a comma-separated header value holds the
-// lower-case token, case-insensitively.
-func containsToken(value []byte, token string) bool {
-	for len(value) > 0 {
-		t := value
-		if i := bytes.IndexByte(value, ','); i >= 0 {
-			t, value = value[:i], value[i+1:]
-		} else {
-			value = nil
-		}
-		if equalFold(bytes.TrimSpace(t), token) {
-			return true
-		}
-	}
-	return false
 }

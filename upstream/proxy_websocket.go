@@ -8,6 +8,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
 )
 
 // Upgrade handshakes, WebSocket's among them (RFC 9110 section 7.8, RFC 6455
@@ -89,7 +90,7 @@ func (x *exchange) offerUpgrade() {
 	in := &x.ctx.Request.Header
 	if n := in.ContentLength(); in.IsHTTP11() && (n == 0 || n == bodyNone) {
 		if len(proto) == 0 && in.IsGet() {
-			if v := clientUpgrade(in); containsToken(v, "websocket") {
+			if v := clientUpgrade(in); vars.HasToken(v, "websocket") {
 				proto = v
 			}
 		}

@@ -84,27 +84,11 @@ func servedAsHTTP11(h *fasthttp.RequestHeader) {
 	// close fasthttp derived).
 	lines := vars.NewHeaderLines(h.RawHeaders())
 	for name, rest, ok := lines.Next(); ok; name, rest, ok = lines.Next() {
-		if bytes.EqualFold(name, []byte("Connection")) && hasToken(rest, "close") {
+		if bytes.EqualFold(name, []byte("Connection")) && vars.HasToken(rest, "close") {
 			return
 		}
 	}
 	h.ResetConnectionClose()
-}
-
-// hasToken reports whether a comma-separated header value lists tok.
-func hasToken(v []byte, tok string) bool {
-	for len(v) > 0 {
-		item := v
-		if i := bytes.IndexByte(v, ','); i >= 0 {
-			item, v = v[:i], v[i+1:]
-		} else {
-			v = nil
-		}
-		if bytes.EqualFold(vars.TrimOWS(item), []byte(tok)) {
-			return true
-		}
-	}
-	return false
 }
 
 // rejectionOf returns the rejection marked on a request by headerReceived.

@@ -235,6 +235,39 @@ func equalFoldASCII(s, key []byte) bool {
 // TrimOWS removes HTTP's optional whitespace (spaces and tabs) around b.
 func TrimOWS(b []byte) []byte { return trimRightSpace(trimLeftSpace(b)) }
 
+// HasToken reports whether a comma-separated header value (Connection,
+// Upgrade) lists token, which must be lower-case: items compare
+// case-insensitively, without the whitespace around them.
+func HasToken(value []byte, token string) bool {
+	for len(value) > 0 {
+		item := value
+		if i := bytes.IndexByte(value, ','); i >= 0 {
+			item, value = value[:i], value[i+1:]
+		} else {
+			value = nil
+		}
+		if item = TrimOWS(item); len(item) == len(token) && lowerASCIIEqual(item, token) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCIIEqual compares b, in any case, with the lower-case s of the
+// same length.
+func lowerASCIIEqual(b []byte, s string) bool {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
 func trimLeftSpace(b []byte) []byte {
 	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
 		b = b[1:]
