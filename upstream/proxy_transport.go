@@ -18,11 +18,13 @@ import (
 // fasthttp.Client's last-use time and run a retry loop (gw retries itself,
 // see exchange.run): about 2% of gw's CPU under load.
 //
-// It follows fasthttp's own transport step by step, with two differences.
-// It sends the request line as gw built it: a parsed URI would make
-// Request.Write rebuild the request target from it, dropping an empty "?"
-// and anything its parser normalises, so any parse is forgotten first. And
-// a streamed response body is a pooled upBody instead of fasthttp's
+// It follows fasthttp's own transport step by step, with these
+// differences. It sends the request line as gw built it: a parsed URI
+// would make Request.Write rebuild the request target from it, dropping an
+// empty "?" and anything its parser normalises, so any parse is forgotten
+// first. The response header is checked and, when its lines end in LF alone,
+// normalised by gw before fasthttp parses it (readResponseHead). And a
+// streamed response body is a pooled upBody instead of fasthttp's
 // clientStreamBody, which costs four heap objects (the wrapper and three
 // closures) on every response, however small its body. The steps fasthttp
 // takes for HostClient.WriteTimeout, ReadTimeout and MaxConnDuration are
@@ -82,13 +84,11 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 		resp.Header.DisableNormalizing()
 	}
 
-	// The header (after any 1xx interim responses) is read by fasthttp
-	// with the body skipped; the body, if there is one, then becomes an
-	// upBody stream.
+	// The header (after any 1xx interim responses) is checked by gw and
+	// parsed by fasthttp (readResponseHead); the body, if there is one,
+	// then becomes an upBody stream.
 	br := hc.AcquireReader(conn)
-	resp.SkipBody = true
-	err = resp.ReadLimitBody(br, hc.MaxResponseBodySize)
-	resp.SkipBody = skipBody
+	err = readResponseHead(br, &resp.Header)
 	if err != nil {
 		hc.ReleaseReader(br)
 		hc.CloseConn(cc)
