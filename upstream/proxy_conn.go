@@ -32,6 +32,7 @@ type upConn struct {
 	served   atomic.Int64  // responses whose header was read on it
 	idle     atomic.Bool   // parked in the pool by the proxy (keepalive N)
 	failedOp atomic.Uint32 // opRead/opWrite: the operation that failed last
+	check    idleCheck     // the look before reuse (proxy_idle.go)
 }
 
 // The operations of an upConn, for the error-log phase.

@@ -60,7 +60,7 @@ const (
 	phaseBody      = "reading upstream"
 )
 
-// classify turns the error of HostClient.Do into a failure. conn is the
+// classify turns the error of roundTrip into a failure. conn is the
 // connection the try used, nil when none was established.
 func classify(err error, conn *upConn) failure {
 	var de *dialError
@@ -81,7 +81,10 @@ func classify(err error, conn *upConn) failure {
 		f.phase = phaseSend
 	}
 	var small *fasthttp.ErrSmallBuffer
+	var head *headError
 	switch {
+	case errors.As(err, &head):
+		f.kind, f.ft, f.msg = errInvalidHeader, conf.NextInvalidHeader, head.msg
 	case isTimeout(err):
 		f.kind, f.ft, f.msg, f.errno = ErrTimeout, conf.NextTimeout, ErrTimeout.Error(), syscall.ETIMEDOUT
 	case errors.As(err, &small):

@@ -18,11 +18,14 @@ import (
 // fasthttp.Client's last-use time and run a retry loop (gw retries itself,
 // see exchange.run): about 2% of gw's CPU under load.
 //
-// It follows fasthttp's own transport step by step, with two differences.
-// It sends the request line as gw built it: a parsed URI would make
-// Request.Write rebuild the request target from it, dropping an empty "?"
-// and anything its parser normalises, so any parse is forgotten first. And
-// a streamed response body is a pooled upBody instead of fasthttp's
+// It follows fasthttp's own transport step by step, with these
+// differences. It sends the request line as gw built it: a parsed URI
+// would make Request.Write rebuild the request target from it, dropping an
+// empty "?" and anything its parser normalises, so any parse is forgotten
+// first. A pooled connection is looked at before it is used (reusable).
+// The response header is checked and, when its lines end in LF alone,
+// normalised by gw before fasthttp parses it (readResponseHead). And a
+// streamed response body is a pooled upBody instead of fasthttp's
 // clientStreamBody, which costs four heap objects (the wrapper and three
 // closures) on every response, however small its body. The steps fasthttp
 // takes for HostClient.WriteTimeout, ReadTimeout and MaxConnDuration are
@@ -46,8 +49,14 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 	skipBody := resp.SkipBody || req.Header.IsHead()
 
 	// gw sets no per-request timeout (upConn keeps proxy_*_timeout), so
-	// the request's timeout, which fasthttp keeps private, is zero.
+	// the request's timeout, which fasthttp keeps private, is zero. A
+	// pooled connection on which bytes arrived while it was idle is
+	// closed and another taken (see reusable).
 	cc, err := hc.AcquireConn(0, req.ConnectionClose())
+	for err == nil && !reusable(cc.Conn()) {
+		hc.CloseConn(cc)
+		cc, err = hc.AcquireConn(0, req.ConnectionClose())
+	}
 	if err != nil {
 		return err
 	}
@@ -82,13 +91,11 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 		resp.Header.DisableNormalizing()
 	}
 
-	// The header (after any 1xx interim responses) is read by fasthttp
-	// with the body skipped; the body, if there is one, then becomes an
-	// upBody stream.
+	// The header (after any 1xx interim responses) is checked by gw and
+	// parsed by fasthttp (readResponseHead); the body, if there is one,
+	// then becomes an upBody stream.
 	br := hc.AcquireReader(conn)
-	resp.SkipBody = true
-	err = resp.ReadLimitBody(br, hc.MaxResponseBodySize)
-	resp.SkipBody = skipBody
+	err = readResponseHead(br, &resp.Header)
 	if err != nil {
 		hc.ReleaseReader(br)
 		hc.CloseConn(cc)
@@ -96,6 +103,9 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 	}
 	closeConn := req.ConnectionClose() || resp.ConnectionClose()
 	if skipBody || noBody(resp.StatusCode()) {
+		// Bytes after a header that ends the response (a 204 or 304, or
+		// the answer to HEAD, with a body anyway) belong to no request.
+		closeConn = closeConn || br.Buffered() > 0
 		hc.ReleaseReader(br)
 		if closeConn {
 			hc.CloseConn(cc)
@@ -133,8 +143,9 @@ func noBody(status int) bool {
 }
 
 // upBody is a streamed upstream response body. Closing it gives the
-// connection back to the pool when the body was read to its end and
-// nothing asked for Connection: close; otherwise the connection is closed.
+// connection back to the pool when the body was read to its end, nothing
+// follows it in the reader's buffer and nothing asked for Connection:
+// close; otherwise the connection is closed.
 // A Close while a Read is blocked (from another goroutine) closes the
 // connection to interrupt the Read, as fasthttp's clientStreamBody does.
 //
@@ -198,11 +209,13 @@ func (b *upBody) CloseWithError(err error) error {
 	return nil
 }
 
-// release returns the reader and the connection (closed when discard, or
-// when the response is to close it) and puts b back in its pool.
+// release returns the reader and the connection (closed when discard,
+// when the response is to close it, or when bytes beyond the body were
+// read: they belong to no request) and puts b back in its pool.
 func (b *upBody) release(discard bool) {
 	_ = b.framing.CloseBodyStream()
 	b.framing.Reset()
+	discard = discard || b.br.Buffered() > 0
 	b.hc.ReleaseReader(b.br)
 	putConn(b.hc, b.cc, discard || b.closeConn || b.resp.ConnectionClose())
 	b.hc, b.cc, b.conn, b.br, b.resp, b.src = nil, nil, nil, nil, nil, nil

@@ -1,0 +1,168 @@
+package upstream
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"sync"
+
+	"github.com/valyala/fasthttp"
+)
+
+// gw reads an upstream's response header block itself before fasthttp
+// parses it, for what fasthttp's parser does differently from nginx:
+//
+//   - nginx ends a header line, and the block, at LF alone. fasthttp ends
+//     the block only at CRLFCRLF and waits for bytes that never come (504).
+//     A block with bare LFs is copied with CRLFs and the copy parsed.
+//   - Framing that two parsers could read two ways is refused with 502, as
+//     nginx >= 1.23 refuses it: Content-Length with Transfer-Encoding (where
+//     fasthttp lets chunked win), two Content-Lengths, a Transfer-Encoding
+//     other than chunked, and whitespace between either name and its colon.
+//   - obs-fold continuation lines are refused (fasthttp joins them), and so
+//     is a field name with a space, a control byte or nothing in it.
+//     fasthttp refuses every byte of a name that is not a token's but the
+//     space; a name with a space inside it fasthttp keeps, and closes the
+//     connection after the response, which is when gw looks again, byte by
+//     byte (strictCheck). Whitespace between a name and its colon fasthttp
+//     drops, as RFC 9112 5.1 tells a proxy to: gw lets it, but for the two
+//     framing fields.
+//
+// The quick pass (headScanner) costs one IndexByte per line and a look at
+// the line's first bytes. A block of CRLF lines, nearly every upstream's,
+// then goes to fasthttp from the connection's reader as before, with no
+// copy. When fasthttp refuses a block, the strict pass finds the reason
+// in nginx's words for the error log.
+
+// maxInterim bounds the 1xx interim responses read before the final one,
+// as fasthttp's Response.Read bounds them.
+const maxInterim = 100
+
+// headError is a response header gw refuses, with nginx's words for the
+// error log.
+type headError struct{ msg string }
+
+func (e *headError) Error() string { return e.msg }
+
+var (
+	errHeadTooBig     = &headError{"upstream sent too big header"}
+	errTooManyInterim = &headError{"upstream sent too many interim responses"}
+	errCLAndTE        = &headError{`upstream sent "Content-Length" and "Transfer-Encoding" headers at the same time`}
+)
+
+// readResponseHead reads the response header from br into h, skipping 1xx
+// interim responses (101 is final).
+func readResponseHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
+	for n := 0; ; n++ {
+		if err := readHead(br, h); err != nil {
+			return err
+		}
+		if s := h.StatusCode(); s < 100 || s > 199 || s == fasthttp.StatusSwitchingProtocols {
+			return nil
+		}
+		if n == maxInterim {
+			return errTooManyInterim
+		}
+	}
+}
+
+// readHead reads one header block: it waits until the block is complete
+// in br's buffer, checks it, and has fasthttp parse it.
+func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
+	if _, err := br.Peek(1); err != nil {
+		if isTimeout(err) || errnoOf(err) != 0 {
+			return err
+		}
+		return io.EOF // nothing at all: the connection was closed
+	}
+	var s headScanner
+	for {
+		b, _ := br.Peek(br.Buffered())
+		end, err := s.scan(b)
+		if err != nil {
+			return err
+		}
+		if end > 0 {
+			if !s.bare {
+				err = h.Read(br) // the same bytes, all buffered: no read
+			} else {
+				err = readWithCRLF(br, b[:end], h)
+			}
+			if err != nil {
+				return explain(b[:end], err)
+			}
+			if h.ConnectionClose() {
+				// The block is still in br's buffer: Read and Discard
+				// only move past it.
+				return strictCheck(b[:end])
+			}
+			return nil
+		}
+		if len(b) == br.Size() {
+			return errHeadTooBig
+		}
+		if _, err := br.Peek(len(b) + 1); err != nil {
+			if err == io.EOF {
+				return io.ErrUnexpectedEOF // upstream prematurely closed connection
+			}
+			return err
+		}
+	}
+}
+
+// crlfHead is the scratch space of readWithCRLF.
+type crlfHead struct {
+	buf []byte
+	rd  bytes.Reader
+	br  *bufio.Reader
+}
+
+var crlfHeadPool = sync.Pool{New: func() any {
+	x := new(crlfHead)
+	// One CR more per line at most: twice the largest block.
+	x.br = bufio.NewReaderSize(&x.rd, 2*responseHeaderMax)
+	return x
+}}
+
+// readWithCRLF has fasthttp parse a copy of block whose lines all end in
+// CRLF, then consumes block from br.
+func readWithCRLF(br *bufio.Reader, block []byte, h *fasthttp.ResponseHeader) error {
+	x := crlfHeadPool.Get().(*crlfHead)
+	x.buf = appendCRLFLines(x.buf[:0], block)
+	x.rd.Reset(x.buf)
+	x.br.Reset(&x.rd)
+	err := h.Read(x.br)
+	x.rd.Reset(nil)
+	x.br.Reset(&x.rd)
+	crlfHeadPool.Put(x)
+	_, _ = br.Discard(len(block))
+	return err
+}
+
+// appendCRLFLines appends the lines of block, each ended by CRLF whether
+// it ended in LF or CRLF.
+func appendCRLFLines(dst, block []byte) []byte {
+	for len(block) > 0 {
+		i := bytes.IndexByte(block, '\n')
+		if i < 0 {
+			return append(dst, block...) // not reached: a block ends in LF
+		}
+		line := block[:i]
+		if i > 0 && line[i-1] == '\r' {
+			line = line[:i-1]
+		}
+		dst = append(dst, line...)
+		dst = append(dst, '\r', '\n')
+		block = block[i+1:]
+	}
+	return dst
+}
+
+// explain returns nginx's words for a block fasthttp refused, from the
+// strict pass, or else fasthttp's error.
+func explain(block []byte, err error) error {
+	if serr := strictCheck(block); serr != nil {
+		return serr
+	}
+	return err
+}
