@@ -159,7 +159,14 @@ func startGWWith(t *testing.T, shell, config string, waitAddrs ...string) *gwPro
 		t.Fatal(err)
 	}
 	p.exited = watch(p.cmd)
-	t.Cleanup(func() { stopProcess(p.cmd, p.exited) })
+	t.Cleanup(func() {
+		stopProcess(p.cmd, p.exited)
+		// A gw built with -race (GW_TEST_BIN) reports races on stderr
+		// and goes on serving: the test that drove it fails.
+		if out := p.stderr.String(); strings.Contains(out, "WARNING: DATA RACE") {
+			t.Errorf("gw reported a data race:\n%s", out)
+		}
+	})
 	for _, addr := range waitAddrs {
 		p.waitListening(t, addr)
 	}

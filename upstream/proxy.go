@@ -41,10 +41,13 @@ type Proxy struct {
 	bodyBuffer       int64  // client_body_buffer_size
 	tempPath         string // client_body_temp_path
 	requestBuffering bool
-	flush            bool // proxy_buffering off
-	intercept        []int
-	hashKey          *vars.Template // hash KEY, nil for other balancers
-	ipHash           bool
+	// ignoreClientAbort is proxy_ignore_client_abort: a client that
+	// leaves does not end the upstream request.
+	ignoreClientAbort bool
+	flush             bool // proxy_buffering off
+	intercept         []int
+	hashKey           *vars.Template // hash KEY, nil for other balancers
+	ipHash            bool
 
 	persist Persistence
 	tunnel  tunnelRules  // Upgrade handshakes and their tunnels
@@ -70,6 +73,7 @@ func newProxy(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass, up *Ups
 		bodyBuffer:        st.ClientBodyBufferSize,
 		tempPath:          st.ClientBodyTempPath,
 		requestBuffering:  st.ProxyRequestBuffering,
+		ignoreClientAbort: st.ProxyIgnoreClientAbort,
 		flush:             !st.ProxyBuffering,
 	}
 	if n := st.ProxyNextUpstreamTries; n > 0 && n < p.tries {

@@ -56,6 +56,7 @@ type exchange struct {
 	peer     *Peer     // the acquired peer whose response goes to the client
 	conn     *upConn   // the connection that response came over
 	tun      *tunnel   // an Upgrade handshake's own connection, nil otherwise
+	abort    abortWatch
 }
 
 var exchangePool = sync.Pool{New: func() any {
@@ -94,6 +95,7 @@ func (x *exchange) release() {
 	x.out.Reset()
 	x.resp.Reset()
 	x.tried.Reset()
+	x.abort.reset()
 	x.sess.reset()
 	x.tokens.reset()
 	x.body = reqBody{}

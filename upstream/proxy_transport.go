@@ -31,12 +31,15 @@ import (
 // takes for HostClient.WriteTimeout, ReadTimeout and MaxConnDuration are
 // left out: newHostClient sets none of them, and upConn applies
 // proxy_send_timeout and proxy_read_timeout itself.
-func roundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) error {
+//
+// abort, when not nil, is told the connection used, so that a client that
+// leaves meanwhile can close it.
+func roundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response, abort *abortWatch) error {
 	skipBody := resp.SkipBody
 	resp.Reset()
 	resp.SkipBody = skipBody
 	resp.StreamBody = true
-	err := sendAndReadHeader(hc, req, resp)
+	err := sendAndReadHeader(hc, req, resp, abort)
 	if err == io.EOF {
 		err = fasthttp.ErrConnectionClosed // as HostClient.Do reports it
 	}
@@ -44,7 +47,7 @@ func roundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Re
 }
 
 // sendAndReadHeader is roundTrip's exchange on the connection.
-func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) error {
+func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response, abort *abortWatch) error {
 	req.SetURI(nil)
 	skipBody := resp.SkipBody || req.Header.IsHead()
 
@@ -62,6 +65,9 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 	}
 	conn := cc.Conn()
 	resp.ParseNetConn(conn)
+	if abort != nil {
+		abort.use(conn)
+	}
 
 	bw := hc.AcquireWriter(conn)
 	err = req.Write(bw)

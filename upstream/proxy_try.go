@@ -17,7 +17,14 @@ func (x *exchange) try(peer *Peer) tryResult {
 	t := x.r.AddUpstreamTry(peer.Addr)
 	start := time.Now()
 	x.tryStart = start
-	err := roundTrip(hc.hc, &x.out, &x.resp)
+	abort := x.watchClient()
+	err := roundTrip(hc.hc, &x.out, &x.resp, abort)
+	if abort != nil {
+		abort.disarm()
+		if abort.gone.Load() {
+			return x.clientLeft(err == nil)
+		}
+	}
 	// fasthttp would invent "text/plain; charset=utf-8" for a response that
 	// has no Content-Type; the client must get the upstream's header as is.
 	// Parsing the response clears the flag, so it is set after the round
@@ -114,4 +121,39 @@ func (x *exchange) skipResponse(peer *Peer, now time.Time, l *loop) *Peer {
 	x.finishUpstream(true)
 	peer.Release()
 	return next
+}
+
+// statusClientClosed is nginx's 499, logged when the client left before
+// the response could be sent.
+const statusClientClosed = 499
+
+// watchClient arms the client-abort watch for a try, unless
+// proxy_ignore_client_abort is on, the client's connection cannot be
+// watched, or the request body is still being read from it (the watch
+// must be the connection's only reader). It returns the watch, or nil.
+func (x *exchange) watchClient() *abortWatch {
+	if x.p.ignoreClientAbort || x.body.unread() {
+		return nil
+	}
+	c, ok := x.ctx.Conn().(ClientWatcher)
+	if !ok {
+		return nil
+	}
+	x.abort.arm(c)
+	return &x.abort
+}
+
+// clientLeft ends a try whose client left while the upstream was awaited:
+// the upstream connection is closed already (or, when the answer came
+// just then, with its body), nothing counts against the peer, and the
+// request ends with 499, as in nginx.
+func (x *exchange) clientLeft(answered bool) tryResult {
+	if answered {
+		x.conn = connOf(x.resp.LocalAddr())
+		x.finishUpstream(true)
+	}
+	x.ctx.SetConnectionClose()
+	lc := x.lc
+	logLine(x.p.log.Info(), "client prematurely closed connection, so upstream connection is closed too while reading response header from upstream", &lc)
+	return tryResult{kind: outClient, status: statusClientClosed}
 }
