@@ -1,6 +1,10 @@
 package upstream
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/gw-proxy/gw/conf/vars"
+)
 
 // Hop-by-hop headers describe one connection, not the message, so they
 // never cross the proxy in either direction (RFC 9110 section 7.6.1, and
@@ -26,21 +30,7 @@ func isHopByHop(name []byte) bool {
 }
 
 // equalFold compares b with the lower-case ASCII string s.
-func equalFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
-			return false
-		}
-	}
-	return true
-}
+func equalFold(b []byte, s string) bool { return vars.LowerEqual(b, s) }
 
 // hasPrefixFold reports whether b starts with the lower-case ASCII prefix.
 func hasPrefixFold(b []byte, prefix string) bool {

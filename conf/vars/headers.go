@@ -246,16 +246,19 @@ func HasToken(value []byte, token string) bool {
 		} else {
 			value = nil
 		}
-		if item = TrimOWS(item); len(item) == len(token) && lowerASCIIEqual(item, token) {
+		if LowerEqual(TrimOWS(item), token) {
 			return true
 		}
 	}
 	return false
 }
 
-// lowerASCIIEqual compares b, in any case, with the lower-case s of the
-// same length.
-func lowerASCIIEqual(b []byte, s string) bool {
+// LowerEqual reports whether b, in any case, is the lower-case ASCII
+// string s (header names and tokens).
+func LowerEqual(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if 'A' <= c && c <= 'Z' {
