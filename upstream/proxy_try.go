@@ -17,13 +17,18 @@ func (x *exchange) try(peer *Peer) tryResult {
 	t := x.r.AddUpstreamTry(peer.Addr)
 	start := time.Now()
 	x.tryStart = start
-	abort := x.watchClient()
+	client := x.watchClient()
+	var abort *abortWatch
+	if client != nil {
+		abort = &x.abort
+	}
 	err := roundTrip(hc.hc, &x.out, &x.resp, abort)
-	if abort != nil {
-		abort.disarm()
-		if abort.gone.Load() {
+	if client != nil {
+		client.UpstreamDone()
+		if x.abort.gone.Load() {
 			return x.clientLeft(err == nil)
 		}
+		x.abort.reset()
 	}
 	// fasthttp would invent "text/plain; charset=utf-8" for a response that
 	// has no Content-Type; the client must get the upstream's header as is.
@@ -127,11 +132,11 @@ func (x *exchange) skipResponse(peer *Peer, now time.Time, l *loop) *Peer {
 // the response could be sent.
 const statusClientClosed = 499
 
-// watchClient arms the client-abort watch for a try, unless
+// watchClient starts watching the client for a try, unless
 // proxy_ignore_client_abort is on, the client's connection cannot be
-// watched, or the request body is still being read from it (the watch
-// must be the connection's only reader). It returns the watch, or nil.
-func (x *exchange) watchClient() *abortWatch {
+// watched, or the request body is still being read from it (the watch must
+// be the connection's only reader). It returns the watcher, or nil.
+func (x *exchange) watchClient() ClientWatcher {
 	if x.p.ignoreClientAbort || x.body.unread() {
 		return nil
 	}
@@ -139,8 +144,8 @@ func (x *exchange) watchClient() *abortWatch {
 	if !ok {
 		return nil
 	}
-	x.abort.arm(c)
-	return &x.abort
+	c.AwaitUpstream(&x.abort)
+	return c
 }
 
 // clientLeft ends a try whose client left while the upstream was awaited:

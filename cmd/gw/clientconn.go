@@ -57,6 +57,12 @@ type clientConn struct {
 	expectBody  int64 // the request's body length as fasthttp framed it; -1 unknown
 	pending     []byte
 	fixBuf      []byte
+
+	// The client-abort watch (clientwatch.go): awaitState is 0, the
+	// coarse time a wait for an upstream began, or watching.
+	awaitState           atomic.Int64
+	abortTarget          upstream.AbortTarget
+	watchStop, watchDone chan struct{}
 }
 
 // newClientConn wraps an accepted connection with the timeouts of the

@@ -4,13 +4,68 @@ import (
 	"errors"
 	"syscall"
 	"time"
+
+	"github.com/gw-proxy/gw/upstream"
 )
 
+// While the proxy waits for an upstream's answer, a client that leaves
+// must be noticed, as nginx notices it (proxy_ignore_client_abort off):
+// the upstream request is abandoned and the access log says 499. Most
+// answers come within a few milliseconds, so a wait costs two atomic
+// operations (AwaitUpstream, UpstreamDone) and nothing else; one
+// goroutine per gw (connTable.watchAwaiting) looks every half
+// clientWatchDelay for waits older than clientWatchDelay, and only those
+// get a watch of their own (WatchClose). nginx notices at once; gw at most
+// about clientWatchDelay after the client leaves.
+
+// clientWatchDelay is how long a wait goes unwatched.
+const clientWatchDelay = 100 * time.Millisecond
+
+// watching is awaitState's value while a watch runs.
+const watching = -1
+
+var _ upstream.ClientWatcher = (*clientConn)(nil)
+
+// AwaitUpstream starts a wait for an upstream: t is told if the client
+// leaves before UpstreamDone. It runs on the serving goroutine.
+func (c *clientConn) AwaitUpstream(t upstream.AbortTarget) {
+	c.abortTarget = t // published by the store below
+	c.awaitState.Store(upstream.CoarseNow().UnixNano())
+	c.table.wakeWatcher()
+}
+
+// UpstreamDone ends the wait, stopping a watch in progress and waiting
+// until it has let go of the connection.
+func (c *clientConn) UpstreamDone() {
+	if c.awaitState.Swap(0) == watching {
+		close(c.watchStop)
+		<-c.watchDone
+	}
+}
+
+// startWatch gives a wait that began at since, if it still goes on, a
+// watch of its own. It runs on the table's watcher goroutine.
+func (c *clientConn) startWatch(since int64) {
+	// The channels are set before the state says "watching": UpstreamDone
+	// reads them only after seeing it.
+	stop, done := make(chan struct{}), make(chan struct{})
+	c.watchStop, c.watchDone = stop, done
+	if !c.awaitState.CompareAndSwap(since, watching) {
+		return // the answer came meanwhile
+	}
+	t := c.abortTarget
+	go func() {
+		defer close(done)
+		if c.WatchClose(stop) {
+			t.ClientGone()
+		}
+	}()
+}
+
 // WatchClose blocks until the client closes or resets its connection, or
-// until stop is closed; it reports whether the client left. The proxy calls
-// it (upstream.ClientWatcher) while it waits for an upstream's answer and
-// nothing else reads the connection, to abandon a request nobody waits for
-// any more, as nginx does with proxy_ignore_client_abort off.
+// until stop is closed; it reports whether the client left. startWatch
+// calls it for a wait that has gone on for clientWatchDelay, while
+// nothing else reads the connection.
 //
 // It peeks (MSG_PEEK) at the TCP connection when it becomes readable: no
 // byte is consumed, so data the client sent meanwhile (a pipelined

@@ -28,6 +28,9 @@ type connTable struct {
 
 	// freed is signalled (without blocking) whenever a connection leaves.
 	freed chan struct{}
+
+	// watcher: watchAwaiting runs (see clientwatch.go).
+	watcher atomic.Bool
 }
 
 func newConnTable(limit int, log zerolog.Logger) *connTable {
@@ -126,3 +129,55 @@ func (t *connTable) rateLimited(last *time.Time) bool {
 }
 
 func (t *connTable) logger() *zerolog.Logger { return t.log.Load() }
+
+// wakeWatcher starts watchAwaiting unless it runs.
+func (t *connTable) wakeWatcher() {
+	if !t.watcher.Load() && t.watcher.CompareAndSwap(false, true) {
+		go t.watchAwaiting()
+	}
+}
+
+// watchAwaiting looks every half clientWatchDelay for connections whose
+// wait for an upstream has gone on for clientWatchDelay, and starts their
+// watch. It ends after a second with no wait at all.
+func (t *connTable) watchAwaiting() {
+	tick := time.NewTicker(clientWatchDelay / 2)
+	defer tick.Stop()
+	for quiet := 0; ; {
+		<-tick.C
+		if t.startWatches() {
+			quiet = 0
+			continue
+		}
+		if quiet++; quiet < int(time.Second/(clientWatchDelay/2)) {
+			continue
+		}
+		t.watcher.Store(false)
+		// A wait that began just before the store found the watcher
+		// running and did not wake it: look once more.
+		if !t.startWatches() || !t.watcher.CompareAndSwap(false, true) {
+			return
+		}
+		quiet = 0
+	}
+}
+
+// startWatches starts the watch of every wait older than clientWatchDelay
+// and reports whether any connection waits.
+func (t *connTable) startWatches() bool {
+	old := time.Now().Add(-clientWatchDelay).UnixNano()
+	waiting := false
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range t.conns {
+		since := c.awaitState.Load()
+		if since == 0 || since == watching {
+			continue
+		}
+		waiting = true
+		if since <= old {
+			c.startWatch(since)
+		}
+	}
+	return waiting
+}

@@ -91,3 +91,28 @@ func BenchmarkCheckRequest(b *testing.B) {
 		}
 	}
 }
+
+// TestFasthttpChecks: checkHeaderLines leaves the characters of names and
+// values to fasthttp's parser. If a fasthttp upgrade stopped refusing
+// these, gw would forward them: this test says so first.
+func TestFasthttpChecks(t *testing.T) {
+	for _, line := range []string{
+		"X-A: a\x00b", "X-A: a\rb", "X-A: a\x01b", "X-A: a\x1fb", "X-A: a\x7fb",
+		"X\x01A: 1", "X@A: 1", "X(A: 1", "X\x7fA: 1", "X\xffA: 1", "X\tA: 1", ": 1",
+	} {
+		var h fasthttp.RequestHeader
+		h.DisableNormalizing()
+		head := "GET / HTTP/1.1\r\nHost: a\r\n" + line + "\r\n\r\n"
+		if err := h.Read(bufio.NewReader(strings.NewReader(head))); err == nil && checkRequest(&h) == rejectNone {
+			t.Errorf("%q is accepted by fasthttp and by checkRequest", line)
+		}
+	}
+	for _, line := range []string{"X-A: a\tb", "X-A: a\xffb", "X-A: a b", "X-A:", "X_A: 1"} {
+		var h fasthttp.RequestHeader
+		h.DisableNormalizing()
+		head := "GET / HTTP/1.1\r\nHost: a\r\n" + line + "\r\n\r\n"
+		if err := h.Read(bufio.NewReader(strings.NewReader(head))); err != nil || checkRequest(&h) != rejectNone {
+			t.Errorf("%q is refused: %v", line, err)
+		}
+	}
+}
