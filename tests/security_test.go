@@ -270,7 +270,7 @@ func TestSecurityBareLFRequest(t *testing.T) {
 // client_max_body_size is refused with 413 before any 100 Continue, so the
 // client never sends it.
 func TestSecurityExpectContinueOversized(t *testing.T) {
-	a, _, be := securityGW(t)
+	a, p, be := securityGW(t)
 	rc := dialRaw(t, a)
 	rc.send(t, "POST /limited/up HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n")
 	r := rc.mustRead(t, false)
@@ -289,6 +289,17 @@ func TestSecurityExpectContinueOversized(t *testing.T) {
 	rc.send(t, "hello")
 	if r := rc.mustRead(t, false); r.status != 200 {
 		t.Fatalf("after 100 Continue: %d", r.status)
+	}
+	// One access-log line each: the 413, and the request that went on
+	// (deciding on 100 Continue logs nothing of its own).
+	logPath := filepath.Join(p.prefix, "logs", "access.log")
+	var lines []string
+	waitFor(t, "the proxied request's access-log line", func() bool {
+		lines = readLines(t, logPath, 1)
+		return strings.Contains(lines[len(lines)-1], "upstream_addr")
+	})
+	if len(lines) != 2 || !strings.Contains(lines[0], `"status":413`) {
+		t.Fatalf("access log, want the 413 and the proxied request only:\n%s", strings.Join(lines, "\n"))
 	}
 }
 

@@ -30,6 +30,11 @@ import (
 // Read and Write run on fasthttp's serving goroutine, except after a
 // hijack (a WebSocket tunnel), when the connection passes everything
 // through untouched.
+//
+// fasthttp no longer sees a *tls.Conn: its RequestCtx.IsTLS answers false
+// and it leaves the handshake to the first read (under
+// client_header_timeout). gw takes the scheme from the listener
+// ($scheme, $https) and never asks fasthttp.
 type clientConn struct {
 	net.Conn          // what fasthttp reads and writes: TCP, or TLS over it
 	raw      net.Conn // the TCP connection

@@ -74,6 +74,11 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 func (x *exchange) end() {
 	x.finish()
 	x.logAccess()
+	x.release()
+}
+
+// release pools the exchange without answering.
+func (x *exchange) release() {
 	x.vars.Reset()
 	x.ctx, x.rt, x.srv, x.st, x.buf = nil, nil, nil, nil, x.buf[:0]
 	exchangePool.Put(x)
@@ -88,7 +93,7 @@ func (b *binding) expect(ctx *fasthttp.RequestCtx, log zerolog.Logger) int {
 	x, _, _ := b.begin(ctx)
 	limit, n := x.st.ClientMaxBodySize, int64(ctx.Request.Header.ContentLength())
 	if limit <= 0 || n <= limit {
-		x.end()
+		x.release() // the request goes on: handle answers and logs it
 		return fasthttp.StatusContinue
 	}
 	log.Error().Str("client", ctx.RemoteAddr().String()).Str("host", string(ctx.Host())).
