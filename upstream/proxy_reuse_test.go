@@ -35,19 +35,7 @@ func TestConnectionWithBytesLeftIsClosed(t *testing.T) {
 		{"interim response, then bytes after the body", "GET", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + forged, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var conns atomic.Int64
-			addr := pxRawBackend(t, func(c net.Conn) {
-				conns.Add(1)
-				pxAnswerAll(c, func(head string) string {
-					if p := pxPathOf(head); p != "/bad" {
-						return "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(p)) + "\r\n\r\n" + p
-					}
-					return tc.answer
-				})
-			})
-			s := pxBuild(t, nil, "/", `http { upstream u { server %s; keepalive 4; }
-				server { location / { proxy_pass http://u; } } }`, addr)
-			g := pxServe(t, s.p)
+			s, g, conns := badAnswerProxy(t, tc.answer)
 			if code, body := g.get(t, "/first"); code != 200 || body != "/first" {
 				t.Fatalf("first: %d %q", code, body)
 			}
@@ -140,19 +128,7 @@ func TestFramingRefusedAndConnectionClosed(t *testing.T) {
 			`upstream sent invalid header: "\x20..." while reading response header from upstream`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var conns atomic.Int64
-			addr := pxRawBackend(t, func(c net.Conn) {
-				conns.Add(1)
-				pxAnswerAll(c, func(head string) string {
-					if p := pxPathOf(head); p != "/bad" {
-						return "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(p)) + "\r\n\r\n" + p
-					}
-					return tc.answer
-				})
-			})
-			s := pxBuild(t, nil, "/", `http { upstream u { server %s; keepalive 4; }
-				server { location / { proxy_pass http://u; } } }`, addr)
-			g := pxServe(t, s.p)
+			s, g, conns := badAnswerProxy(t, tc.answer)
 			g.get(t, "/first")
 			if code, _ := g.get(t, "/bad"); code != 502 {
 				t.Fatalf("status %d, want 502", code)
@@ -168,4 +144,24 @@ func TestFramingRefusedAndConnectionClosed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// badAnswerProxy serves a proxy on a keepalive upstream whose backend
+// answers /bad with answer and any other path with the path itself; conns
+// counts the backend's connections.
+func badAnswerProxy(t *testing.T, answer string) (*pxSetup, *pxGateway, *atomic.Int64) {
+	t.Helper()
+	conns := new(atomic.Int64)
+	addr := pxRawBackend(t, func(c net.Conn) {
+		conns.Add(1)
+		pxAnswerAll(c, func(head string) string {
+			if p := pxPathOf(head); p != "/bad" {
+				return "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(p)) + "\r\n\r\n" + p
+			}
+			return answer
+		})
+	})
+	s := pxBuild(t, nil, "/", `http { upstream u { server %s; keepalive 4; }
+		server { location / { proxy_pass http://u; } } }`, addr)
+	return s, pxServe(t, s.p), conns
 }
