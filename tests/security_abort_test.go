@@ -87,10 +87,8 @@ http {
 	if l := readLines(t, logs, 1); l[0] != "499 GET /abort HTTP/1.1" {
 		t.Fatalf("access log %q, want 499", l)
 	}
-	// The proxy's lines go to stderr until the first reload (issue 11).
 	waitFor(t, "the error-log line", func() bool {
-		const line = "client prematurely closed connection, so upstream connection is closed too"
-		return strings.Contains(p.errorLog(), line) || strings.Contains(p.stderr.String(), line)
+		return strings.Contains(p.errorLog(), "client prematurely closed connection, so upstream connection is closed too")
 	})
 
 	// proxy_ignore_client_abort on: the upstream request runs to its end.

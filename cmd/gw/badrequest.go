@@ -8,27 +8,25 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// badRequestHandler answers requests fasthttp could not parse or
+// badRequest answers requests fasthttp could not parse or
 // headerReceived refused: nginx's 400 (or 408, 413, 431, 501, 505) with
 // its built-in page, the connection closed (fasthttp closes it after an
 // error), and an error-log line at info, as nginx logs client errors.
 // Nothing of a malformed request is passed on, and nothing of it is
 // logged: parse errors quote the request's bytes, which may carry
 // cookies or credentials.
-func badRequestHandler(log zerolog.Logger) func(*fasthttp.RequestCtx, error) {
-	return func(ctx *fasthttp.RequestCtx, err error) {
-		if cc, ok := ctx.Conn().(*clientConn); ok && cc.reclaimed.Load() {
-			return // closed to make room: nobody is listening
-		}
-		code, msg := classifyRequestError(&ctx.Request.Header, err)
-		log.Info().Str("client", ctx.RemoteAddr().String()).Int("status", code).Msg(msg)
-		ctx.Response.Reset()
-		ctx.SetStatusCode(code)
-		ctx.Response.Header.SetContentType("text/html")
-		ctx.Response.Header.SetServer(serverToken(true))
-		ctx.Response.SetConnectionClose()
-		ctx.SetBody(statusPage(code, serverToken(true)))
+func badRequest(log zerolog.Logger, ctx *fasthttp.RequestCtx, err error) {
+	if cc, ok := ctx.Conn().(*clientConn); ok && cc.reclaimed.Load() {
+		return // closed to make room: nobody is listening
 	}
+	code, msg := classifyRequestError(&ctx.Request.Header, err)
+	log.Info().Str("client", ctx.RemoteAddr().String()).Int("status", code).Msg(msg)
+	ctx.Response.Reset()
+	ctx.SetStatusCode(code)
+	ctx.Response.Header.SetContentType("text/html")
+	ctx.Response.Header.SetServer(serverToken(true))
+	ctx.Response.SetConnectionClose()
+	ctx.SetBody(statusPage(code, serverToken(true)))
 }
 
 // classifyRequestError maps a request's failure to its status and a log
@@ -59,7 +57,7 @@ func classifyRequestError(h *fasthttp.RequestHeader, err error) (int, string) {
 // fasthttpLogger routes fasthttp's own messages into the error log. Their
 // error arguments can quote request bytes, so only network errors (which
 // name addresses, not contents) keep their text.
-type fasthttpLogger struct{ log zerolog.Logger }
+type fasthttpLogger struct{ l *listener }
 
 func (f fasthttpLogger) Printf(format string, args ...any) {
 	for i, a := range args {
@@ -67,7 +65,7 @@ func (f fasthttpLogger) Printf(format string, args ...any) {
 			args[i] = redactError(err)
 		}
 	}
-	f.log.Info().Msgf(format, args...)
+	f.l.log().Info().Msgf(format, args...)
 }
 
 // redactError keeps a network error's text and replaces any other.

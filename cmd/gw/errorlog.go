@@ -26,6 +26,9 @@ var nginxLevels = map[string]zerolog.Level{
 	"emerg":  zerolog.ErrorLevel,
 }
 
+// stderrLog is the error_log (and -e) name of the standard error stream.
+const stderrLog = "stderr"
+
 // logFile is an io.Writer over a file that can be reopened in place (USR1,
 // logrotate) while other goroutines write to it.
 type logFile struct {
@@ -35,6 +38,9 @@ type logFile struct {
 }
 
 func openLogFile(path string) (*logFile, error) {
+	if path == "" {
+		path = stderrLog
+	}
 	l := &logFile{path: path}
 	return l, l.Reopen()
 }
@@ -42,7 +48,7 @@ func openLogFile(path string) (*logFile, error) {
 // Reopen opens the path again (after logrotate renamed it) and closes the
 // old descriptor once the new one is in place, so no line is lost.
 func (l *logFile) Reopen() error {
-	if l.path == "" || l.path == "stderr" {
+	if l.path == stderrLog {
 		l.mu.Lock()
 		l.f = os.Stderr
 		l.mu.Unlock()

@@ -53,8 +53,11 @@ func benchRuntime(b *testing.B, text string) *runtime {
 	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	rt, err := loadRuntime(conf.LoadOptions{Prefix: dir, File: file}, 1,
-		upstream.Options{Pools: upstream.NewPools(), Store: upstream.NewStateStore(), Log: zerolog.Nop()})
+	cfg, err := conf.Load(conf.LoadOptions{Prefix: dir, File: file})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt, err := compile(cfg, 1, upstream.Options{Pools: upstream.NewPools(), Store: upstream.NewStateStore(), Log: zerolog.Nop()})
 	if err != nil {
 		b.Fatal(err)
 	}

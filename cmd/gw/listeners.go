@@ -36,7 +36,10 @@ type listener struct {
 // connection-level settings come from the socket's default server, as nginx
 // takes them from the default server of an address. Connections are
 // counted in table against worker_connections.
-func openListener(sock location.Socket, b *binding, log zerolog.Logger, table *connTable) (*listener, error) {
+//
+// What the listener logs goes to the error log of the runtime it serves,
+// which a reload may change.
+func openListener(sock location.Socket, b *binding, table *connTable) (*listener, error) {
 	ln, err := listen(sock)
 	if err != nil {
 		return nil, err
@@ -58,9 +61,9 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, table *c
 	st := defaults()
 	l.srv = &fasthttp.Server{
 		Handler:        func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
-		ErrorHandler:   badRequestHandler(log),
+		ErrorHandler:   func(ctx *fasthttp.RequestCtx, err error) { badRequest(*l.log(), ctx, err) },
 		HeaderReceived: headerReceived,
-		ExpectHandler:  func(ctx *fasthttp.RequestCtx) int { return l.binding.Load().expect(ctx, log) },
+		ExpectHandler:  func(ctx *fasthttp.RequestCtx) int { return l.binding.Load().expect(ctx, *l.log()) },
 		// worker_connections is enforced by the connection table, which
 		// makes room by closing idle connections; fasthttp's own limit
 		// would answer 503 instead, so it is set out of reach.
@@ -92,12 +95,12 @@ func openListener(sock location.Socket, b *binding, log zerolog.Logger, table *c
 		// back to the pools: with large_client_header_buffers' 32 KiB read
 		// buffer, 10,000 idle clients would otherwise hold 320 MiB.
 		ReduceMemoryUsage: true,
-		Logger:            fasthttpLogger{log},
+		Logger:            fasthttpLogger{l},
 	}
 	go func() {
 		defer close(l.done)
 		if err := l.srv.Serve(served); err != nil {
-			log.Error().Err(err).Str("listen", sock.Addr).Msg("listener stopped")
+			l.log().Error().Err(err).Str("listen", sock.Addr).Msg("listener stopped")
 		}
 	}()
 	return l, nil
@@ -116,6 +119,9 @@ func connState(c net.Conn, s fasthttp.ConnState) {
 // stream, so no body is held whole here. What the proxy then keeps in
 // memory is bounded by client_body_buffer_size (upstream/proxy_body.go).
 const bodyBufferSize = 64 << 10
+
+// log is the error log of the runtime the listener serves.
+func (l *listener) log() *zerolog.Logger { return &l.binding.Load().rt.log }
 
 // close stops accepting and waits up to grace for in-flight requests.
 func (l *listener) close(grace time.Duration) {

@@ -14,7 +14,7 @@ func (g *gateway) bindAll(rt *runtime) error {
 			continue
 		}
 		b := &binding{rt: rt, sock: i, scheme: schemeOf(sock)}
-		l, err := openListener(sock, b, g.log, g.conns)
+		l, err := openListener(sock, b, g.conns)
 		if err != nil {
 			for _, addr := range opened {
 				_ = g.listeners[addr].ln.Close()
@@ -47,7 +47,7 @@ func (g *gateway) reload() {
 	defer g.mu.Unlock()
 	gen := g.rt.gen + 1
 	g.log.Info().Uint64("generation", gen).Msg("reloading configuration")
-	rt, err := loadRuntime(g.opts, gen, g.shared())
+	rt, err := g.load(gen)
 	if err == nil {
 		rt.logs, err = g.logs.writers(rt.cfg)
 	}
@@ -55,6 +55,9 @@ func (g *gateway) reload() {
 		err = g.bindAll(rt)
 	}
 	if err != nil {
+		if rt != nil && rt.logFile != g.logFile {
+			rt.logFile.Close()
+		}
 		g.failedReloads++
 		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Int("failed_reloads", g.failedReloads).
 			Msg("reload failed, keeping the running configuration")
@@ -62,9 +65,7 @@ func (g *gateway) reload() {
 	}
 	g.closeRemoved(rt)
 	rt.upstream.Commit()
-	if err := g.applyLog(rt.cfg); err != nil {
-		g.log.Error().Err(err).Msg("reopening error_log")
-	}
+	g.adoptLog(rt, shutdownTimeout(rt.cfg))
 	g.logNotices(rt.cfg)
 	applyWorkerProcesses(rt.cfg)
 	g.conns.configure(workerConnections(rt.cfg), g.log)

@@ -3,6 +3,8 @@ package main
 import (
 	"crypto/tls"
 
+	"github.com/rs/zerolog"
+
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
 	"github.com/gw-proxy/gw/upstream"
@@ -21,6 +23,8 @@ type runtime struct {
 	upstream *upstream.Builder                  // committed once the runtime serves
 	logs     map[string]*accessWriter           // access_log files by path; nil under -t
 	certs    map[*conf.Server]*tls.Config       // per server with ssl_certificate
+	log      zerolog.Logger                     // the configuration's error_log
+	logFile  *logFile                           // the file log writes to
 }
 
 // eachLocation calls fn for every location of cfg, nested ones included,
@@ -61,7 +65,7 @@ func eachSettings(cfg *conf.Config, fn func(*conf.Settings)) {
 // compiled here too (sids, cookie parts), so -t reports its errors.
 func compile(cfg *conf.Config, gen uint64, shared upstream.Options) (*runtime, error) {
 	shared.Persistence = upstream.StickyPersistence
-	rt := &runtime{gen: gen, cfg: cfg, matchers: map[*conf.Server]*location.Matcher{},
+	rt := &runtime{gen: gen, cfg: cfg, log: shared.Log, matchers: map[*conf.Server]*location.Matcher{},
 		proxies: map[*conf.Location]*upstream.Proxy{}, upstream: upstream.NewBuilder(shared)}
 	if cfg.HTTP == nil {
 		return rt, nil
@@ -95,20 +99,15 @@ func compile(cfg *conf.Config, gen uint64, shared upstream.Options) (*runtime, e
 	return rt, err
 }
 
-// loadRuntime is the shared first half of start-up, reload, -t and -s:
-// parse, build, validate, compile.
-func loadRuntime(opts conf.LoadOptions, gen uint64, shared upstream.Options) (*runtime, error) {
+// loadAndCompile is the first half of start-up and reload for the
+// commands that only need the configuration (-t, -T, -s): parse, build,
+// check, compile; nothing it builds is kept.
+func loadAndCompile(opts conf.LoadOptions) (*conf.Config, error) {
 	cfg, err := conf.Load(opts)
 	if err != nil {
 		return nil, err
 	}
-	return compile(cfg, gen, shared)
-}
-
-// loadAndCompile is loadRuntime for the commands that only need the
-// configuration (-t, -T, -s): nothing it builds is kept.
-func loadAndCompile(opts conf.LoadOptions) (*conf.Config, error) {
-	rt, err := loadRuntime(opts, 0, upstream.Options{})
+	rt, err := compile(cfg, 0, upstream.Options{})
 	if err != nil {
 		return nil, err
 	}

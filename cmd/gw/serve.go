@@ -39,7 +39,8 @@ type gateway struct {
 }
 
 // serve is gw without -t/-s: load, bind, write the pid file, then serve
-// until a stop signal. Start-up errors are printed nginx-style and exit 1.
+// until a stop signal. Start-up errors are printed nginx-style and exit 1;
+// they also go to the -e error log when it is a file.
 func serve(opts conf.LoadOptions, earlyLog string) error {
 	early, err := openLogFile(earlyLog)
 	if err != nil {
@@ -48,18 +49,18 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"), logs: &accessLogs{},
 		pools: upstream.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
 	g.conns = newConnTable(0, g.log)
-	rt, err := loadRuntime(opts, 1, g.shared())
+	rt, err := g.load(1)
 	if err != nil {
-		return cli.Exit("gw: [emerg] "+err.Error(), 1)
+		return g.emerg(err)
 	}
 	if err := g.start(rt); err != nil {
 		g.closeAll(0)
-		return cli.Exit("gw: [emerg] "+err.Error(), 1)
+		return g.emerg(err)
 	}
 	pid, err := writePid(rt.cfg)
 	if err != nil {
 		g.closeAll(0)
-		return cli.Exit("gw: [emerg] "+err.Error(), 1)
+		return g.emerg(err)
 	}
 	defer removePid(pid)
 	defer startProfiles()()
@@ -69,17 +70,62 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	return nil
 }
 
+// emerg ends a failed start: nginx's [emerg] line on stderr, and in the
+// error log too when that is a file.
+func (g *gateway) emerg(err error) error {
+	if g.logFile.path != stderrLog {
+		g.log.Error().Str("severity", "emerg").Msg(err.Error())
+	}
+	return cli.Exit("gw: [emerg] "+err.Error(), 1)
+}
+
+// load parses, checks and compiles the configuration as generation gen,
+// with the logger of its own error_log, so that everything the runtime
+// logs, from its first request on, goes where the configuration says.
+// The error log file is opened here (or the running one kept when the
+// path is the same); on failure a file opened here is closed again.
+func (g *gateway) load(gen uint64) (*runtime, error) {
+	cfg, err := conf.Load(g.opts)
+	if err != nil {
+		return nil, err
+	}
+	file := g.logFile
+	if path := errorLogPath(cfg); path != file.path {
+		if file, err = openLogFile(path); err != nil {
+			return nil, err
+		}
+	}
+	log := newLogger(file, cfg.ErrorLog.Level)
+	shared := g.shared()
+	shared.Log = log
+	rt, err := compile(cfg, gen, shared)
+	if err != nil {
+		if file != g.logFile {
+			file.Close()
+		}
+		return nil, err
+	}
+	rt.log, rt.logFile = log, file
+	return rt, nil
+}
+
+// errorLogPath is error_log's path, stderr when none is set.
+func errorLogPath(cfg *conf.Config) string {
+	if cfg.ErrorLog.Path == "" {
+		return stderrLog
+	}
+	return cfg.ErrorLog.Path
+}
+
 // shared is what every runtime's proxies share with the ones before them:
-// connection pools, peer state, open tunnels and the error log.
+// connection pools, peer state and open tunnels.
 func (g *gateway) shared() upstream.Options {
-	return upstream.Options{Pools: g.pools, Store: g.store, Tunnels: g.tunnels, Log: g.log}
+	return upstream.Options{Pools: g.pools, Store: g.store, Tunnels: g.tunnels}
 }
 
 // start applies the first configuration: log, cores, sockets.
 func (g *gateway) start(rt *runtime) error {
-	if err := g.applyLog(rt.cfg); err != nil {
-		return err
-	}
+	g.adoptLog(rt, 0)
 	g.logNotices(rt.cfg)
 	var err error
 	if rt.logs, err = g.logs.writers(rt.cfg); err != nil {
@@ -95,23 +141,15 @@ func (g *gateway) start(rt *runtime) error {
 	return nil
 }
 
-// applyLog switches to the configuration's error_log.
-func (g *gateway) applyLog(cfg *conf.Config) error {
-	path := cfg.ErrorLog.Path
-	if path == "" {
-		path = "stderr"
+// adoptLog makes rt's error log the gateway's. A replaced file is closed
+// after grace, once the requests of the runtime before have had time to
+// finish and log.
+func (g *gateway) adoptLog(rt *runtime, grace time.Duration) {
+	if old := g.logFile; old != rt.logFile {
+		g.logFile = rt.logFile
+		time.AfterFunc(grace, func() { old.Close() })
 	}
-	if path != g.logFile.path {
-		f, err := openLogFile(path)
-		if err != nil {
-			return err
-		}
-		old := g.logFile
-		g.logFile = f
-		defer old.Close()
-	}
-	g.log = newLogger(g.logFile, cfg.ErrorLog.Level)
-	return nil
+	g.log = rt.log
 }
 
 func (g *gateway) logNotices(cfg *conf.Config) {
