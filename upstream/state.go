@@ -32,6 +32,10 @@ type PeerState struct {
 	// checkDown is the verdict of active health checks (Tengine's check
 	// module, to come): true takes the peer out of service.
 	checkDown atomic.Bool
+
+	// tasks are the background tasks bound to this server (Task): they
+	// run while the server stays in the configuration.
+	tasks peerTasks
 }
 
 // Conns returns the number of requests in flight to the peer.
@@ -96,7 +100,17 @@ func (s *StateStore) Retain(live ...*Upstream) {
 	for k, st := range s.states {
 		if !keep[st] {
 			delete(s.states, k)
+			st.tasks.stop()
 		}
+	}
+}
+
+// Close stops the background tasks of every server, for shutdown.
+func (s *StateStore) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.states {
+		st.tasks.stop()
 	}
 }
 

@@ -1,6 +1,7 @@
 package upstream
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -50,5 +51,49 @@ func TestStateSurvivesReload(t *testing.T) {
 	again := build(t, roundRobin, store, srv(0))
 	if again.Peers[0].State() == old.Peers[0].State() {
 		t.Error("a's state survived Retain")
+	}
+}
+
+// TestTaskLivesWithItsServer: a background task bound to a server survives
+// a reload that keeps the server, is not started twice, and is stopped by
+// the reload that drops the server.
+func TestTaskLivesWithItsServer(t *testing.T) {
+	store := NewStateStore()
+	first := build(t, roundRobin, store, srv(0), srv(1))
+	stopped := map[int]chan struct{}{0: make(chan struct{}), 1: make(chan struct{})}
+	for i, p := range first.Peers {
+		done := stopped[i]
+		if !p.State().Task("check", func(ctx context.Context) { <-ctx.Done(); close(done) }) {
+			t.Fatalf("task of peer %d not started", i)
+		}
+	}
+	// A reload that keeps both: the tasks go on, and asking again starts
+	// nothing new.
+	kept := build(t, roundRobin, store, srv(1), srv(0))
+	store.Retain(kept)
+	for _, p := range kept.Peers {
+		if !p.State().Running("check") {
+			t.Fatal("a reload that keeps the server stopped its task")
+		}
+		if p.State().Task("check", func(context.Context) { t.Error("started twice") }) {
+			t.Fatal("Task started a second instance")
+		}
+	}
+	// A reload that drops server 0 stops its task and only its.
+	dropped := build(t, roundRobin, store, srv(1))
+	store.Retain(dropped)
+	select {
+	case <-stopped[0]:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the dropped server's task still runs")
+	}
+	if !dropped.Peers[0].State().Running("check") {
+		t.Fatal("the kept server's task stopped")
+	}
+	store.Close()
+	select {
+	case <-stopped[1]:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close left a task running")
 	}
 }

@@ -66,6 +66,7 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	defer startProfiles()()
 	g.log.Info().Uint64("generation", rt.gen).Int("listeners", len(g.listeners)).Msg("gw started")
 	g.waitSignals()
+	g.store.Close() // background tasks bound to servers
 	g.pools.CloseIdle()
 	return nil
 }
