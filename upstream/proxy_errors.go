@@ -69,7 +69,7 @@ func classify(err error, conn *upConn) failure {
 		if de.handshake {
 			f.phase, f.msg = phaseHandshake, "SSL_do_handshake() failed ("+de.err.Error()+")"
 		}
-		if isTimeout(de.err) {
+		if IsTimeout(de.err) {
 			f.kind, f.ft, f.msg, f.errno = ErrTimeout, conf.NextTimeout, ErrTimeout.Error(), syscall.ETIMEDOUT
 		} else {
 			f.errno = errnoOf(de.err)
@@ -85,7 +85,7 @@ func classify(err error, conn *upConn) failure {
 	switch {
 	case errors.As(err, &head):
 		f.kind, f.ft, f.msg = errInvalidHeader, conf.NextInvalidHeader, head.msg
-	case isTimeout(err):
+	case IsTimeout(err):
 		f.kind, f.ft, f.msg, f.errno = ErrTimeout, conf.NextTimeout, ErrTimeout.Error(), syscall.ETIMEDOUT
 	case errors.As(err, &small):
 		f.kind, f.ft, f.msg = errInvalidHeader, conf.NextInvalidHeader, "upstream sent too big header"
@@ -105,8 +105,9 @@ func classify(err error, conn *upConn) failure {
 	return f
 }
 
-// isTimeout reports whether err is a deadline expiry of any layer.
-func isTimeout(err error) bool {
+// IsTimeout reports whether err is a deadline expiry of any layer (a
+// connection's deadline, fasthttp's, a context's).
+func IsTimeout(err error) bool {
 	if errors.Is(err, fasthttp.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
@@ -123,19 +124,34 @@ func errnoOf(err error) syscall.Errno {
 	return 0
 }
 
-// appendErrno writes nginx's "(111: Connection refused)": strerror's text,
-// which Go's errno strings give in lower case.
+// appendErrno writes nginx's "(111: Connection refused)".
 func appendErrno(dst []byte, en syscall.Errno) []byte {
-	text := en.Error()
 	dst = append(dst, '(')
+	dst = appendErrnoText(dst, en)
+	return append(dst, ')')
+}
+
+// appendErrnoText writes "111: Connection refused": the number and
+// strerror's text, which Go's errno strings give in lower case.
+func appendErrnoText(dst []byte, en syscall.Errno) []byte {
+	text := en.Error()
 	dst = strconv.AppendUint(dst, uint64(en), 10)
 	dst = append(dst, ": "...)
 	if text != "" && 'a' <= text[0] && text[0] <= 'z' {
 		dst = append(dst, text[0]-'a'+'A')
 		text = text[1:]
 	}
-	dst = append(dst, text...)
-	return append(dst, ')')
+	return append(dst, text...)
+}
+
+// ErrnoText renders an error the way nginx prints a failed system call's
+// reason, "24: Too many open files", when a system error number is in
+// it; otherwise its own text.
+func ErrnoText(err error) string {
+	if en := errnoOf(err); en != 0 {
+		return string(appendErrnoText(nil, en))
+	}
+	return err.Error()
 }
 
 // logContext is what nginx appends to an error-log line about a request:

@@ -70,7 +70,7 @@ func readResponseHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 // in br's buffer, checks it, and has fasthttp parse it.
 func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 	if _, err := br.Peek(1); err != nil {
-		if isTimeout(err) || errnoOf(err) != 0 {
+		if IsTimeout(err) || errnoOf(err) != 0 {
 			return err
 		}
 		return io.EOF // nothing at all: the connection was closed

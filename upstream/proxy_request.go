@@ -135,7 +135,7 @@ func (x *exchange) clientFailed() int {
 	x.ctx.SetConnectionClose()
 	lc := x.lc
 	lc.upstream = ""
-	if isTimeout(err) {
+	if IsTimeout(err) {
 		logLine(x.p.log.Info(), "client timed out (110: Connection timed out) while reading client request body", &lc)
 		return fasthttp.StatusRequestTimeout
 	}

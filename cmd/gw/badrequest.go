@@ -6,6 +6,8 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 )
 
 // badRequest answers requests fasthttp could not parse or
@@ -16,10 +18,10 @@ import (
 // logged: parse errors quote the request's bytes, which may carry
 // cookies or credentials.
 func badRequest(log zerolog.Logger, ctx *fasthttp.RequestCtx, err error) {
-	if cc, ok := ctx.Conn().(*clientConn); ok && cc.reclaimed.Load() {
+	if edge.Reclaimed(ctx.Conn()) {
 		return // closed to make room: nobody is listening
 	}
-	code, msg := classifyRequestError(&ctx.Request.Header, err)
+	code, msg := edge.Classify(&ctx.Request.Header, err)
 	log.Info().Str("client", ctx.RemoteAddr().String()).Int("status", code).Msg(msg)
 	ctx.Response.Reset()
 	ctx.SetStatusCode(code)
@@ -27,31 +29,6 @@ func badRequest(log zerolog.Logger, ctx *fasthttp.RequestCtx, err error) {
 	ctx.Response.Header.SetServer(serverToken(true))
 	ctx.Response.SetConnectionClose()
 	ctx.SetBody(statusPage(code, serverToken(true)))
-}
-
-// classifyRequestError maps a request's failure to its status and a log
-// text of gw's own.
-func classifyRequestError(h *fasthttp.RequestHeader, err error) (int, string) {
-	if r, ok := rejectionOf(h); ok {
-		return r.status, r.msg
-	}
-	var small *fasthttp.ErrSmallBuffer
-	switch {
-	case errors.As(err, &small):
-		return fasthttp.StatusRequestHeaderFieldsTooLarge, "client sent too large request header"
-	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		return fasthttp.StatusRequestEntityTooLarge, "client intended to send too large body"
-	case errors.Is(err, fasthttp.ErrUnsupportedTransferEncoding):
-		// fasthttp's (secure) error for an unknown coding, a repeated
-		// Transfer-Encoding and one in an HTTP/1.0 request alike; the
-		// header is reset by then, so 501 for all three.
-		return fasthttp.StatusNotImplemented, `client sent unknown "Transfer-Encoding"`
-	case errors.Is(err, errBareCR):
-		return fasthttp.StatusBadRequest, "client sent invalid request"
-	case isTimeout(err):
-		return fasthttp.StatusRequestTimeout, "client timed out (110: Connection timed out) while reading client request headers"
-	}
-	return fasthttp.StatusBadRequest, "client sent invalid request"
 }
 
 // fasthttpLogger routes fasthttp's own messages into the error log. Their

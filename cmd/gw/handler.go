@@ -7,6 +7,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
 )
@@ -28,8 +29,8 @@ var exchangePool = sync.Pool{New: func() any { return &exchange{buf: make([]byte
 // the server block, match the location, then produce the answer.
 func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	x, loc, redirect := b.begin(ctx)
-	if cc, ok := ctx.Conn().(*clientConn); ok {
-		cc.request(ctx.Request.Header.ContentLength(), x.st.ClientBodyTimeout, x.st.SendTimeout)
+	if cc, ok := ctx.Conn().(*edge.Conn); ok {
+		cc.Request(ctx.Request.Header.ContentLength(), x.st.ClientBodyTimeout, x.st.SendTimeout)
 	}
 	if redirect {
 		x.slashRedirect(loc)

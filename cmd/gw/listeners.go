@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
 )
@@ -39,7 +40,7 @@ type listener struct {
 //
 // What the listener logs goes to the error log of the runtime it serves,
 // which a reload may change.
-func openListener(sock location.Socket, b *binding, table *connTable) (*listener, error) {
+func openListener(sock location.Socket, b *binding, table *edge.Table) (*listener, error) {
 	ln, err := listen(sock)
 	if err != nil {
 		return nil, err
@@ -54,7 +55,7 @@ func openListener(sock location.Socket, b *binding, table *connTable) (*listener
 		b := l.binding.Load()
 		return b.rt.router.Address(b.sock, sock.AddrPort.Addr()).Default().Settings
 	}
-	served = newGWListener(served, table, func() (time.Duration, time.Duration) {
+	served = edge.NewListener(served, table, func() (time.Duration, time.Duration) {
 		st := defaults()
 		return st.ClientBodyTimeout, st.SendTimeout
 	})
@@ -62,13 +63,13 @@ func openListener(sock location.Socket, b *binding, table *connTable) (*listener
 	l.srv = &fasthttp.Server{
 		Handler:        func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
 		ErrorHandler:   func(ctx *fasthttp.RequestCtx, err error) { badRequest(*l.log(), ctx, err) },
-		HeaderReceived: headerReceived,
+		HeaderReceived: edge.HeaderReceived,
 		ExpectHandler:  func(ctx *fasthttp.RequestCtx) int { return l.binding.Load().expect(ctx, *l.log()) },
 		// worker_connections is enforced by the connection table, which
 		// makes room by closing idle connections; fasthttp's own limit
 		// would answer 503 instead, so it is set out of reach.
 		Concurrency: math.MaxInt32,
-		ConnState:   connState,
+		ConnState:   edge.ConnState,
 		// ReadTimeout is client_header_timeout: fasthttp sets it when a
 		// request's first byte arrives, and clientConn replaces it with
 		// client_body_timeout once the header is read. send_timeout is
@@ -104,13 +105,6 @@ func openListener(sock location.Socket, b *binding, table *connTable) (*listener
 		}
 	}()
 	return l, nil
-}
-
-// connState tells a client connection what fasthttp is doing with it.
-func connState(c net.Conn, s fasthttp.ConnState) {
-	if cc, ok := c.(*clientConn); ok {
-		cc.setState(s)
-	}
 }
 
 // bodyBufferSize is fasthttp's MaxRequestBodySize. With StreamRequestBody

@@ -68,7 +68,7 @@ func (g *gateway) reload() {
 	g.adoptLog(rt, shutdownTimeout(rt.cfg))
 	g.logNotices(rt.cfg)
 	applyWorkerProcesses(rt.cfg)
-	g.conns.configure(workerConnections(rt.cfg), g.log)
+	g.conns.Configure(workerConnections(rt.cfg), g.log)
 	g.rt = rt
 	g.reloads++
 	g.log.Info().Uint64("generation", gen).Int("reloads", g.reloads).Msg("configuration reloaded")

@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/upstream"
 )
@@ -32,7 +33,7 @@ type gateway struct {
 	pools     *upstream.Pools      // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
 	tunnels   *upstream.Tunnels    // open WebSocket tunnels, for stops
-	conns     *connTable           // client connections, against worker_connections
+	conns     *edge.Table          // client connections, against worker_connections
 
 	reloads, failedReloads int // counted for the error log
 	log                    zerolog.Logger
@@ -48,7 +49,7 @@ func serve(opts conf.LoadOptions, earlyLog string) error {
 	}
 	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"), logs: &accessLogs{},
 		pools: upstream.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
-	g.conns = newConnTable(0, g.log)
+	g.conns = edge.NewTable(0, g.log)
 	rt, err := g.load(1)
 	if err != nil {
 		return g.emerg(err)
@@ -133,7 +134,7 @@ func (g *gateway) start(rt *runtime) error {
 		return err
 	}
 	applyWorkerProcesses(rt.cfg)
-	g.conns.configure(workerConnections(rt.cfg), g.log)
+	g.conns.Configure(workerConnections(rt.cfg), g.log)
 	g.rt = rt
 	if err := g.bindAll(rt); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream"
 )
 
 // signalsByName maps -s arguments to the signals nginx sends for them.
@@ -48,7 +49,7 @@ func sendSignal(_ io.Writer, opts conf.LoadOptions, name string) error {
 func readPid(path string) (int, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, fmt.Errorf("open() %q failed (%s)", path, errnoText(err))
+		return 0, fmt.Errorf("open() %q failed (%s)", path, upstream.ErrnoText(err))
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 0 {

@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"github.com/gw-proxy/gw/location"
+	"github.com/gw-proxy/gw/upstream"
 )
 
 // listen binds one socket with its listen options. reuseport sets
@@ -35,35 +36,10 @@ func listen(sock location.Socket) (net.Listener, error) {
 	ln, err := lc.Listen(context.Background(), sock.Network, sock.Addr)
 	if err != nil {
 		// nginx's words: bind() to 0.0.0.0:80 failed (98: Address already in use)
-		return nil, fmt.Errorf("bind() to %s failed (%s)", sock.Addr, errnoText(err))
+		return nil, fmt.Errorf("bind() to %s failed (%s)", sock.Addr, upstream.ErrnoText(err))
 	}
 	return ln, nil
 }
 
 // soReusePort is SO_REUSEPORT on Linux (syscall does not export it).
 const soReusePort = 0xf
-
-// errnoText renders a socket error's errno the way nginx prints it.
-func errnoText(err error) string {
-	var errno syscall.Errno
-	for e := err; e != nil; {
-		if en, ok := e.(syscall.Errno); ok {
-			errno = en
-			break
-		}
-		u, ok := e.(interface{ Unwrap() error })
-		if !ok {
-			break
-		}
-		e = u.Unwrap()
-	}
-	if errno != 0 {
-		// strerror's capital, as nginx prints it: "24: Too many open files".
-		text := errno.Error()
-		if text != "" && 'a' <= text[0] && text[0] <= 'z' {
-			text = string(text[0]-'a'+'A') + text[1:]
-		}
-		return fmt.Sprintf("%d: %s", int(errno), text)
-	}
-	return err.Error()
-}

@@ -1,11 +1,13 @@
-package main
+package edge
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream"
 )
 
 // fasthttp parses requests leniently where a proxy must not: it takes a
@@ -65,9 +67,9 @@ const (
 // rejection's index.
 const rejectedURIPrefix = "\x00gw-rejected:"
 
-// headerReceived is fasthttp's HeaderReceived hook: it checks the header
+// HeaderReceived is fasthttp's HeaderReceived hook: it checks the header
 // and, when it must be refused, marks it with the sentinel URI.
-func headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+func HeaderReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	if r := checkRequest(h); r != rejectNone {
 		h.SetRequestURI(rejectedURIPrefix + string(rune('0'+r)))
 	}
@@ -91,7 +93,7 @@ func servedAsHTTP11(h *fasthttp.RequestHeader) {
 	h.ResetConnectionClose()
 }
 
-// rejectionOf returns the rejection marked on a request by headerReceived.
+// rejectionOf returns the rejection marked on a request by HeaderReceived.
 func rejectionOf(h *fasthttp.RequestHeader) (rejection, bool) {
 	uri := h.RequestURI()
 	if len(uri) != len(rejectedURIPrefix)+1 || !bytes.HasPrefix(uri, []byte(rejectedURIPrefix)) {
@@ -164,7 +166,7 @@ func isMethod(m []byte) bool {
 }
 
 // checkHeaderLines checks each line of a raw header block (CRLF-ended, as
-// clientConn makes them): a name directly followed by a colon, no
+// Conn makes them): a name directly followed by a colon, no
 // folding; one framing, Content-Length of digits or Transfer-Encoding:
 // chunked. The rest of RFC 9110's rules for names (tokens) and values (no
 // control byte but tab) fasthttp's parser enforces already, with one
@@ -310,4 +312,30 @@ func unhex(c byte) byte {
 		return c - '0'
 	}
 	return c | 0x20 - 'a' + 10
+}
+
+// Classify maps a request's failure, fasthttp's parse error or a
+// rejection of HeaderReceived, to its status and a log text of gw's own
+// (never the request's bytes).
+func Classify(h *fasthttp.RequestHeader, err error) (int, string) {
+	if r, ok := rejectionOf(h); ok {
+		return r.status, r.msg
+	}
+	var small *fasthttp.ErrSmallBuffer
+	switch {
+	case errors.As(err, &small):
+		return fasthttp.StatusRequestHeaderFieldsTooLarge, "client sent too large request header"
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return fasthttp.StatusRequestEntityTooLarge, "client intended to send too large body"
+	case errors.Is(err, fasthttp.ErrUnsupportedTransferEncoding):
+		// fasthttp's (secure) error for an unknown coding, a repeated
+		// Transfer-Encoding and one in an HTTP/1.0 request alike; the
+		// header is reset by then, so 501 for all three.
+		return fasthttp.StatusNotImplemented, `client sent unknown "Transfer-Encoding"`
+	case errors.Is(err, errBareCR):
+		return fasthttp.StatusBadRequest, "client sent invalid request"
+	case upstream.IsTimeout(err):
+		return fasthttp.StatusRequestTimeout, "client timed out (110: Connection timed out) while reading client request headers"
+	}
+	return fasthttp.StatusBadRequest, "client sent invalid request"
 }

@@ -1,4 +1,4 @@
-package main
+package edge
 
 import "bytes"
 
@@ -9,7 +9,7 @@ import "bytes"
 // to); fasthttp only ends a header block at CRLFCRLF and would wait for one
 // until client_header_timeout. A client connection therefore rewrites the
 // bare LFs of a header block into CRLFs before fasthttp reads it (see
-// clientConn.Read), and headerScan tells it where they are. Bytes after the
+// Conn.Read), and headerScan tells it where they are. Bytes after the
 // block (a body) are never touched.
 //
 // The zero value is ready to scan the start of a block.

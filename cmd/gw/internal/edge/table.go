@@ -1,4 +1,4 @@
-package main
+package edge
 
 import (
 	"strconv"
@@ -9,7 +9,7 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// connTable counts the client connections of every listener against
+// Table counts the client connections of every listener against
 // events { worker_connections }, as nginx counts a worker's. When a new
 // connection would exceed the limit, the connection that has been idle
 // longest (one that sent nothing yet, or waits in keep-alive) is closed to
@@ -17,14 +17,14 @@ import (
 // clients cannot lock others out. When none is idle, accepting pauses
 // until one closes: new clients wait in the kernel's backlog, as under
 // HAProxy's maxconn, rather than being refused.
-type connTable struct {
+type Table struct {
 	limit atomic.Int64
 	log   atomic.Pointer[zerolog.Logger]
 
 	mu        sync.Mutex
-	conns     []*clientConn // slot i holds the connection whose slot is i
-	lastReuse time.Time     // the last "reusing connections" warning
-	lastFull  time.Time     // the last "not enough" alert
+	conns     []*Conn   // slot i holds the connection whose slot is i
+	lastReuse time.Time // the last "reusing connections" warning
+	lastFull  time.Time // the last "not enough" alert
 
 	// freed is signalled (without blocking) whenever a connection leaves.
 	freed chan struct{}
@@ -33,14 +33,14 @@ type connTable struct {
 	watcher atomic.Bool
 }
 
-func newConnTable(limit int, log zerolog.Logger) *connTable {
-	t := &connTable{freed: make(chan struct{}, 1)}
-	t.configure(limit, log)
+func NewTable(limit int, log zerolog.Logger) *Table {
+	t := &Table{freed: make(chan struct{}, 1)}
+	t.Configure(limit, log)
 	return t
 }
 
 // configure applies a configuration's worker_connections and error log.
-func (t *connTable) configure(limit int, log zerolog.Logger) {
+func (t *Table) Configure(limit int, log zerolog.Logger) {
 	t.limit.Store(int64(limit))
 	t.log.Store(&log)
 }
@@ -48,9 +48,9 @@ func (t *connTable) configure(limit int, log zerolog.Logger) {
 // add registers c. When the table is full it closes the longest idle
 // connection to make room; when none is idle it returns false and the
 // caller waits for freed.
-func (t *connTable) add(c *clientConn) bool {
+func (t *Table) add(c *Conn) bool {
 	t.mu.Lock()
-	var victim *clientConn
+	var victim *Conn
 	if int64(len(t.conns)) >= t.limit.Load() {
 		victim = t.oldestIdle()
 		if victim == nil {
@@ -78,8 +78,8 @@ func (t *connTable) add(c *clientConn) bool {
 
 // oldestIdle returns the connection idle the longest, or nil. It runs only
 // when the table is full, so a scan is cheap enough.
-func (t *connTable) oldestIdle() *clientConn {
-	var best *clientConn
+func (t *Table) oldestIdle() *Conn {
+	var best *Conn
 	for _, c := range t.conns {
 		if c.idle() && (best == nil || c.idleSince.Load() < best.idleSince.Load()) {
 			best = c
@@ -89,7 +89,7 @@ func (t *connTable) oldestIdle() *clientConn {
 }
 
 // remove forgets c, if it is still registered.
-func (t *connTable) remove(c *clientConn) {
+func (t *Table) remove(c *Conn) {
 	t.mu.Lock()
 	if c.slot >= 0 && c.slot < len(t.conns) && t.conns[c.slot] == c {
 		t.removeLocked(c)
@@ -101,7 +101,7 @@ func (t *connTable) remove(c *clientConn) {
 	}
 }
 
-func (t *connTable) removeLocked(c *clientConn) {
+func (t *Table) removeLocked(c *Conn) {
 	last := len(t.conns) - 1
 	t.conns[c.slot] = t.conns[last]
 	t.conns[c.slot].slot = c.slot
@@ -111,7 +111,7 @@ func (t *connTable) removeLocked(c *clientConn) {
 }
 
 // Len returns the number of registered connections.
-func (t *connTable) Len() int {
+func (t *Table) Len() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.conns)
@@ -119,7 +119,7 @@ func (t *connTable) Len() int {
 
 // rateLimited reports whether a message last logged at *last may be
 // logged again (at most once a second), and if so marks it logged now.
-func (t *connTable) rateLimited(last *time.Time) bool {
+func (t *Table) rateLimited(last *time.Time) bool {
 	now := time.Now()
 	if now.Sub(*last) < time.Second {
 		return false
@@ -128,10 +128,10 @@ func (t *connTable) rateLimited(last *time.Time) bool {
 	return true
 }
 
-func (t *connTable) logger() *zerolog.Logger { return t.log.Load() }
+func (t *Table) logger() *zerolog.Logger { return t.log.Load() }
 
 // wakeWatcher starts watchAwaiting unless it runs.
-func (t *connTable) wakeWatcher() {
+func (t *Table) wakeWatcher() {
 	if !t.watcher.Load() && t.watcher.CompareAndSwap(false, true) {
 		go t.watchAwaiting()
 	}
@@ -140,7 +140,7 @@ func (t *connTable) wakeWatcher() {
 // watchAwaiting looks every half clientWatchDelay for connections whose
 // wait for an upstream has gone on for clientWatchDelay, and starts their
 // watch. It ends after a second with no wait at all.
-func (t *connTable) watchAwaiting() {
+func (t *Table) watchAwaiting() {
 	tick := time.NewTicker(clientWatchDelay / 2)
 	defer tick.Stop()
 	for quiet := 0; ; {
@@ -164,7 +164,7 @@ func (t *connTable) watchAwaiting() {
 
 // startWatches starts the watch of every wait older than clientWatchDelay
 // and reports whether any connection waits.
-func (t *connTable) startWatches() bool {
+func (t *Table) startWatches() bool {
 	old := time.Now().Add(-clientWatchDelay).UnixNano()
 	waiting := false
 	t.mu.Lock()

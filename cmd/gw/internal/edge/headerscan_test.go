@@ -1,4 +1,4 @@
-package main
+package edge
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 )
 
 // scanAll feeds the scanner b in pieces of size n and rebuilds what
-// clientConn would hand fasthttp: CRLF-fixed header bytes, the rest as is.
+// Conn would hand fasthttp: CRLF-fixed header bytes, the rest as is.
 func scanAll(b string, n int) (out string, end int, bare bool) {
 	var s headerScan
 	end = -1

@@ -1,4 +1,4 @@
-package main
+package edge
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/gw-proxy/gw/upstream"
 )
 
 // acceptRetryDelay is how long accepting pauses after the system refused a
@@ -13,19 +15,19 @@ import (
 // accept events for accept_mutex_delay, 500 ms by default.
 const acceptRetryDelay = 500 * time.Millisecond
 
-// gwListener is what fasthttp serves: it accepts client connections
+// Listener is what fasthttp serves: it accepts client connections
 // through the listener below it (TCP, or TLS over TCP), wraps each in a
-// clientConn and counts it in the connection table.
+// Conn and counts it in the connection table.
 //
 // fasthttp's own accept loop treats every error but a timeout as the end
 // of the listener: one EMFILE and Serve returns for good while the socket
-// stays in LISTEN. gwListener keeps those errors to itself: on EMFILE,
+// stays in LISTEN. Listener keeps those errors to itself: on EMFILE,
 // ENFILE, ENOBUFS or ENOMEM it logs nginx's line (at most once a second),
 // waits until a connection closes or acceptRetryDelay passes, and accepts
 // again.
-type gwListener struct {
+type Listener struct {
 	net.Listener
-	table *connTable
+	table *Table
 	// timeouts returns client_body_timeout and send_timeout of the
 	// listener's default server, in force until a request's location is
 	// known.
@@ -36,13 +38,13 @@ type gwListener struct {
 	lastFailed time.Time // the last accept() failure logged
 }
 
-func newGWListener(ln net.Listener, t *connTable, timeouts func() (time.Duration, time.Duration)) *gwListener {
-	return &gwListener{Listener: ln, table: t, timeouts: timeouts, closed: make(chan struct{})}
+func NewListener(ln net.Listener, t *Table, timeouts func() (time.Duration, time.Duration)) *Listener {
+	return &Listener{Listener: ln, table: t, timeouts: timeouts, closed: make(chan struct{})}
 }
 
 // Accept returns the next client connection, waiting out resource
 // shortages and a full connection table.
-func (l *gwListener) Accept() (net.Conn, error) {
+func (l *Listener) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
 		if err != nil {
@@ -56,7 +58,7 @@ func (l *gwListener) Accept() (net.Conn, error) {
 			continue
 		}
 		body, send := l.timeouts()
-		cc := newClientConn(c, l.table, body, send)
+		cc := newConn(c, l.table, body, send)
 		for !l.table.add(cc) {
 			if !l.wait(time.Second) {
 				_ = c.Close()
@@ -69,7 +71,7 @@ func (l *gwListener) Accept() (net.Conn, error) {
 
 // wait blocks until a connection leaves the table or d passes; false
 // when the listener was closed meanwhile.
-func (l *gwListener) wait(d time.Duration) bool {
+func (l *Listener) wait(d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -83,18 +85,18 @@ func (l *gwListener) wait(d time.Duration) bool {
 
 // logFailure logs nginx's line for a refused accept, at most once a
 // second: under a flood of connections the error repeats for every one.
-func (l *gwListener) logFailure(err error) {
+func (l *Listener) logFailure(err error) {
 	now := time.Now()
 	if now.Sub(l.lastFailed) < time.Second {
 		return
 	}
 	l.lastFailed = now
 	// nginx: accept4() failed (24: Too many open files), at crit.
-	l.table.logger().Error().Str("listen", l.Addr().String()).Msg("accept() failed (" + errnoText(err) + ")")
+	l.table.logger().Error().Str("listen", l.Addr().String()).Msg("accept() failed (" + upstream.ErrnoText(err) + ")")
 }
 
 // Close closes the listening socket and ends a pending Accept.
-func (l *gwListener) Close() error {
+func (l *Listener) Close() error {
 	l.closeOnce.Do(func() { close(l.closed) })
 	return l.Listener.Close()
 }

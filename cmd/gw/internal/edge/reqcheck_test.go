@@ -1,4 +1,4 @@
-package main
+package edge
 
 import (
 	"bufio"
@@ -61,7 +61,7 @@ func TestCheckRequest(t *testing.T) {
 	}
 }
 
-// TestRejectionSurvivesAsURI: the mark headerReceived leaves is read back,
+// TestRejectionSurvivesAsURI: the mark HeaderReceived leaves is read back,
 // and no real request target looks like it.
 func TestRejectionSurvivesAsURI(t *testing.T) {
 	var h fasthttp.RequestHeader

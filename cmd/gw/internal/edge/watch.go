@@ -1,4 +1,4 @@
-package main
+package edge
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 // the upstream request is abandoned and the access log says 499. Most
 // answers come within a few milliseconds, so a wait costs two atomic
 // operations (AwaitUpstream, UpstreamDone) and nothing else; one
-// goroutine per gw (connTable.watchAwaiting) looks every half
+// goroutine per gw (Table.watchAwaiting) looks every half
 // clientWatchDelay for waits older than clientWatchDelay, and only those
 // get a watch of their own (WatchClose). nginx notices at once; gw at most
 // about clientWatchDelay after the client leaves.
@@ -24,11 +24,11 @@ const clientWatchDelay = 100 * time.Millisecond
 // watching is awaitState's value while a watch runs.
 const watching = -1
 
-var _ upstream.ClientWatcher = (*clientConn)(nil)
+var _ upstream.ClientWatcher = (*Conn)(nil)
 
 // AwaitUpstream starts a wait for an upstream: t is told if the client
 // leaves before UpstreamDone. It runs on the serving goroutine.
-func (c *clientConn) AwaitUpstream(t upstream.AbortTarget) {
+func (c *Conn) AwaitUpstream(t upstream.AbortTarget) {
 	c.abortTarget = t // published by the store below
 	c.awaitState.Store(upstream.CoarseNow().UnixNano())
 	c.table.wakeWatcher()
@@ -36,7 +36,7 @@ func (c *clientConn) AwaitUpstream(t upstream.AbortTarget) {
 
 // UpstreamDone ends the wait, stopping a watch in progress and waiting
 // until it has let go of the connection.
-func (c *clientConn) UpstreamDone() {
+func (c *Conn) UpstreamDone() {
 	if c.awaitState.Swap(0) == watching {
 		close(c.watchStop)
 		<-c.watchDone
@@ -45,7 +45,7 @@ func (c *clientConn) UpstreamDone() {
 
 // startWatch gives a wait that began at since, if it still goes on, a
 // watch of its own. It runs on the table's watcher goroutine.
-func (c *clientConn) startWatch(since int64) {
+func (c *Conn) startWatch(since int64) {
 	// The channels are set before the state says "watching": UpstreamDone
 	// reads them only after seeing it.
 	stop, done := make(chan struct{}), make(chan struct{})
@@ -72,7 +72,7 @@ func (c *clientConn) startWatch(since int64) {
 // request, a TLS alert) stays for whoever reads next, and proves the
 // client is still there. A half-close counts as leaving, as it does for
 // nginx.
-func (c *clientConn) WatchClose(stop <-chan struct{}) bool {
+func (c *Conn) WatchClose(stop <-chan struct{}) bool {
 	sc, ok := c.raw.(syscall.Conn)
 	if !ok {
 		return false

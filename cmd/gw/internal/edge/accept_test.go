@@ -1,4 +1,4 @@
-package main
+package edge
 
 import (
 	"net"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream"
 )
 
 // TestResourceShortage: the accept errors that pause accepting, as Go's
@@ -24,7 +26,7 @@ func TestResourceShortage(t *testing.T) {
 	if resourceShortage(wrap(syscall.EINVAL)) || resourceShortage(net.ErrClosed) {
 		t.Error("EINVAL or a closed listener taken for a shortage")
 	}
-	if got := errnoText(wrap(syscall.EMFILE)); got != "24: Too many open files" {
+	if got := upstream.ErrnoText(wrap(syscall.EMFILE)); got != "24: Too many open files" {
 		t.Errorf("errnoText = %q, want nginx's %q", got, "24: Too many open files")
 	}
 }
@@ -33,12 +35,12 @@ func TestResourceShortage(t *testing.T) {
 // the connection idle longest, never a busy one; with none idle it
 // refuses.
 func TestConnTableReclaimsTheLongestIdle(t *testing.T) {
-	table := newConnTable(3, zerolog.Nop())
-	var conns []*clientConn
+	table := NewTable(3, zerolog.Nop())
+	var conns []*Conn
 	for i := 0; i < 3; i++ {
 		a, b := net.Pipe()
 		t.Cleanup(func() { a.Close(); b.Close() })
-		c := newClientConn(a, table, 0, 0)
+		c := newConn(a, table, 0, 0)
 		c.idleSince.Store(int64(100 - i)) // the last one idle longest
 		if !table.add(c) {
 			t.Fatalf("connection %d refused below the limit", i)
@@ -49,7 +51,7 @@ func TestConnTableReclaimsTheLongestIdle(t *testing.T) {
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	fresh := newClientConn(a, table, 0, 0)
+	fresh := newConn(a, table, 0, 0)
 	if !table.add(fresh) {
 		t.Fatal("a full table with idle connections refused a new one")
 	}
@@ -62,7 +64,7 @@ func TestConnTableReclaimsTheLongestIdle(t *testing.T) {
 	a2, b2 := net.Pipe()
 	defer a2.Close()
 	defer b2.Close()
-	if table.add(newClientConn(a2, table, 0, 0)) {
+	if table.add(newConn(a2, table, 0, 0)) {
 		t.Fatal("a table of busy connections took one more")
 	}
 	if n := table.Len(); n != 3 {

@@ -1,4 +1,4 @@
-package main
+package edge
 
 import (
 	"net"
@@ -15,7 +15,7 @@ func (g *goneTarget) ClientGone() { g.n.Add(1) }
 
 // connPair returns the server side of a loopback connection, wrapped as gw
 // wraps it, and the client side.
-func connPair(t *testing.T) (*clientConn, net.Conn) {
+func connPair(t *testing.T) (*Conn, net.Conn) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -31,8 +31,8 @@ func connPair(t *testing.T) (*clientConn, net.Conn) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close(); server.Close() })
-	table := newConnTable(16, zerolog.Nop())
-	cc := newClientConn(server, table, time.Second, time.Second)
+	table := NewTable(16, zerolog.Nop())
+	cc := newConn(server, table, time.Second, time.Second)
 	if !table.add(cc) {
 		t.Fatal("table full")
 	}
@@ -77,7 +77,7 @@ func TestWatchNoticesTheClientLeaving(t *testing.T) {
 }
 
 // waitWatched polls until the table's watcher has started cc's watch.
-func waitWatched(t *testing.T, cc *clientConn) {
+func waitWatched(t *testing.T, cc *Conn) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Second)
 	for cc.awaitState.Load() != watching {

@@ -1,10 +1,9 @@
-package main
+package edge
 
 import (
 	"errors"
 	"io"
 	"net"
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -13,7 +12,7 @@ import (
 	"github.com/gw-proxy/gw/upstream"
 )
 
-// clientConn is one client connection as fasthttp serves it. It gives the
+// Conn is one client connection as fasthttp serves it. It gives the
 // connection nginx's timeouts, which fasthttp does not have:
 //   - client_header_timeout bounds the header only (fasthttp's ReadTimeout
 //     deadline stays for the header; the body gets its own);
@@ -35,10 +34,10 @@ import (
 // and it leaves the handshake to the first read (under
 // client_header_timeout). gw takes the scheme from the listener
 // ($scheme, $https) and never asks fasthttp.
-type clientConn struct {
+type Conn struct {
 	net.Conn          // what fasthttp reads and writes: TCP, or TLS over it
 	raw      net.Conn // the TCP connection
-	table    *connTable
+	table    *Table
 	slot     int // index in table.conns, under table.mu
 
 	state     atomic.Int32 // a fasthttp.ConnState
@@ -70,10 +69,10 @@ type clientConn struct {
 	watchStop, watchDone chan struct{}
 }
 
-// newClientConn wraps an accepted connection with the timeouts of the
+// newConn wraps an accepted connection with the timeouts of the
 // listener's default server until a request's location says otherwise.
-func newClientConn(c net.Conn, t *connTable, bodyTimeout, sendTimeout time.Duration) *clientConn {
-	cc := &clientConn{Conn: c, raw: c, table: t, bodyTimeout: bodyTimeout, sendTimeout: sendTimeout,
+func newConn(c net.Conn, t *Table, bodyTimeout, sendTimeout time.Duration) *Conn {
+	cc := &Conn{Conn: c, raw: c, table: t, bodyTimeout: bodyTimeout, sendTimeout: sendTimeout,
 		scanning: true, clean: true, expectBody: -1}
 	if nc, ok := c.(interface{ NetConn() net.Conn }); ok {
 		cc.raw = nc.NetConn()
@@ -84,7 +83,7 @@ func newClientConn(c net.Conn, t *connTable, bodyTimeout, sendTimeout time.Durat
 
 // Read reads with the timeout of the request's phase and lets bare-LF
 // header lines through as CRLF.
-func (c *clientConn) Read(p []byte) (int, error) {
+func (c *Conn) Read(p []byte) (int, error) {
 	if len(c.pending) > 0 {
 		n := copy(p, c.pending)
 		c.pending = c.pending[n:]
@@ -110,7 +109,7 @@ func (c *clientConn) Read(p []byte) (int, error) {
 		case c.clean:
 			c.afterHeader += int64(n)
 		}
-	} else if err != nil && !c.got && isTimeout(err) {
+	} else if err != nil && !c.got && upstream.IsTimeout(err) {
 		// Nothing of a request arrived: close quietly, as nginx closes
 		// a connection that sent nothing (fasthttp would answer 408).
 		return 0, io.EOF
@@ -121,7 +120,7 @@ func (c *clientConn) Read(p []byte) (int, error) {
 // scanHeader follows the header block in the n bytes just read into p.
 // When the block ends there, the body's timeout starts. Bare LFs in the
 // block become CRLFs; what no longer fits in p waits in pending.
-func (c *clientConn) scanHeader(p []byte, n int) int {
+func (c *Conn) scanHeader(p []byte, n int) int {
 	cr := c.scan.cr
 	end, bare := c.scan.scan(p[:n])
 	hdr := n
@@ -143,16 +142,17 @@ func (c *clientConn) scanHeader(p []byte, n int) int {
 
 // startBody makes the following reads a body's: each waits at most
 // client_body_timeout.
-func (c *clientConn) startBody() {
+func (c *Conn) startBody() {
 	if !c.inBody {
 		c.inBody = true
 		c.readBy.Clear()
 	}
 }
 
-// request is called by the handler of each request with its location's
-// timeouts and the body length fasthttp framed (-1 chunked, -2 none).
-func (c *clientConn) request(bodyLen int, bodyTimeout, sendTimeout time.Duration) {
+// Request is called by the handler of each request with its location's
+// timeouts (client_body_timeout, send_timeout) and the body length
+// fasthttp framed (-1 chunked, -2 none).
+func (c *Conn) Request(bodyLen int, bodyTimeout, sendTimeout time.Duration) {
 	c.bodyTimeout, c.sendTimeout = bodyTimeout, sendTimeout
 	switch {
 	case bodyLen >= 0:
@@ -167,7 +167,7 @@ func (c *clientConn) request(bodyLen int, bodyTimeout, sendTimeout time.Duration
 
 // Write writes with send_timeout as the longest wait for the client to
 // take data.
-func (c *clientConn) Write(p []byte) (int, error) {
+func (c *Conn) Write(p []byte) (int, error) {
 	if !c.hijacked.Load() && c.sendTimeout > 0 {
 		if t, ok := c.sendBy.Due(c.sendTimeout); ok {
 			_ = c.Conn.SetWriteDeadline(t)
@@ -178,7 +178,7 @@ func (c *clientConn) Write(p []byte) (int, error) {
 
 // SetReadDeadline takes fasthttp's deadlines for the header and the
 // keep-alive wait (client_header_timeout, keepalive_timeout) as they are.
-func (c *clientConn) SetReadDeadline(t time.Time) error {
+func (c *Conn) SetReadDeadline(t time.Time) error {
 	c.readBy.Clear()
 	return c.Conn.SetReadDeadline(t)
 }
@@ -186,7 +186,7 @@ func (c *clientConn) SetReadDeadline(t time.Time) error {
 // SetWriteDeadline ignores fasthttp's deadline for a whole response: Write
 // applies send_timeout per write. After a hijack the tunnel's own
 // deadlines apply.
-func (c *clientConn) SetWriteDeadline(t time.Time) error {
+func (c *Conn) SetWriteDeadline(t time.Time) error {
 	if !c.hijacked.Load() {
 		return nil
 	}
@@ -196,7 +196,7 @@ func (c *clientConn) SetWriteDeadline(t time.Time) error {
 // SetDeadline is how fasthttp clears a connection's deadlines just before
 // handing it to a hijack handler (it calls it nowhere else for HTTP/1):
 // from then on the connection passes everything through.
-func (c *clientConn) SetDeadline(t time.Time) error {
+func (c *Conn) SetDeadline(t time.Time) error {
 	c.hijacked.Store(true)
 	c.readBy.Clear()
 	c.sendBy.Clear()
@@ -204,7 +204,7 @@ func (c *clientConn) SetDeadline(t time.Time) error {
 }
 
 // setState follows fasthttp's view of the connection (Server.ConnState).
-func (c *clientConn) setState(s fasthttp.ConnState) {
+func (c *Conn) setState(s fasthttp.ConnState) {
 	c.state.Store(int32(s))
 	switch s {
 	case fasthttp.StateIdle:
@@ -220,7 +220,7 @@ func (c *clientConn) setState(s fasthttp.ConnState) {
 // the bytes read so far end: otherwise fasthttp may hold the start of a
 // pipelined request already, and scanning the bytes after it as a header
 // could rewrite a body.
-func (c *clientConn) nextRequest() {
+func (c *Conn) nextRequest() {
 	c.got = false
 	c.inBody = false
 	if c.clean && !c.scanning && c.expectBody >= 0 && c.afterHeader == c.expectBody {
@@ -232,22 +232,37 @@ func (c *clientConn) nextRequest() {
 
 // idle reports whether the connection waits for a request with nothing of
 // it received: nginx's reusable connections.
-func (c *clientConn) idle() bool {
+func (c *Conn) idle() bool {
 	s := fasthttp.ConnState(c.state.Load())
 	return s == fasthttp.StateNew || s == fasthttp.StateIdle
 }
 
 // Close closes the connection and gives its place in the table back.
-func (c *clientConn) Close() error {
+func (c *Conn) Close() error {
 	if c.closed.CompareAndSwap(false, true) {
 		c.table.remove(c)
 	}
 	return c.Conn.Close()
 }
 
+// Reclaimed reports whether the table closed c to make room for another
+// connection: nobody waits for an answer on it.
+func Reclaimed(c net.Conn) bool {
+	cc, ok := c.(*Conn)
+	return ok && cc.reclaimed.Load()
+}
+
+// ConnState is fasthttp's Server.ConnState hook: it tells a connection
+// what fasthttp does with it.
+func ConnState(c net.Conn, s fasthttp.ConnState) {
+	if cc, ok := c.(*Conn); ok {
+		cc.setState(s)
+	}
+}
+
 // reclaim closes an idle connection to make room for a new one. The
 // serving goroutine sees its read fail and ends quietly.
-func (c *clientConn) reclaim() {
+func (c *Conn) reclaim() {
 	c.reclaimed.Store(true)
 	_ = c.raw.Close()
 }
@@ -255,12 +270,3 @@ func (c *clientConn) reclaim() {
 // errBareCR fails the read of a header that has a CR not followed by LF:
 // fasthttp then answers 400 at once instead of waiting for a line end.
 var errBareCR = errors.New("bare CR in a request header")
-
-// isTimeout reports a deadline error.
-func isTimeout(err error) bool {
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
