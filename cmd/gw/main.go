@@ -9,11 +9,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve"
 	"github.com/gw-proxy/gw/conf/vars"
 )
 
 func main() {
-	vars.Version = Version
+	vars.Version = serve.Version
 	os.Exit(run(os.Args, os.Stderr))
 }
 
@@ -85,5 +86,5 @@ func action(c *cli.Context) error {
 	case c.Bool("t") || c.Bool("T"):
 		return testConfig(c.App.Writer, c.App.ErrWriter, opts, c.Bool("T"), c.Bool("q"))
 	}
-	return serve(opts, c.String("e"))
+	return serveUntilStopped(opts, c.String("e"))
 }

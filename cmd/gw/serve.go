@@ -1,261 +1,59 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"os/signal"
-	goruntime "runtime"
-	"sync"
 	"syscall"
-	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 
-	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve"
 	"github.com/gw-proxy/gw/conf"
-	"github.com/gw-proxy/gw/upstream"
 )
 
-// defaultShutdownTimeout bounds a graceful stop when
-// worker_shutdown_timeout is not set (spec: 10s).
-const defaultShutdownTimeout = 10 * time.Second
-
-// gateway is a serving gw: its listeners by address, the runtime they
-// serve, and the error log. Reloads are serialised by mu.
-type gateway struct {
-	opts      conf.LoadOptions
-	mu        sync.Mutex
-	rt        *runtime
-	listeners map[string]*listener
-	logFile   *logFile
-	logs      *accessLogs
-	pools     *upstream.Pools      // upstream connections, kept across reloads
-	store     *upstream.StateStore // peer health, kept across reloads
-	tunnels   *upstream.Tunnels    // open WebSocket tunnels, for stops
-	conns     *edge.Table          // client connections, against worker_connections
-
-	reloads, failedReloads int // counted for the error log
-	log                    zerolog.Logger
-}
-
-// serve is gw without -t/-s: load, bind, write the pid file, then serve
+// serveUntilStopped is gw without -t/-s: load, bind, write the pid file, then serve
 // until a stop signal. Start-up errors are printed nginx-style and exit 1;
 // they also go to the -e error log when it is a file.
-func serve(opts conf.LoadOptions, earlyLog string) error {
-	early, err := openLogFile(earlyLog)
+func serveUntilStopped(opts conf.LoadOptions, earlyLog string) error {
+	s, err := serve.New(opts, earlyLog)
 	if err != nil {
 		return cli.Exit("gw: [alert] "+err.Error(), 1)
 	}
-	g := &gateway{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"), logs: &accessLogs{},
-		pools: upstream.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
-	g.conns = edge.NewTable(0, g.log)
-	rt, err := g.load(1)
-	if err != nil {
-		return g.emerg(err)
+	if err := s.Start(); err != nil {
+		return cli.Exit("gw: [emerg] "+err.Error(), 1)
 	}
-	if err := g.start(rt); err != nil {
-		g.closeAll(0)
-		return g.emerg(err)
-	}
-	pid, err := writePid(rt.cfg)
+	pid, err := writePid(s.Config())
 	if err != nil {
-		g.closeAll(0)
-		return g.emerg(err)
+		s.Stop(0)
+		return cli.Exit("gw: [emerg] "+err.Error(), 1)
 	}
 	defer removePid(pid)
 	defer startProfiles()()
-	g.log.Info().Uint64("generation", rt.gen).Int("listeners", len(g.listeners)).Msg("gw started")
-	g.waitSignals()
-	g.store.Close() // background tasks bound to servers
-	g.pools.CloseIdle()
+	waitSignals(s)
 	return nil
 }
 
-// emerg ends a failed start: nginx's [emerg] line on stderr, and in the
-// error log too when that is a file.
-func (g *gateway) emerg(err error) error {
-	if g.logFile.path != stderrLog {
-		g.log.Error().Str("severity", "emerg").Msg(err.Error())
-	}
-	return cli.Exit("gw: [emerg] "+err.Error(), 1)
-}
-
-// load parses, checks and compiles the configuration as generation gen,
-// with the logger of its own error_log, so that everything the runtime
-// logs, from its first request on, goes where the configuration says.
-// The error log file is opened here (or the running one kept when the
-// path is the same); on failure a file opened here is closed again.
-func (g *gateway) load(gen uint64) (*runtime, error) {
-	cfg, err := conf.Load(g.opts)
-	if err != nil {
-		return nil, err
-	}
-	file := g.logFile
-	if path := errorLogPath(cfg); path != file.path {
-		if file, err = openLogFile(path); err != nil {
-			return nil, err
-		}
-	}
-	log := newLogger(file, cfg.ErrorLog.Level)
-	shared := g.shared()
-	shared.Log = log
-	rt, err := compile(cfg, gen, shared)
-	if err != nil {
-		if file != g.logFile {
-			file.Close()
-		}
-		return nil, err
-	}
-	rt.log, rt.logFile = log, file
-	return rt, nil
-}
-
-// errorLogPath is error_log's path, stderr when none is set.
-func errorLogPath(cfg *conf.Config) string {
-	if cfg.ErrorLog.Path == "" {
-		return stderrLog
-	}
-	return cfg.ErrorLog.Path
-}
-
-// shared is what every runtime's proxies share with the ones before them:
-// connection pools, peer state and open tunnels.
-func (g *gateway) shared() upstream.Options {
-	return upstream.Options{Pools: g.pools, Store: g.store, Tunnels: g.tunnels}
-}
-
-// start applies the first configuration: log, cores, sockets.
-func (g *gateway) start(rt *runtime) error {
-	g.adoptLog(rt, 0)
-	g.logNotices(rt.cfg)
-	var err error
-	if rt.logs, err = g.logs.writers(rt.cfg); err != nil {
-		return err
-	}
-	applyWorkerProcesses(rt.cfg)
-	g.conns.Configure(workerConnections(rt.cfg), g.log)
-	g.rt = rt
-	if err := g.bindAll(rt); err != nil {
-		return err
-	}
-	rt.upstream.Commit()
-	return nil
-}
-
-// adoptLog makes rt's error log the gateway's. A replaced file is closed
-// after grace, once the requests of the runtime before have had time to
-// finish and log.
-func (g *gateway) adoptLog(rt *runtime, grace time.Duration) {
-	if old := g.logFile; old != rt.logFile {
-		g.logFile = rt.logFile
-		time.AfterFunc(grace, func() { old.Close() })
-	}
-	g.log = rt.log
-}
-
-func (g *gateway) logNotices(cfg *conf.Config) {
-	for _, n := range cfg.Warnings {
-		g.log.Warn().Str("at", n.Pos.String()).Msg(n.Msg)
-	}
-	if cfg.Daemon {
-		g.log.Warn().Msg(`"daemon on" is ignored: gw runs in the foreground and leaves daemonising to the service manager`)
-	}
-}
-
-// applyWorkerProcesses makes worker_processes the number of cores gw uses.
-func applyWorkerProcesses(cfg *conf.Config) {
-	n := cfg.WorkerProcesses
-	if n <= 0 {
-		n = goruntime.NumCPU()
-	}
-	goruntime.GOMAXPROCS(n)
-}
-
-// workerConnections is events { worker_connections } with nginx's default.
-func workerConnections(cfg *conf.Config) int {
-	if cfg.WorkerConnections > 0 {
-		return cfg.WorkerConnections
-	}
-	return 512
-}
-
-// waitSignals runs the signal loop until a stop.
-func (g *gateway) waitSignals() {
+// waitSignals runs the signal loop until a stop: HUP reloads, USR1 reopens
+// the logs, QUIT stops gracefully (worker_shutdown_timeout), TERM and INT
+// at once.
+func waitSignals(s *serve.Server) {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGINT, syscall.SIGUSR1)
 	defer signal.Stop(sigs)
 	for sig := range sigs {
 		switch sig {
 		case syscall.SIGHUP:
-			g.reload()
+			s.Reload()
 		case syscall.SIGUSR1:
-			g.reopen()
+			s.Reopen()
 		case syscall.SIGQUIT:
-			g.log.Info().Msg("graceful stop")
-			g.closeAll(shutdownTimeout(g.rt.cfg))
+			s.Log().Info().Msg("graceful stop")
+			s.Stop(s.ShutdownTimeout())
 			return
 		default:
-			g.log.Info().Str("signal", sig.String()).Msg("fast stop")
-			g.closeAll(0)
+			s.Log().Info().Str("signal", sig.String()).Msg("fast stop")
+			s.Stop(0)
 			return
 		}
-	}
-}
-
-func shutdownTimeout(cfg *conf.Config) time.Duration {
-	if cfg.WorkerShutdownTimeout > 0 {
-		return cfg.WorkerShutdownTimeout
-	}
-	return defaultShutdownTimeout
-}
-
-// reopen is USR1: reopen the error log (and, later, access logs).
-func (g *gateway) reopen() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if err := g.logFile.Reopen(); err != nil {
-		fmt.Fprintf(os.Stderr, "gw: [alert] %v\n", err)
-		return
-	}
-	if err := g.logs.reopen(); err != nil {
-		g.log.Error().Err(err).Msg("reopening access logs")
-		return
-	}
-	g.log.Info().Msg("reopened log files")
-}
-
-// closeAll stops every listener, in parallel, each waiting up to grace for
-// its in-flight requests (0: close at once), then the open tunnels within
-// what is left of grace.
-func (g *gateway) closeAll(grace time.Duration) {
-	deadline := time.Now().Add(grace)
-	var wg sync.WaitGroup
-	for _, l := range g.listeners {
-		wg.Add(1)
-		go func(l *listener) {
-			defer wg.Done()
-			if grace == 0 {
-				_ = l.ln.Close()
-				return
-			}
-			l.close(grace)
-		}(l)
-	}
-	wg.Wait()
-	g.closeTunnels(time.Until(deadline))
-}
-
-// closeTunnels lets open WebSocket tunnels finish for up to grace, then
-// closes the rest. Tunnels do not belong to a listener: fasthttp lets go of
-// a connection once it is hijacked, so its Shutdown does not wait for them.
-func (g *gateway) closeTunnels(grace time.Duration) {
-	if n := g.tunnels.Len(); n > 0 && grace > 0 {
-		g.log.Info().Int("tunnels", n).Msg("waiting for upgraded connections")
-		g.tunnels.Wait(grace)
-	}
-	if n := g.tunnels.CloseAll(); n > 0 {
-		g.log.Info().Int("tunnels", n).Msg("closed upgraded connections")
-		g.tunnels.Wait(time.Second) // let them unwind and log
 	}
 }

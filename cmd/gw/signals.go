@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/upstream"
 )
@@ -30,7 +31,7 @@ func sendSignal(_ io.Writer, opts conf.LoadOptions, name string) error {
 	if !ok {
 		return cli.Exit(fmt.Sprintf("gw: invalid option: \"-s %s\"", name), 1)
 	}
-	cfg, err := loadAndCompile(opts)
+	cfg, err := serve.Check(opts)
 	if err != nil {
 		return cli.Exit("gw: [emerg] "+err.Error(), 1)
 	}

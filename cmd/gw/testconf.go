@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -14,7 +15,7 @@ import (
 // words. It never binds a socket or starts anything. Notices and warnings are
 // printed unless -q; errors always are.
 func testConfig(stdout, stderr io.Writer, opts conf.LoadOptions, dump, quiet bool) error {
-	cfg, err := loadAndCompile(opts)
+	cfg, err := serve.Check(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "gw: [emerg] %v\n", err)
 		return cli.Exit(fmt.Sprintf("gw: configuration file %s test failed", opts.File), 1)

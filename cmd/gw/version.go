@@ -7,25 +7,13 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve"
 	"github.com/gw-proxy/gw/conf"
 )
 
-// Version is gw's version; release builds set it with
-// -ldflags "-X main.Version=...".
-var Version = "0.1.0"
-
-// serverToken is the Server header and error-page signature, as nginx's
-// "nginx/1.x" (server_tokens on) or "nginx" (off).
-func serverToken(full bool) string {
-	if full {
-		return "gw/" + Version
-	}
-	return "gw"
-}
-
 // printVersion writes what nginx's -v and -V write, to stderr as nginx does.
 func printVersion(w io.Writer, details bool) {
-	fmt.Fprintf(w, "gw version: gw/%s\n", Version)
+	fmt.Fprintf(w, "gw version: gw/%s\n", serve.Version)
 	if !details {
 		return
 	}

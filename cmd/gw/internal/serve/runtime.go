@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"crypto/tls"
@@ -99,10 +99,10 @@ func compile(cfg *conf.Config, gen uint64, shared upstream.Options) (*runtime, e
 	return rt, err
 }
 
-// loadAndCompile is the first half of start-up and reload for the
-// commands that only need the configuration (-t, -T, -s): parse, build,
-// check, compile; nothing it builds is kept.
-func loadAndCompile(opts conf.LoadOptions) (*conf.Config, error) {
+// Check is the first half of start-up and reload for the commands that
+// only need the configuration (-t, -T, -s): parse, build, check, compile;
+// nothing it builds is kept, no socket is bound.
+func Check(opts conf.LoadOptions) (*conf.Config, error) {
 	cfg, err := conf.Load(opts)
 	if err != nil {
 		return nil, err

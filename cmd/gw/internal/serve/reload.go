@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"github.com/gw-proxy/gw/location"
@@ -7,7 +7,7 @@ import (
 // bindAll opens a listener for every socket of rt that is not open yet,
 // then points every listener of rt at it. On a bind error the sockets opened
 // here are closed again and no listener has been moved to rt.
-func (g *gateway) bindAll(rt *runtime) error {
+func (g *Server) bindAll(rt *runtime) error {
 	var opened []string
 	for i, sock := range rt.sockets {
 		if _, ok := g.listeners[sock.Addr]; ok {
@@ -37,12 +37,12 @@ func schemeOf(sock location.Socket) string {
 	return "http"
 }
 
-// reload is HUP: parse, build, validate and compile the new configuration
+// Reload is HUP: parse, build, validate and compile the new configuration
 // to the side; on success bind new sockets, swap every listener to the new
 // runtime, and close sockets the new configuration no longer has. On any
 // error the running configuration keeps serving and the error is logged
 // with its position.
-func (g *gateway) reload() {
+func (g *Server) Reload() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	gen := g.rt.gen + 1
@@ -75,7 +75,7 @@ func (g *gateway) reload() {
 }
 
 // rebind points every listener that rt has a socket for at rt.
-func (g *gateway) rebind(rt *runtime) {
+func (g *Server) rebind(rt *runtime) {
 	for i, sock := range rt.sockets {
 		if l, ok := g.listeners[sock.Addr]; ok {
 			l.binding.Store(&binding{rt: rt, sock: i, scheme: schemeOf(sock)})
@@ -85,7 +85,7 @@ func (g *gateway) rebind(rt *runtime) {
 
 // closeRemoved closes, after their in-flight requests, the listeners whose
 // address rt no longer has.
-func (g *gateway) closeRemoved(rt *runtime) {
+func (g *Server) closeRemoved(rt *runtime) {
 	keep := make(map[string]bool, len(rt.sockets))
 	for _, s := range rt.sockets {
 		keep[s.Addr] = true

@@ -1,0 +1,14 @@
+package serve
+
+// Version is gw's version; release builds set it with -ldflags
+// "-X github.com/gw-proxy/gw/cmd/gw/internal/serve.Version=...".
+var Version = "0.1.0"
+
+// serverToken is the Server header and error-page signature, as nginx's
+// "nginx/1.x" (server_tokens on) or "nginx" (off).
+func serverToken(full bool) string {
+	if full {
+		return "gw/" + Version
+	}
+	return "gw"
+}
