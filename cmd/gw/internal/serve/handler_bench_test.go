@@ -68,9 +68,10 @@ func benchRuntime(b *testing.B, text string) *runtime {
 // in-memory listener, one keep-alive client connection per goroutine.
 func benchHandler(b *testing.B, uri string) {
 	rt := benchRuntime(b, fmt.Sprintf(benchConfig, stubBackend(b)))
-	bind := &binding{rt: rt, sock: 0, scheme: "http"}
+	l := &listener{}
+	l.binding.Store(&binding{rt: rt, sock: 0, scheme: "http"})
 	ln := fasthttputil.NewInmemoryListener()
-	srv := &fasthttp.Server{Handler: bind.handle, DisableHeaderNamesNormalizing: true, NoDefaultServerHeader: true}
+	srv := l.newFastServer(rt.cfg.HTTP.Servers[0].Settings) // gw's own server options
 	go srv.Serve(ln)
 	defer ln.Close()
 
@@ -78,15 +79,23 @@ func benchHandler(b *testing.B, uri string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		c, err := ln.Dial()
-		if err != nil {
-			b.Error(err)
-			return
-		}
-		defer c.Close()
-		br := bufio.NewReader(c)
+		var c net.Conn
+		var br *bufio.Reader
+		defer func() {
+			if c != nil {
+				c.Close()
+			}
+		}()
 		var resp fasthttp.Response
 		for pb.Next() {
+			if c == nil {
+				var err error
+				if c, err = ln.Dial(); err != nil {
+					b.Error(err)
+					return
+				}
+				br = bufio.NewReader(c)
+			}
 			if _, err := c.Write(req); err != nil {
 				b.Error(err)
 				return
@@ -94,6 +103,10 @@ func benchHandler(b *testing.B, uri string) {
 			if err := resp.Read(br); err != nil || resp.StatusCode() != 200 {
 				b.Errorf("status %d: %v", resp.StatusCode(), err)
 				return
+			}
+			if resp.ConnectionClose() { // keepalive_requests reached
+				c.Close()
+				c = nil
 			}
 		}
 	})

@@ -59,8 +59,22 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 		st := defaults()
 		return st.ClientBodyTimeout, st.SendTimeout
 	})
-	st := defaults()
-	l.srv = &fasthttp.Server{
+	l.srv = l.newFastServer(defaults())
+	go func() {
+		defer close(l.done)
+		if err := l.srv.Serve(served); err != nil {
+			l.log().Error().Err(err).Str("listen", sock.Addr).Msg("listener stopped")
+		}
+	}()
+	return l, nil
+}
+
+// newFastServer is gw's one fasthttp server configuration, for a listener
+// whose default server has settings st: the handler and the hooks reach
+// the runtime through the listener's binding, so a reload changes what
+// they serve. Tests build their servers with it too.
+func (l *listener) newFastServer(st *conf.Settings) *fasthttp.Server {
+	return &fasthttp.Server{
 		Handler:        func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
 		ErrorHandler:   func(ctx *fasthttp.RequestCtx, err error) { badRequest(*l.log(), ctx, err) },
 		HeaderReceived: edge.HeaderReceived,
@@ -98,13 +112,6 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 		ReduceMemoryUsage: true,
 		Logger:            fasthttpLogger{l},
 	}
-	go func() {
-		defer close(l.done)
-		if err := l.srv.Serve(served); err != nil {
-			l.log().Error().Err(err).Str("listen", sock.Addr).Msg("listener stopped")
-		}
-	}()
-	return l, nil
 }
 
 // bodyBufferSize is fasthttp's MaxRequestBodySize. With StreamRequestBody

@@ -1,0 +1,133 @@
+package serve
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttputil"
+
+	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
+	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream"
+)
+
+// memServer serves a configuration over an in-memory listener with gw's
+// own fasthttp options and client edge, and returns a dialer.
+func memServer(t *testing.T, text string) func() net.Conn {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "gw.conf")
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := conf.Load(conf.LoadOptions{Prefix: dir, File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := compile(cfg, 1, upstream.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &listener{}
+	l.binding.Store(&binding{rt: rt, sock: 0, scheme: "http"})
+	st := cfg.HTTP.Servers[0].Settings
+	srv := l.newFastServer(st)
+	ln := fasthttputil.NewInmemoryListener()
+	table := edge.NewTable(16, zerolog.Nop())
+	go srv.Serve(edge.NewListener(ln, table, func() (time.Duration, time.Duration) { return time.Second, time.Second }))
+	t.Cleanup(func() { ln.Close() })
+	return func() net.Conn {
+		c, err := ln.Dial()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+}
+
+const answersConfig = `
+events {}
+http {
+    server {
+        listen 127.0.0.1:8080;
+        server_name answers.test;
+        error_page 404 /not-found;
+        error_page 403 =200 @named;
+        location = /text { return 200 "hello $arg_who"; }
+        location = /not-found { return 200 "custom page"; }
+        location @named { return 200 "named"; }
+        location = /forbidden { return 403; }
+        location = /close { return 444; }
+        location = /headers {
+            add_header X-Ok ok;
+            add_header X-Always yes always;
+            return 500;
+        }
+        location /limited/ { client_max_body_size 10; return 200 "took it"; }
+    }
+}
+`
+
+// roundTrip sends raw and reads one response (nil when the connection
+// closed without one).
+func roundTrip(t *testing.T, c net.Conn, raw string) *fasthttp.Response {
+	t.Helper()
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	var resp fasthttp.Response
+	if err := resp.Read(bufio.NewReader(c)); err != nil {
+		return nil
+	}
+	return &resp
+}
+
+func TestHandlerAnswers(t *testing.T) {
+	dial := memServer(t, answersConfig)
+	for _, tc := range []struct {
+		name, raw string
+		status    int
+		body      string // substring
+		header    string // "Name: value" that must be there; "-Name" absent
+	}{
+		{"return with a variable", "GET /text?who=me HTTP/1.1\r\nHost: answers.test\r\n\r\n", 200, "hello me", "Server: gw/"},
+		{"error_page to a location", "GET /nothing HTTP/1.1\r\nHost: answers.test\r\n\r\n", 404, "custom page", ""},
+		{"error_page =200 to a named location", "GET /forbidden HTTP/1.1\r\nHost: answers.test\r\n\r\n", 200, "named", ""},
+		{"add_header skips 500, always does not", "GET /headers HTTP/1.1\r\nHost: answers.test\r\n\r\n", 500, "<center><h1>500 Internal Server Error</h1></center>", "X-Always: yes"},
+		{"add_header without always on 500", "GET /headers HTTP/1.1\r\nHost: answers.test\r\n\r\n", 500, "", "-X-Ok"},
+		{"a refused request gets the built-in page", "GET /text HTTP/1.1\r\nHost: answers.test\r\nX A: 1\r\n\r\n", 400, "400 Bad Request", "Connection: close"},
+		{"an oversized body is refused before 100 Continue", "POST /limited/x HTTP/1.1\r\nHost: answers.test\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n", 413, "413 Request Entity Too Large", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := roundTrip(t, dial(), tc.raw)
+			if resp == nil {
+				t.Fatal("no response")
+			}
+			if resp.StatusCode() != tc.status || !strings.Contains(string(resp.Body()), tc.body) {
+				t.Fatalf("%d %q, want %d with %q", resp.StatusCode(), resp.Body(), tc.status, tc.body)
+			}
+			hdr := resp.Header.String()
+			switch {
+			case strings.HasPrefix(tc.header, "-"):
+				if strings.Contains(hdr, tc.header[1:]+":") {
+					t.Fatalf("header %s present:\n%s", tc.header[1:], hdr)
+				}
+			case tc.header != "" && !strings.Contains(hdr, tc.header):
+				t.Fatalf("header %q missing:\n%s", tc.header, hdr)
+			}
+		})
+	}
+	if resp := roundTrip(t, dial(), "GET /close HTTP/1.1\r\nHost: answers.test\r\n\r\n"); resp != nil {
+		t.Fatalf("return 444 answered %d", resp.StatusCode())
+	}
+}
