@@ -42,20 +42,25 @@ var (
 type accessWriter struct {
 	file *logFile
 	json zerolog.Logger
+	refs int // runtimes using the file (under accessLogs.mu)
 }
 
 // accessLogs are the open access-log files, shared by every location that
-// names the same path and kept across reloads (and reopened on USR1).
+// names the same path and kept across reloads that keep the path (and
+// reopened on USR1); a file is closed when the last runtime naming it
+// stops.
 type accessLogs struct {
 	mu    sync.Mutex
 	files map[string]*accessWriter
 }
 
-// open returns the writer for path, opening it once.
+// open returns the writer for path, opening it once, and counts one more
+// user of it.
 func (a *accessLogs) open(path string) (*accessWriter, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if w, ok := a.files[path]; ok {
+		w.refs++
 		return w, nil
 	}
 	f, err := openLogFile(path)
@@ -65,9 +70,22 @@ func (a *accessLogs) open(path string) (*accessWriter, error) {
 	if a.files == nil {
 		a.files = map[string]*accessWriter{}
 	}
-	w := &accessWriter{file: f, json: zerolog.New(f)}
+	w := &accessWriter{file: f, json: zerolog.New(f), refs: 1}
 	a.files[path] = w
 	return w, nil
+}
+
+// release gives back a runtime's writers; a file nobody uses any more is
+// closed.
+func (a *accessLogs) release(byPath map[string]*accessWriter) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for path, w := range byPath {
+		if w.refs--; w.refs == 0 {
+			delete(a.files, path)
+			w.file.Close()
+		}
+	}
 }
 
 // reopen reopens every file (USR1).
@@ -94,10 +112,17 @@ func (a *accessLogs) writers(cfg *conf.Config) (map[string]*accessWriter, error)
 			if _, done := byPath[l.Path]; done || err != nil {
 				continue
 			}
-			byPath[l.Path], err = a.open(l.Path)
+			var w *accessWriter
+			if w, err = a.open(l.Path); err == nil {
+				byPath[l.Path] = w
+			}
 		}
 	})
-	return byPath, err
+	if err != nil {
+		a.release(byPath)
+		return nil, err
+	}
+	return byPath, nil
 }
 
 // logAccess writes one line per configured access_log of the settings that

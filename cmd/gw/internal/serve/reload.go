@@ -55,8 +55,8 @@ func (g *Server) Reload() {
 		err = g.bindAll(rt)
 	}
 	if err != nil {
-		if rt != nil && rt.logFile != g.logFile {
-			rt.logFile.Close()
+		if rt != nil {
+			g.stopRuntimeLocked(rt) // never served: nothing to wait for
 		}
 		g.failedReloads++
 		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Int("failed_reloads", g.failedReloads).
@@ -64,11 +64,12 @@ func (g *Server) Reload() {
 		return
 	}
 	g.closeRemoved(rt)
-	rt.upstream.Commit()
-	g.adoptLog(rt, shutdownTimeout(rt.cfg))
+	rt.start()
+	g.adoptLog(rt)
 	g.logNotices(rt.cfg)
 	applyWorkerProcesses(rt.cfg)
 	g.conns.Configure(workerConnections(rt.cfg), g.log)
+	g.retire(g.rt, shutdownTimeout(rt.cfg))
 	g.rt = rt
 	g.reloads++
 	g.log.Info().Uint64("generation", gen).Int("reloads", g.reloads).Msg("configuration reloaded")

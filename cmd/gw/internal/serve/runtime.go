@@ -113,3 +113,9 @@ func Check(opts conf.LoadOptions) (*conf.Config, error) {
 	}
 	return rt.cfg, nil
 }
+
+// start takes the runtime into service once its sockets are bound: the
+// peer state and connection pools of the servers it keeps are taken over,
+// those of servers it dropped are released (and with them their
+// background tasks).
+func (rt *runtime) start() { rt.upstream.Commit() }

@@ -135,7 +135,7 @@ func (g *Server) shared() upstream.Options {
 
 // start applies the first configuration: log, cores, sockets.
 func (g *Server) start(rt *runtime) error {
-	g.adoptLog(rt, 0)
+	g.adoptLog(rt)
 	g.logNotices(rt.cfg)
 	var err error
 	if rt.logs, err = g.logs.writers(rt.cfg); err != nil {
@@ -147,19 +147,38 @@ func (g *Server) start(rt *runtime) error {
 	if err := g.bindAll(rt); err != nil {
 		return err
 	}
-	rt.upstream.Commit()
+	rt.start()
 	return nil
 }
 
-// adoptLog makes rt's error log the gateway's. A replaced file is closed
-// after grace, once the requests of the runtime before have had time to
-// finish and log.
-func (g *Server) adoptLog(rt *runtime, grace time.Duration) {
-	if old := g.logFile; old != rt.logFile {
-		g.logFile = rt.logFile
-		time.AfterFunc(grace, func() { old.Close() })
+// adoptLog makes rt's error log the server's. The file it replaces is
+// closed when the runtime before stops (retire).
+func (g *Server) adoptLog(rt *runtime) {
+	g.logFile, g.log = rt.logFile, rt.log
+}
+
+// retire stops a replaced runtime once its requests have had grace to
+// finish.
+func (g *Server) retire(old *runtime, grace time.Duration) {
+	time.AfterFunc(grace, func() { g.stopRuntime(old) })
+}
+
+// stopRuntime gives back what only rt holds: its access-log files (closed
+// when no later runtime names them) and its error-log file, unless that is
+// the one in force.
+func (g *Server) stopRuntime(rt *runtime) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.stopRuntimeLocked(rt)
+}
+
+// stopRuntimeLocked is stopRuntime with g.mu held.
+func (g *Server) stopRuntimeLocked(rt *runtime) {
+	g.logs.release(rt.logs)
+	rt.logs = nil
+	if rt.logFile != nil && rt.logFile != g.logFile {
+		rt.logFile.Close()
 	}
-	g.log = rt.log
 }
 
 func (g *Server) logNotices(cfg *conf.Config) {
@@ -232,6 +251,9 @@ func (g *Server) Stop(grace time.Duration) {
 	g.closeTunnels(time.Until(deadline))
 	g.store.Close()
 	g.pools.CloseIdle()
+	if g.rt != nil {
+		g.stopRuntime(g.rt)
+	}
 }
 
 // ShutdownTimeout is worker_shutdown_timeout of the configuration served.

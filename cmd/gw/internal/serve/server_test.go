@@ -105,3 +105,72 @@ func TestServerLifecycle(t *testing.T) {
 		t.Fatal("still listening after Stop")
 	}
 }
+
+// TestRetiredRuntimeClosesItsLogs: a reload that stops naming an access
+// log (or an error log) closes the file once the old runtime's grace has
+// passed; a refused reload leaves nothing open.
+func TestRetiredRuntimeClosesItsLogs(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "gw.conf")
+	a := freeAddr(t)
+	write := func(name string) {
+		text := fmt.Sprintf("error_log logs/%[1]s.err info; worker_shutdown_timeout 10ms; events {}\n"+
+			"http { access_log logs/%[1]s.log; server { listen %[2]s; location / { return 200; } } }", name, a)
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func(s *Server) []string {
+		s.logs.mu.Lock()
+		defer s.logs.mu.Unlock()
+		var paths []string
+		for p := range s.logs.files {
+			paths = append(paths, filepath.Base(p))
+		}
+		return paths
+	}
+	write("first")
+	s, err := New(conf.LoadOptions{Prefix: dir, File: file}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(0)
+	firstErr := s.logFile
+	write("second")
+	s.Reload()
+	deadline := time.Now().Add(2 * time.Second)
+	for len(open(s)) != 1 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := open(s); len(got) != 1 || got[0] != "second.log" {
+		t.Fatalf("access logs open after the reload: %v, want second.log only", got)
+	}
+	firstErr.mu.Lock()
+	_, werr := firstErr.f.Write([]byte("x"))
+	firstErr.mu.Unlock()
+	if werr == nil {
+		t.Fatal("the first error log is still open")
+	}
+	// A refused reload (the listen address is taken) opens nothing that
+	// stays open.
+	busy := freeAddr(t)
+	ln, err := net.Listen("tcp", busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	text := fmt.Sprintf("events {} http { access_log logs/third.log; server { listen %s; } server { listen %s; } }", a, busy)
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.Reload()
+	if snap := s.Snapshot(); snap.FailedReloads != 1 {
+		t.Fatalf("the reload onto a taken address was not refused: %+v", snap)
+	}
+	if got := open(s); len(got) != 1 || got[0] != "second.log" {
+		t.Fatalf("access logs open after a refused reload: %v", got)
+	}
+}
