@@ -50,9 +50,9 @@ func (h StickyHash) String() string {
 }
 
 // Sticky is one upstream's session_sticky directive after parsing: plain
-// data with Tengine's defaults filled in. The upstream package turns it into
-// a sticky.Config; conf does not import sticky because imports flow the
-// other way.
+// data with Tengine's defaults filled in, every parameter and combination
+// checked (parseSticky). It is the sticky package's Config too: one type
+// from the directive to the compiled policy.
 type Sticky struct {
 	Pos parser.Pos // the session_sticky directive
 
@@ -95,9 +95,16 @@ func (s *Sticky) Cleans() bool {
 	return s.Indirect || s.Mode == StickyPrefix
 }
 
-// defaultSticky returns session_sticky with no parameters: Tengine's
+// DefaultSticky returns session_sticky with no parameters: Tengine's
 // defaults (cookie=route, path=/, mode=insert, option=direct, fallback=on,
 // hash=md5).
+func DefaultSticky() Sticky {
+	return Sticky{Cookie: "route", Path: "/", Fallback: true}
+}
+
+// defaultSticky is DefaultSticky for the directive at pos.
 func defaultSticky(pos parser.Pos) *Sticky {
-	return &Sticky{Pos: pos, Cookie: "route", Path: "/", Fallback: true}
+	s := DefaultSticky()
+	s.Pos = pos
+	return &s
 }

@@ -139,13 +139,15 @@ func isCookieToken(v string) bool {
 }
 
 // isAttrValue reports whether v can stand as a Set-Cookie attribute value:
-// non-empty, no control characters, no ";" that would end the attribute.
+// non-empty, no ";" that would end the attribute, and, stricter than RFC
+// 6265, no control character, space or non-ASCII byte, which user agents
+// trim or mangle.
 func isAttrValue(v string) bool {
 	if v == "" {
 		return false
 	}
 	for i := 0; i < len(v); i++ {
-		if c := v[i]; c < ' ' || c == 0x7f || c == ';' {
+		if c := v[i]; c <= ' ' || c >= 0x7f || c == ';' {
 			return false
 		}
 	}

@@ -97,6 +97,9 @@ func TestStickyBadParameters(t *testing.T) {
 		{"cookie not a token", `session_sticky "cookie=a b";`, `invalid cookie "cookie=a b" in t.conf:1:16`},
 		{"empty domain", "session_sticky domain=;", `invalid domain "domain=" in t.conf:1:16`},
 		{"empty path", "session_sticky path=;", `invalid path "path=" in t.conf:1:16`},
+		// The sticky package used to refuse these only when gw started.
+		{"space in path", `session_sticky "path=/a b";`, `invalid path "path=/a b" in t.conf:1:16`},
+		{"non-ASCII domain", "session_sticky domain=exämple.com;", `invalid domain "domain=exämple.com" in t.conf:1:16`},
 		{"bad maxage", "session_sticky maxage=soon;", `invalid maxage "maxage=soon" in t.conf:1:16`},
 		{"zero maxage", "session_sticky maxage=0;", `invalid maxage "maxage=0" in t.conf:1:16`},
 		{"bad maxidle", "session_sticky maxidle=-1;", `invalid maxidle "maxidle=-1" in t.conf:1:16`},

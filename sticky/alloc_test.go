@@ -62,9 +62,9 @@ func TestRespondAllocs(t *testing.T) {
 		backend []string
 	}{
 		{"insert with every attribute", cfgWith(func(c *Config) {
-			c.Domain, c.MaxAge, c.HTTPOnly, c.Secure, c.SameSite, c.NoCache = "ex.com", time.Hour, true, true, SameSiteLax, true
+			c.Domain, c.MaxAge, c.HTTPOnly, c.Secure, c.SameSite, c.NoCache = "ex.com", time.Hour, true, true, "Lax", true
 		}), []string{"a=1; Path=/"}},
-		{"timed signed refresh", cfgWith(func(c *Config) { c.MaxIdle, c.Secret, c.Option = time.Minute, "k", OptionIndirect }),
+		{"timed signed refresh", cfgWith(func(c *Config) { c.MaxIdle, c.Secret, c.Indirect = time.Minute, "k", true }),
 			[]string{"route=x"}},
 		{"rewrite", cfgWith(func(c *Config) { c.Mode = ModeRewrite }), []string{"a=1", "route=x; Path=/; HttpOnly"}},
 		{"prefix", cfgWith(func(c *Config) { c.Mode = ModePrefix }), []string{"route=x; Path=/"}},
@@ -104,7 +104,7 @@ func TestSetCookieBuildAllocs(t *testing.T) {
 func TestCleanAllocs(t *testing.T) {
 	skipUnderRace(t)
 	for _, cfg := range []Config{
-		cfgWith(func(c *Config) { c.Option = OptionIndirect }),
+		cfgWith(func(c *Config) { c.Indirect = true }),
 		cfgWith(func(c *Config) { c.Mode = ModePrefix }),
 	} {
 		p := mustPolicy(t, cfg)
@@ -139,7 +139,7 @@ func TestAppendPrivateAllocs(t *testing.T) {
 // array on its stack; passing it must not move the array to the heap.
 func TestStackLinesDoNotEscape(t *testing.T) {
 	skipUnderRace(t)
-	p := mustPolicy(t, cfgWith(func(c *Config) { c.Option = OptionIndirect }))
+	p := mustPolicy(t, cfgWith(func(c *Config) { c.Indirect = true }))
 	h0, h1 := []byte("a=1"), []byte("route=c")
 	buf := make([]byte, 0, 64)
 	var got Client

@@ -54,7 +54,7 @@ func BenchmarkSetCookieBuild(b *testing.B) {
 		cfg  Config
 	}{
 		{"maxage-flags", cfgWith(func(c *Config) {
-			c.Domain, c.MaxAge, c.HTTPOnly, c.Secure, c.SameSite = "example.com", time.Hour, true, true, SameSiteLax
+			c.Domain, c.MaxAge, c.HTTPOnly, c.Secure, c.SameSite = "example.com", time.Hour, true, true, "Lax"
 		})},
 		{"timed-signed", cfgWith(func(c *Config) { c.MaxIdle, c.Secret = time.Hour, "k" })},
 	} {
@@ -76,7 +76,7 @@ func BenchmarkSetCookieBuild(b *testing.B) {
 }
 
 func BenchmarkClean(b *testing.B) {
-	p, sids := benchPolicy(b, cfgWith(func(c *Config) { c.Option = OptionIndirect }))
+	p, sids := benchPolicy(b, cfgWith(func(c *Config) { c.Indirect = true }))
 	hdr := browserCookie(sids[1])
 	buf := make([]byte, 0, 256)
 	b.ReportAllocs()

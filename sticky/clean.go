@@ -32,7 +32,7 @@ const (
 // Unlike Tengine, which cuts bytes around the first match in place, the
 // rebuild removes every occurrence and leaves no dangling separator.
 func (p *Policy) Clean(dst []byte, lines [][]byte) ([]byte, CleanAction) {
-	if !p.cfg.cleans() {
+	if !p.cfg.Cleans() {
 		return dst, CleanKeep
 	}
 	// One pass that rebuilds optimistically: in these modes nearly every

@@ -35,7 +35,7 @@ func TestCleanIndirect(t *testing.T) {
 		{"8 KiB value kept", []string{"a=" + big + "; route=a"}, CleanReplace, "a=" + big},
 		{"tilde and pipe untouched in indirect", []string{"a=s~x|y; route=a|1|2"}, CleanReplace, "a=s~x|y"},
 	}
-	p := mustPolicy(t, cfgWith(func(c *Config) { c.Option = OptionIndirect }))
+	p := mustPolicy(t, cfgWith(func(c *Config) { c.Indirect = true }))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dst := []byte("prev:")
@@ -70,13 +70,13 @@ func TestCleanPrefix(t *testing.T) {
 		{"other cookie's tilde is not ours", []string{"x=a~b; JSESSIONID=ABC"}, CleanKeep, ""},
 		{"duplicates each stripped", []string{"JSESSIONID=a~1", "JSESSIONID=b~2"}, CleanReplace, "JSESSIONID=1; JSESSIONID=2"},
 	}
-	for _, opt := range []Option{OptionDirect, OptionIndirect} {
-		p := mustPolicy(t, cfgWith(func(c *Config) { c.Mode, c.Option, c.Cookie = ModePrefix, opt, "JSESSIONID" }))
+	for _, opt := range []bool{false, true} {
+		p := mustPolicy(t, cfgWith(func(c *Config) { c.Mode, c.Indirect, c.Cookie = ModePrefix, opt, "JSESSIONID" }))
 		for _, tt := range tests {
-			t.Run(fmt.Sprintf("%s/option=%d", tt.name, opt), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/indirect=%v", tt.name, opt), func(t *testing.T) {
 				out, act := p.Clean(nil, lines(tt.cookie...))
 				if act != tt.wantAct || string(out) != tt.want {
-					t.Errorf("option %d: Clean(%q) = %q, %d; want %q, %d", opt, tt.cookie, out, act, tt.want, tt.wantAct)
+					t.Errorf("indirect %v: Clean(%q) = %q, %d; want %q, %d", opt, tt.cookie, out, act, tt.want, tt.wantAct)
 				}
 			})
 		}
@@ -92,7 +92,7 @@ func TestCleanNotNeeded(t *testing.T) {
 	} {
 		p := mustPolicy(t, cfg)
 		if p.CleansRequest() {
-			t.Errorf("mode %v option %d: CleansRequest() = true", cfg.Mode, cfg.Option)
+			t.Errorf("mode %v indirect %v: CleansRequest() = true", cfg.Mode, cfg.Indirect)
 		}
 		out, act := p.Clean(nil, lines("route=a; b=1"))
 		if act != CleanKeep || len(out) != 0 {

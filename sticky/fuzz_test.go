@@ -65,7 +65,7 @@ func FuzzReadCookie(f *testing.F) {
 	}
 	insert := mustPolicy(f, DefaultConfig())
 	indirect := mustPolicy(f, cfgWith(func(c *Config) {
-		c.Option, c.MaxIdle, c.MaxLife, c.Secret = OptionIndirect, time.Minute, time.Hour, "k"
+		c.Indirect, c.MaxIdle, c.MaxLife, c.Secret = true, time.Minute, time.Hour, "k"
 	}))
 	prefix := mustPolicy(f, cfgWith(func(c *Config) { c.Mode = ModePrefix }))
 	usable := func(peer int) bool { return peer != 1 }
@@ -163,7 +163,7 @@ func FuzzRewriteSetCookie(f *testing.F) {
 	}
 	rewrite := mustPolicy(f, cfgWith(func(c *Config) { c.Mode, c.Cookie = ModeRewrite, "SID" }))
 	prefix := mustPolicy(f, cfgWith(func(c *Config) { c.Mode, c.Cookie = ModePrefix, "SID" }))
-	insert := mustPolicy(f, cfgWith(func(c *Config) { c.Cookie, c.Option = "SID", OptionIndirect }))
+	insert := mustPolicy(f, cfgWith(func(c *Config) { c.Cookie, c.Indirect = "SID", true }))
 	f.Fuzz(func(t *testing.T, line string) {
 		n1, ok1 := setCookieName([]byte(line))
 		n2, _, _, ok2 := setCookieValue([]byte(line))

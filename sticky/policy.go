@@ -39,14 +39,11 @@ func (e *SIDError) Error() string {
 	return fmt.Sprintf("invalid sid %q of server #%d: %s", e.SID, e.Peer+1, e.Reason)
 }
 
-// Compile validates cfg, checks that every sid can be carried by the
-// cookie, and precomputes what the hot path needs. sids are in peer order,
+// Compile takes cfg as conf checked it, checks that every sid can be
+// carried by the cookie, and precomputes what the hot path needs. sids are in peer order,
 // each usually computed with SID; the returned Policy reports peers by their
 // index in sids.
 func Compile(cfg Config, sids []string) (*Policy, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	for i, s := range sids {
 		if reason := sidProblem(&cfg, s); reason != "" {
 			return nil, &SIDError{Peer: i, SID: s, Reason: reason}
@@ -55,7 +52,7 @@ func Compile(cfg Config, sids []string) (*Policy, error) {
 	p := &Policy{
 		cfg:     cfg,
 		table:   NewSIDTable(sids),
-		timed:   cfg.timed(),
+		timed:   cfg.Timestamps(),
 		maxIdle: int64(cfg.MaxIdle / time.Second),
 		maxLife: int64(cfg.MaxLife / time.Second),
 		maxAge:  int64(cfg.MaxAge / time.Second),
@@ -81,7 +78,7 @@ func sidProblem(cfg *Config, sid string) string {
 	}
 	// The separators of the cookie's own syntax cannot be in the sid, or the
 	// reader would cut it in the wrong place.
-	if cfg.timed() && strings.IndexByte(sid, '|') >= 0 {
+	if cfg.Timestamps() && strings.IndexByte(sid, '|') >= 0 {
 		return `contains "|", the separator of maxidle/maxlife cookies`
 	}
 	if cfg.Mode == ModePrefix && strings.IndexByte(sid, '~') >= 0 {
@@ -108,13 +105,9 @@ func flagBytes(cfg *Config) []byte {
 	if cfg.Secure {
 		b = append(b, "; Secure"...)
 	}
-	switch cfg.SameSite {
-	case SameSiteStrict:
-		b = append(b, "; SameSite=Strict"...)
-	case SameSiteLax:
-		b = append(b, "; SameSite=Lax"...)
-	case SameSiteNone:
-		b = append(b, "; SameSite=None"...)
+	if cfg.SameSite != "" { // "Strict", "Lax" or "None", as conf spells them
+		b = append(b, "; SameSite="...)
+		b = append(b, cfg.SameSite...)
 	}
 	return b
 }
@@ -129,4 +122,11 @@ func (p *Policy) SIDs() *SIDTable { return p.table }
 // before it reaches the backend (option=indirect, or mode=prefix), so the
 // proxy can skip Clean, and gw -t can warn where no session_sticky_header
 // covers such an upstream.
-func (p *Policy) CleansRequest() bool { return p.cfg.cleans() }
+func (p *Policy) CleansRequest() bool { return p.cfg.Cleans() }
+
+// isCookieOctet reports whether c may appear unquoted in a cookie value
+// (RFC 6265 4.1.1, cookie-octet).
+func isCookieOctet(c byte) bool {
+	return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
+		(c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e)
+}

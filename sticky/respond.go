@@ -101,7 +101,7 @@ func (p *Policy) respondInsert(dst []byte, r *Reply, idx int, more bool) (Change
 	if p.cfg.PostOnly && !r.Post {
 		want = false
 	}
-	indirect := p.cfg.Option == OptionIndirect
+	indirect := p.cfg.Indirect
 	if !want {
 		switch {
 		case idx < 0:

@@ -15,7 +15,7 @@ var (
 )
 
 func TestRespondInsert(t *testing.T) {
-	indirect := func(c *Config) { c.Option = OptionIndirect }
+	indirect := func(c *Config) { c.Indirect = true }
 	timed := func(c *Config) { c.MaxIdle = time.Minute }
 	tests := []struct {
 		name    string
@@ -61,13 +61,13 @@ func TestRespondInsert(t *testing.T) {
 			Change{Action: CookiePreserved, Index: 0}, ""},
 		{"preserve without backend cookie inserts", func(c *Config) { c.Preserve = true }, 200, false, noCookie, []string{"routex=1"},
 			Change{Action: CookieInserted, Edit: EditAppend, Index: -1}, "route=b; Path=/"},
-		{"preserve beats indirect", func(c *Config) { c.Preserve, c.Option = true, OptionIndirect }, 200, false, noCookie, []string{"route=x"},
+		{"preserve beats indirect", func(c *Config) { c.Preserve, c.Indirect = true, true }, 200, false, noCookie, []string{"route=x"},
 			Change{Action: CookiePreserved, Index: 0}, ""},
 		{"postonly: GET gets nothing", func(c *Config) { c.PostOnly = true }, 200, false, noCookie, nil,
 			Change{Index: -1}, ""},
 		{"postonly: POST inserts", func(c *Config) { c.PostOnly = true }, 200, true, noCookie, nil,
 			Change{Action: CookieInserted, Edit: EditAppend, Index: -1}, "route=b; Path=/"},
-		{"postonly indirect GET deletes backend's cookie", func(c *Config) { c.PostOnly, c.Option = true, OptionIndirect }, 200, false, noCookie, []string{"route=x"},
+		{"postonly indirect GET deletes backend's cookie", func(c *Config) { c.PostOnly, c.Indirect = true, true }, 200, false, noCookie, []string{"route=x"},
 			Change{Action: CookieDeleted, Edit: EditDelete, Index: 0}, ""},
 		{"timed: valid cookie refreshed keeping firstseen", timed, 200, false, validBTS, nil,
 			Change{Action: CookieRefreshed, Edit: EditAppend, Index: -1}, "route=b|1700000000|1699999500; Path=/"},

@@ -33,10 +33,7 @@ func StickyPersistence(up *Upstream) (Persistence, error) {
 	if s == nil {
 		return nil, nil
 	}
-	cfg, err := stickyConfig(s)
-	if err != nil {
-		return nil, err
-	}
+	cfg := *s // checked by conf: Compile takes it as it is
 	sids := make([]string, len(up.Peers))
 	for i, p := range up.Peers {
 		sids[i] = sticky.SID(&cfg, p.Addr, p.Server.ID)
