@@ -18,6 +18,10 @@ func checkUpstream(u *Upstream, d *parser.Directive) error {
 			}
 		}
 	}
+	if u.Servers[0].Backup && allBackups(u.Servers) {
+		// nginx's words: backups alone cannot serve.
+		return errorAt(d.Pos, "no servers in upstream %q", u.Name)
+	}
 	ids := make(map[string]parser.Pos)
 	for _, s := range u.Servers {
 		if s.ID == "" {
@@ -47,4 +51,14 @@ func backupArgPos(d *parser.Directive, pos parser.Pos) parser.Pos {
 		}
 	}
 	return pos
+}
+
+// allBackups reports whether every server is a backup.
+func allBackups(servers []*UpstreamServer) bool {
+	for _, s := range servers {
+		if !s.Backup {
+			return false
+		}
+	}
+	return true
 }

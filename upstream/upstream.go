@@ -24,24 +24,20 @@ type Upstream struct {
 	balancer Balancer
 }
 
-// NewUpstream builds the upstream u describes. Peer state comes from store,
-// keyed by u.Name and each server's address, so an upstream rebuilt by a
-// reload continues with what the previous one learnt; a nil store gives
-// the upstream state of its own.
-//
-// The errors are configuration errors at u's position, in nginx's words
-// where nginx has them; conf rejects most of them first.
+// NewUpstream builds the upstream u describes, as conf checked it (at
+// least one server that is not a backup, weights of 1 or more, a hash key,
+// backups only with round robin and least_conn): nothing is checked again
+// here. Peer state comes from store, keyed by u.Name and each server's
+// address, so an upstream rebuilt by a reload continues with what the
+// previous one learnt; a nil store gives the upstream state of its own.
+// The only error is a balancing method this package does not know, a
+// mismatch between the two packages.
 func NewUpstream(u *conf.Upstream, store *StateStore) (*Upstream, error) {
-	if u == nil {
-		return nil, &parser.Error{Msg: "no upstream"}
-	}
 	if store == nil {
 		store = NewStateStore()
 	}
 	up := &Upstream{Conf: u}
-	if err := up.addPeers(store); err != nil {
-		return nil, err
-	}
+	up.addPeers(store)
 	b, err := newBalancer(u, up.Primaries, up.Backups)
 	if err != nil {
 		return nil, err
@@ -51,15 +47,9 @@ func NewUpstream(u *conf.Upstream, store *StateStore) (*Upstream, error) {
 }
 
 // addPeers builds one peer per configured server address.
-func (up *Upstream) addPeers(store *StateStore) error {
+func (up *Upstream) addPeers(store *StateStore) {
 	u := up.Conf
-	if len(u.Servers) == 0 {
-		return errorAt(u.Pos, "no servers are inside upstream")
-	}
 	for i, s := range u.Servers {
-		if s.Weight < 1 || s.MaxFails < 0 || s.MaxConns < 0 || s.FailTimeout < 0 {
-			return errorAt(s.Pos, "invalid parameter of server %q", s.Name)
-		}
 		p := &Peer{
 			Server: s, Addr: s.Addr, index: i,
 			weight: int64(s.Weight), maxFails: int64(s.MaxFails),
@@ -74,17 +64,14 @@ func (up *Upstream) addPeers(store *StateStore) error {
 			up.Primaries = append(up.Primaries, p)
 		}
 	}
-	if len(up.Primaries) == 0 {
-		return errorAt(u.Pos, "no servers in upstream %q", u.Name)
-	}
 	// nginx's peers->single: one primary address and no backup.
-	up.Primaries[0].single = len(up.Peers) == 1
-	return nil
+	if len(up.Primaries) > 0 {
+		up.Primaries[0].single = len(up.Peers) == 1
+	}
 }
 
 // newBalancer builds the balancer of u's method over the primaries, with
-// the same method over the backups behind it (nginx allows backups with
-// round robin and least_conn only).
+// the same method over the backups behind it.
 func newBalancer(u *conf.Upstream, primaries, backups []*Peer) (Balancer, error) {
 	var build func([]*Peer) Balancer
 	switch b := u.Balancer; b.Kind {
@@ -95,9 +82,6 @@ func newBalancer(u *conf.Upstream, primaries, backups []*Peer) (Balancer, error)
 	case conf.IPHash:
 		build = func(p []*Peer) Balancer { return newIPHash(p) }
 	case conf.Hash:
-		if b.Key == nil {
-			return nil, errorAt(b.Pos, "\"hash\" directive without a key")
-		}
 		build = func(p []*Peer) Balancer { return newHash(p) }
 		if b.Consistent {
 			build = func(p []*Peer) Balancer { return newCHash(p) }
@@ -110,9 +94,6 @@ func newBalancer(u *conf.Upstream, primaries, backups []*Peer) (Balancer, error)
 	primary := build(primaries)
 	if len(backups) == 0 {
 		return primary, nil
-	}
-	if k := u.Balancer.Kind; k != conf.RoundRobin && k != conf.LeastConn {
-		return nil, errorAt(backups[0].Server.Pos, "balancing method does not support parameter \"backup\"")
 	}
 	return &tiered{primary: primary, backup: build(backups)}, nil
 }
