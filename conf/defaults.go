@@ -65,7 +65,7 @@ func defaultSettings(prefix string, combined *LogFormat) *Settings {
 		ClientBodyBufferSize: defaultBodyBuffer,
 		ClientBodyTempPath:   prefixed(prefix, defaultBodyTempPath),
 
-		ProxyHTTPVersion:      "1.0",
+		ProxyHTTPVersion:      HTTPVersion10,
 		ProxyConnectTimeout:   defaultProxyTimeout,
 		ProxyReadTimeout:      defaultProxyTimeout,
 		ProxySendTimeout:      defaultProxyTimeout,

@@ -163,7 +163,7 @@ type Settings struct {
 	ProxySetHeaders  []Header
 	ProxyHideHeaders []string // lower-cased
 	ProxyPassHeaders []string // lower-cased
-	ProxyHTTPVersion string   // "1.0" (nginx's default) or "1.1"
+	ProxyHTTPVersion string   // HTTPVersion10 (nginx's default) or HTTPVersion11
 
 	// The proxy timeouts are idle timeouts between two successive reads or
 	// writes (nginx's meaning), not whole-exchange deadlines.
@@ -229,7 +229,7 @@ type Header struct {
 type ProxyPass struct {
 	Pos    parser.Pos
 	URL    string // as written
-	Scheme string // "http" or "https"
+	Scheme string // vars.SchemeHTTP or vars.SchemeHTTPS
 	// Host is host[:port] as written: the upstream's name or the literal
 	// address.
 	Host string

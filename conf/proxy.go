@@ -92,7 +92,7 @@ func headerListSetter(field func(*Settings) *[]string) setter {
 
 func proxyHTTPVersionSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 	v := d.Args[0].Value
-	if v != "1.0" && v != "1.1" {
+	if v != HTTPVersion10 && v != HTTPVersion11 {
 		return nil, errorAt(d.Args[0].Pos, "invalid value %q", v)
 	}
 	return func(s *Settings) { s.ProxyHTTPVersion = v }, nil
@@ -158,3 +158,9 @@ func (lv *level) wrote(name string) bool {
 	}
 	return false
 }
+
+// The values of proxy_http_version.
+const (
+	HTTPVersion10 = "1.0"
+	HTTPVersion11 = "1.1"
+)

@@ -3,6 +3,7 @@ package conf
 import (
 	"strings"
 
+	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -33,9 +34,9 @@ func parseProxyURL(a parser.Arg) (p *ProxyPass, rest string, err error) {
 	lower := strings.ToLower(a.Value)
 	switch {
 	case strings.HasPrefix(lower, "http://"):
-		p.Scheme, rest = "http", a.Value[len("http://"):]
+		p.Scheme, rest = vars.SchemeHTTP, a.Value[len("http://"):]
 	case strings.HasPrefix(lower, "https://"):
-		p.Scheme, rest = "https", a.Value[len("https://"):]
+		p.Scheme, rest = vars.SchemeHTTPS, a.Value[len("https://"):]
 	default:
 		return nil, "", errorAt(a.Pos, "invalid URL prefix in %q", a.Value)
 	}
@@ -70,7 +71,7 @@ func (b *builder) resolveProxyPass(p *ProxyPass, a parser.Arg, rest string) erro
 		return errorAt(a.Pos, "%s in upstream %q", reason, rest)
 	}
 	defPort := uint16(80)
-	if p.Scheme == "https" {
+	if p.Scheme == vars.SchemeHTTPS {
 		defPort = 443
 	}
 	if !hasPort {

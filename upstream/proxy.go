@@ -23,7 +23,7 @@ type Proxy struct {
 	clients []*hostClient
 	log     zerolog.Logger
 
-	scheme    string // "http" or "https"
+	scheme    string // vars.SchemeHTTP or vars.SchemeHTTPS
 	proxyPort string // $proxy_port
 
 	uri         uriRule
@@ -101,7 +101,7 @@ func proxyPort(pp *conf.ProxyPass) string {
 			return port
 		}
 	}
-	if pp.Scheme == "https" {
+	if pp.Scheme == vars.SchemeHTTPS {
 		return "443"
 	}
 	return "80"
@@ -112,7 +112,7 @@ func proxyPort(pp *conf.ProxyPass) string {
 func (p *Proxy) clientKey(st *conf.Settings, pp *conf.ProxyPass) clientKey {
 	uc := p.up.Conf
 	k := clientKey{
-		tls:     pp.Scheme == "https",
+		tls:     pp.Scheme == vars.SchemeHTTPS,
 		connect: st.ProxyConnectTimeout, read: st.ProxyReadTimeout, send: st.ProxySendTimeout,
 	}
 	if uc.Keepalive > 0 {

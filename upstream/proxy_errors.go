@@ -159,7 +159,7 @@ func ErrnoText(err error) string {
 type logContext struct {
 	ctx      *fasthttp.RequestCtx
 	server   string
-	scheme   string // of proxy_pass: "http" or "https"
+	scheme   string // of proxy_pass: vars.SchemeHTTP or vars.SchemeHTTPS
 	upstream string // the peer's address, or the upstream's name
 	uri      []byte // the request target sent upstream
 }

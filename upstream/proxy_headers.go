@@ -35,15 +35,15 @@ type requestHeaders struct {
 	// `keepalive N`, so gw speaks HTTP/1.1 and never asks the upstream to
 	// close, whatever proxy_http_version and Connection lines say.
 	keepalive bool
-	protocol  string // "HTTP/1.0" or "HTTP/1.1"
+	protocol  string // protoHTTP10 or protoHTTP11
 }
 
 // newRequestHeaders compiles the header rules of st. keepalive reports
 // whether the proxied upstream keeps connections (keepalive N).
 func newRequestHeaders(st *conf.Settings, keepalive bool) requestHeaders {
-	h := requestHeaders{keepalive: keepalive, protocol: "HTTP/1.0"}
-	if st.ProxyHTTPVersion == "1.1" || keepalive {
-		h.protocol = "HTTP/1.1"
+	h := requestHeaders{keepalive: keepalive, protocol: protoHTTP10}
+	if st.ProxyHTTPVersion == conf.HTTPVersion11 || keepalive {
+		h.protocol = protoHTTP11
 	}
 	for _, s := range st.ProxySetHeaders {
 		lower := strings.ToLower(s.Name)
@@ -190,3 +190,9 @@ func eachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
 		f(name, vars.TrimOWS(rest))
 	}
 }
+
+// The request lines' protocols gw speaks to upstreams.
+const (
+	protoHTTP10 = "HTTP/1.0"
+	protoHTTP11 = "HTTP/1.1"
+)

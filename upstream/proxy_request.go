@@ -70,7 +70,7 @@ func (x *exchange) prepareBody() (bodyLen, status int) {
 		return -1, 0
 	case n >= 0 && int64(n) <= p.bodyBuffer && p.requestBuffering:
 		return x.readBody(n)
-	case n == bodyChunked && p.headers.protocol == "HTTP/1.0":
+	case n == bodyChunked && p.headers.protocol == protoHTTP10:
 		// HTTP/1.0 has no chunked encoding: nginx then reads the whole
 		// body to learn its length, and so does gw, through a file.
 		size, status := x.spoolBody()

@@ -70,7 +70,7 @@ func getScheme(dst []byte, r *Request, _ *part) []byte {
 
 // getHTTPS is "on" for https and a present-but-empty value otherwise.
 func getHTTPS(dst []byte, r *Request, _ *part) []byte {
-	if r.scheme() == "https" {
+	if r.scheme() == SchemeHTTPS {
 		return append(dst, "on"...)
 	}
 	return dst
@@ -82,9 +82,9 @@ func (r *Request) scheme() string {
 	case r.Scheme != "":
 		return r.Scheme
 	case r.Ctx != nil && r.Ctx.IsTLS():
-		return "https"
+		return SchemeHTTPS
 	}
-	return "http"
+	return SchemeHTTP
 }
 
 func getServerName(dst []byte, r *Request, _ *part) []byte {

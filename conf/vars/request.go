@@ -11,6 +11,12 @@ import (
 // a zero duration could not express.
 const Unmeasured time.Duration = -1
 
+// The schemes of $scheme, of a listener and of proxy_pass.
+const (
+	SchemeHTTP  = "http"
+	SchemeHTTPS = "https"
+)
+
 // UpstreamTry is what one attempt to reach an upstream server produced.
 // nginx reports every try of a request, joined with ", ", in
 // $upstream_addr, $upstream_status and the $upstream_*_time variables.
@@ -39,7 +45,7 @@ type Request struct {
 	Ctx *fasthttp.RequestCtx
 
 	ServerName string // $server_name: the first name of the matched server
-	Scheme     string // "http" or "https"; "" means: https exactly when Ctx is TLS
+	Scheme     string // SchemeHTTP or SchemeHTTPS; "" means: https exactly when Ctx is TLS
 	ProxyHost  string // $proxy_host: host[:port] of the proxy_pass target
 	ProxyPort  string // $proxy_port
 

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/location"
 )
 
@@ -32,9 +33,9 @@ func (g *Server) bindAll(rt *runtime) error {
 
 func schemeOf(sock location.Socket) string {
 	if sock.SSL {
-		return "https"
+		return vars.SchemeHTTPS
 	}
-	return "http"
+	return vars.SchemeHTTP
 }
 
 // Reload is HUP: parse, build, validate and compile the new configuration

@@ -9,6 +9,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
 )
 
 // maxErrorPageDepth bounds error_page redirections: like nginx without
@@ -54,7 +55,7 @@ func (x *exchange) redirect(code int, url []byte) {
 		abs = append(abs, x.vars.Scheme...)
 		abs = append(abs, "://"...)
 		abs = append(abs, x.redirectHost()...)
-		if port := localPort(x.ctx); !(port == 80 && x.vars.Scheme == "http") && !(port == 443 && x.vars.Scheme == "https") {
+		if port := localPort(x.ctx); !(port == 80 && x.vars.Scheme == vars.SchemeHTTP) && !(port == 443 && x.vars.Scheme == vars.SchemeHTTPS) {
 			abs = append(abs, ':')
 			abs = strconv.AppendInt(abs, int64(port), 10)
 		}

@@ -38,6 +38,10 @@ type Server struct {
 	log                    zerolog.Logger
 }
 
+// earlyLogLevel is the error log's level until a configuration sets one:
+// nginx's notice, which gw logs as info.
+const earlyLogLevel = "info"
+
 // New prepares a gw for opts, logging to earlyLog (a path, "stderr" or
 // "" for stderr) until a configuration names its error_log.
 func New(opts conf.LoadOptions, earlyLog string) (*Server, error) {
@@ -45,7 +49,7 @@ func New(opts conf.LoadOptions, earlyLog string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Server{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, "info"),
+	g := &Server{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, earlyLogLevel),
 		logs: &accessLogs{}, pools: upstream.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
 	g.conns = edge.NewTable(0, g.log)
 	return g, nil
