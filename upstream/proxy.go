@@ -10,6 +10,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // Proxy is the compiled proxy_pass of one location: its upstream, one
@@ -20,7 +21,7 @@ type Proxy struct {
 	pp *conf.ProxyPass
 	up *Upstream
 	// clients[i] is the pool of up.Peers[i].
-	clients []*hostClient
+	clients []*transport.Client
 	log     zerolog.Logger
 
 	scheme    string // vars.SchemeHTTP or vars.SchemeHTTPS
@@ -109,26 +110,26 @@ func proxyPort(pp *conf.ProxyPass) string {
 
 // clientKey is the part of every peer's pool key that comes from the
 // location; the address is filled in per peer.
-func (p *Proxy) clientKey(st *conf.Settings, pp *conf.ProxyPass) clientKey {
+func (p *Proxy) clientKey(st *conf.Settings, pp *conf.ProxyPass) transport.Key {
 	uc := p.up.Conf
-	k := clientKey{
-		tls:     pp.Scheme == vars.SchemeHTTPS,
-		connect: st.ProxyConnectTimeout, read: st.ProxyReadTimeout, send: st.ProxySendTimeout,
+	k := transport.Key{
+		TLS:     pp.Scheme == vars.SchemeHTTPS,
+		Connect: st.ProxyConnectTimeout, Read: st.ProxyReadTimeout, Send: st.ProxySendTimeout,
 	}
 	if uc.Keepalive > 0 {
 		// Without keepalive the other two shape nothing: leave them out so
 		// that such pools are shared.
-		k.keepalive, k.keepaliveTimeout, k.keepaliveRequests = uc.Keepalive, uc.KeepaliveTimeout, uc.KeepaliveRequests
+		k.Keepalive, k.KeepaliveTimeout, k.KeepaliveRequests = uc.Keepalive, uc.KeepaliveTimeout, uc.KeepaliveRequests
 	}
-	if !k.tls {
+	if !k.TLS {
 		return k
 	}
 	name := sslName(st, pp)
 	if st.ProxySSLServerName {
-		k.serverName = name
+		k.ServerName = name
 	}
 	if st.ProxySSLVerify {
-		k.verifyName = name
+		k.VerifyName = name
 	}
 	return k
 }

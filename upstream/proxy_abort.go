@@ -3,6 +3,8 @@ package upstream
 import (
 	"net"
 	"sync/atomic"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // ClientWatcher is a client connection that can tell, while the proxy
@@ -27,8 +29,8 @@ type AbortTarget interface{ ClientGone() }
 // abandoned: its connection is closed, which ends the wait, nothing counts
 // against the peer, and the access log says 499, as nginx's does.
 type abortWatch struct {
-	gone atomic.Bool            // the client left
-	conn atomic.Pointer[upConn] // the try's upstream connection, closed when it does
+	gone atomic.Bool                    // the client left
+	conn atomic.Pointer[transport.Conn] // the try's upstream connection, closed when it does
 }
 
 var _ AbortTarget = (*abortWatch)(nil)
@@ -41,10 +43,10 @@ func (a *abortWatch) ClientGone() {
 	}
 }
 
-// use records the connection a try sends on, so that a client leaving
+// Use records the connection a try sends on, so that a client leaving
 // closes it; if the client has left already, it is closed at once.
-func (a *abortWatch) use(conn net.Conn) {
-	uc := upConnOf(conn)
+func (a *abortWatch) Use(conn net.Conn) {
+	uc := transport.Underlying(conn)
 	a.conn.Store(uc)
 	if uc != nil && a.gone.Load() {
 		_ = uc.Close()

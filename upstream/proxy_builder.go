@@ -6,13 +6,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // Options are what the proxies of one runtime share.
 type Options struct {
 	// Pools holds the peers' connection pools across reloads; nil gives
 	// the runtime pools of its own.
-	Pools *Pools
+	Pools *transport.Pools
 	// Store holds the peers' shared state across reloads; nil gives the
 	// runtime a store of its own (state is then not kept by a reload).
 	Store *StateStore
@@ -45,7 +46,7 @@ type Builder struct {
 // NewBuilder returns a builder for one runtime.
 func NewBuilder(opts Options) *Builder {
 	if opts.Pools == nil {
-		opts.Pools = NewPools()
+		opts.Pools = transport.NewPools()
 	}
 	if opts.Store == nil {
 		opts.Store = NewStateStore()
@@ -135,8 +136,8 @@ func (b *Builder) Proxy(loc *conf.Location) (*Proxy, error) {
 	}
 	k := p.clientKey(st, pp)
 	for _, peer := range up.Peers {
-		k.addr = peer.Addr
-		p.clients = append(p.clients, b.opts.Pools.client(k))
+		k.Addr = peer.Addr
+		p.clients = append(p.clients, b.opts.Pools.Client(k))
 	}
 	return p, nil
 }

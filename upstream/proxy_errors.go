@@ -1,11 +1,9 @@
 package upstream
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // failure is what went wrong on one try, in the terms proxy_next_upstream
@@ -62,35 +61,35 @@ const (
 
 // classify turns the error of roundTrip into a failure. conn is the
 // connection the try used, nil when none was established.
-func classify(err error, conn *upConn) failure {
-	var de *dialError
+func classify(err error, conn *transport.Conn) failure {
+	var de *transport.DialError
 	if errors.As(err, &de) {
 		f := failure{kind: ErrDial, ft: conf.NextError, phase: phaseConnect, msg: ErrDial.Error(), err: err}
-		if de.handshake {
-			f.phase, f.msg = phaseHandshake, "SSL_do_handshake() failed ("+de.err.Error()+")"
+		if de.Handshake {
+			f.phase, f.msg = phaseHandshake, "SSL_do_handshake() failed ("+de.Err.Error()+")"
 		}
-		if IsTimeout(de.err) {
+		if transport.IsTimeout(de.Err) {
 			f.kind, f.ft, f.msg, f.errno = ErrTimeout, conf.NextTimeout, ErrTimeout.Error(), syscall.ETIMEDOUT
 		} else {
-			f.errno = errnoOf(de.err)
+			f.errno = transport.ErrnoOf(de.Err)
 		}
 		return f
 	}
 	f := failure{kind: errBroken, ft: conf.NextError, phase: phaseHeader, sent: true, err: err}
-	if conn != nil && conn.failedOp.Load() == opWrite {
+	if conn != nil && conn.FailedWrite() {
 		f.phase = phaseSend
 	}
 	var small *fasthttp.ErrSmallBuffer
-	var head *headError
+	var head *transport.HeadError
 	switch {
 	case errors.As(err, &head):
-		f.kind, f.ft, f.msg = errInvalidHeader, conf.NextInvalidHeader, head.msg
-	case IsTimeout(err):
+		f.kind, f.ft, f.msg = errInvalidHeader, conf.NextInvalidHeader, head.Msg
+	case transport.IsTimeout(err):
 		f.kind, f.ft, f.msg, f.errno = ErrTimeout, conf.NextTimeout, ErrTimeout.Error(), syscall.ETIMEDOUT
 	case errors.As(err, &small):
 		f.kind, f.ft, f.msg = errInvalidHeader, conf.NextInvalidHeader, "upstream sent too big header"
-	case errnoOf(err) != 0:
-		f.errno = errnoOf(err)
+	case transport.ErrnoOf(err) != 0:
+		f.errno = transport.ErrnoOf(err)
 		f.msg = "recv() failed"
 		if f.phase == phaseSend {
 			f.msg = "writev() failed"
@@ -103,55 +102,6 @@ func classify(err error, conn *upConn) failure {
 		f.msg = "upstream request failed"
 	}
 	return f
-}
-
-// IsTimeout reports whether err is a deadline expiry of any layer (a
-// connection's deadline, fasthttp's, a context's).
-func IsTimeout(err error) bool {
-	if errors.Is(err, fasthttp.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// errnoOf digs the system error number out of a network error.
-func errnoOf(err error) syscall.Errno {
-	var en syscall.Errno
-	if errors.As(err, &en) {
-		return en
-	}
-	return 0
-}
-
-// appendErrno writes nginx's "(111: Connection refused)".
-func appendErrno(dst []byte, en syscall.Errno) []byte {
-	dst = append(dst, '(')
-	dst = appendErrnoText(dst, en)
-	return append(dst, ')')
-}
-
-// appendErrnoText writes "111: Connection refused": the number and
-// strerror's text, which Go's errno strings give in lower case.
-func appendErrnoText(dst []byte, en syscall.Errno) []byte {
-	text := en.Error()
-	dst = strconv.AppendUint(dst, uint64(en), 10)
-	dst = append(dst, ": "...)
-	if text != "" && 'a' <= text[0] && text[0] <= 'z' {
-		dst = append(dst, text[0]-'a'+'A')
-		text = text[1:]
-	}
-	return append(dst, text...)
-}
-
-// ErrnoText renders an error the way nginx prints a failed system call's
-// reason, "24: Too many open files", when a system error number is in
-// it; otherwise its own text.
-func ErrnoText(err error) string {
-	if en := errnoOf(err); en != 0 {
-		return string(appendErrnoText(nil, en))
-	}
-	return err.Error()
 }
 
 // logContext is what nginx appends to an error-log line about a request:
@@ -177,7 +127,7 @@ func logFailure(log *zerolog.Logger, f *failure, lc *logContext) {
 	b = append(b, f.msg...)
 	if f.errno != 0 {
 		b = append(b, ' ')
-		b = appendErrno(b, f.errno)
+		b = transport.AppendErrno(b, f.errno)
 	}
 	b = append(b, " while "...)
 	b = append(b, f.phase...)

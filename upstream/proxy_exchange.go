@@ -8,6 +8,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // exchange is the state of one proxied request, from Serve until the
@@ -51,11 +52,11 @@ type exchange struct {
 	// body stream ends the exchange.
 	handedOver bool
 
-	start    time.Time // of the first try: proxy_next_upstream_timeout
-	tryStart time.Time // of the current try: $upstream_response_time
-	peer     *Peer     // the acquired peer whose response goes to the client
-	conn     *upConn   // the connection that response came over
-	tun      *tunnel   // an Upgrade handshake's own connection, nil otherwise
+	start    time.Time       // of the first try: proxy_next_upstream_timeout
+	tryStart time.Time       // of the current try: $upstream_response_time
+	peer     *Peer           // the acquired peer whose response goes to the client
+	conn     *transport.Conn // the connection that response came over
+	tun      *tunnel         // an Upgrade handshake's own connection, nil otherwise
 	abort    abortWatch
 }
 

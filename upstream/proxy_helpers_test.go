@@ -18,6 +18,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/parser"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // The helpers of the proxy tests are prefixed px, apart from the
@@ -97,17 +98,17 @@ type pxSetup struct {
 	p     *Proxy
 	b     *Builder
 	log   *pxLog
-	pools *Pools
+	pools *transport.Pools
 }
 
 // pxBuild compiles the proxy of the location with pattern loc in an http
 // block; %s verbs in src are replaced by args first.
-func pxBuild(t testing.TB, pools *Pools, loc, src string, args ...any) *pxSetup {
+func pxBuild(t testing.TB, pools *transport.Pools, loc, src string, args ...any) *pxSetup {
 	t.Helper()
 	cfg := pxConf(t, fmt.Sprintf(src, args...))
 	s := &pxSetup{log: &pxLog{}, pools: pools}
 	if s.pools == nil {
-		s.pools = NewPools()
+		s.pools = transport.NewPools()
 	}
 	s.b = NewBuilder(Options{Pools: s.pools, Log: zerolog.New(s.log), Persistence: StickyPersistence})
 	p, err := s.b.Proxy(pxLocation(t, cfg, loc))

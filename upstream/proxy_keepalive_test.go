@@ -72,7 +72,7 @@ func TestKeepaliveBoundsIdleConnections(t *testing.T) {
 			t.Fatalf("status %d", code)
 		}
 	}
-	if idle := s.p.clients[0].idle.Load(); idle != 2 {
+	if idle := s.p.clients[0].Idle(); idle != 2 {
 		t.Errorf("%d idle connections kept, want 2", idle)
 	}
 	before := be.conns.Load()
@@ -94,12 +94,12 @@ func TestKeepaliveTimeoutClosesIdleConnections(t *testing.T) {
 	if n := be.conns.Load(); n != 1 {
 		t.Fatalf("%d connections for back-to-back requests", n)
 	}
-	pxEventually(t, func() bool { return s.p.clients[0].hc.ConnsCount() == 0 })
+	pxEventually(t, func() bool { return s.p.clients[0].HostClient().ConnsCount() == 0 })
 	g.get(t, "/")
 	if n := be.conns.Load(); n != 2 {
 		t.Errorf("%d connections, want a new one after keepalive_timeout", n)
 	}
-	if s.p.clients[0].idle.Load() != 1 {
-		t.Errorf("idle count %d after the timeout closed one and the last request parked one", s.p.clients[0].idle.Load())
+	if s.p.clients[0].Idle() != 1 {
+		t.Errorf("idle count %d after the timeout closed one and the last request parked one", s.p.clients[0].Idle())
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // prepare builds the request for the upstream once, before the first try:
@@ -135,7 +137,7 @@ func (x *exchange) clientFailed() int {
 	x.ctx.SetConnectionClose()
 	lc := x.lc
 	lc.upstream = ""
-	if IsTimeout(err) {
+	if transport.IsTimeout(err) {
 		logLine(x.p.log.Info(), "client timed out (110: Connection timed out) while reading client request body", &lc)
 		return fasthttp.StatusRequestTimeout
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // A chunked request body bound for an upstream spoken to in HTTP/1.0 must
@@ -211,8 +213,8 @@ func (x *exchange) spoolFailed(call, name string, err error) int {
 		b = append(b, " \""...)
 		b = append(b, name...)
 		b = append(b, "\" failed "...)
-		if en := errnoOf(err); en != 0 {
-			b = appendErrno(b, en)
+		if en := transport.ErrnoOf(err); en != 0 {
+			b = transport.AppendErrno(b, en)
 		} else {
 			b = append(b, '(')
 			b = append(b, err.Error()...)

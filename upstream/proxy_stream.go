@@ -109,8 +109,8 @@ func (x *exchange) finishUpstream(broken bool) {
 		return
 	}
 	if c := x.conn; c != nil && !broken && !x.resp.ConnectionClose() {
-		if x.p.keepalive > 0 && c.pool.idle.Load() < int64(x.p.keepalive) {
-			c.park()
+		if x.p.keepalive > 0 && c.PoolIdle() < int64(x.p.keepalive) {
+			c.Park()
 		} else {
 			x.resp.SetConnectionClose()
 		}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // pxStatusBackend answers the status named by the path: "/404" -> 404.
@@ -53,7 +55,7 @@ func TestPoolsAreSharedAndPrunedAcrossRuntimes(t *testing.T) {
 	a, b := pxStartBackend(t, nil), pxStartBackend(t, nil)
 	const src = `http { upstream u { server %s; keepalive 8; } server {
 		location /x { proxy_pass http://u; } location /y { proxy_pass http://u; proxy_read_timeout 5s; } } }`
-	pools := NewPools()
+	pools := transport.NewPools()
 	first := pxBuild(t, pools, "/x", src, a.addr)
 	sameKey := pxBuild(t, pools, "/x", src, a.addr)
 	if first.p.clients[0] != sameKey.p.clients[0] {
@@ -68,7 +70,7 @@ func TestPoolsAreSharedAndPrunedAcrossRuntimes(t *testing.T) {
 	}
 	// A reload that moves the upstream to b keeps nothing of a.
 	moved := pxBuild(t, pools, "/x", src, b.addr)
-	if n := pools.Prune(); n != 2 || pools.Len() != 1 || pools.clients[moved.p.clients[0].key] == nil {
+	if n := pools.Prune(); n != 2 || pools.Len() != 1 || pools.Lookup(moved.p.clients[0].Key()) == nil {
 		t.Errorf("prune dropped %d, left %d pools", n, pools.Len())
 	}
 }
@@ -101,7 +103,7 @@ func TestBuilderSharesUpstreamsAndCommitsState(t *testing.T) {
 		b2 := NewBuilder(Options{Pools: s.pools})
 		p2, _ := b2.Proxy(pxLocation(t, cfg2, "/a"))
 		b2.Commit()
-		if s.pools.Len() != want || s.pools.clients[p2.clients[0].key] != p2.clients[0] {
+		if s.pools.Len() != want || s.pools.Lookup(p2.clients[0].Key()) != p2.clients[0] {
 			t.Errorf("commit %d kept %d pools, want %d", i, s.pools.Len(), want)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // pxTLSBackend is an httptest TLS server (its certificate names
@@ -55,7 +57,7 @@ func TestTLSUpstream(t *testing.T) {
 		{"unknown authority fails verification", "proxy_ssl_verify on;", 502, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pools := NewPools()
+			pools := transport.NewPools()
 			pools.RootCAs = tc.pools
 			before := len(sni())
 			s := pxBuild(t, pools, "/", `http { server { location / { proxy_pass https://%s; %s } } }`, addr, tc.conf)

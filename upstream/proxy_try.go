@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // try sends the request to peer once through the peer's pool and reads the
@@ -18,11 +19,11 @@ func (x *exchange) try(peer *Peer) tryResult {
 	start := time.Now()
 	x.tryStart = start
 	client := x.watchClient()
-	var abort *abortWatch
+	var user transport.ConnUser // nil unless watched: a nil *abortWatch would not be
 	if client != nil {
-		abort = &x.abort
+		user = &x.abort
 	}
-	err := roundTrip(hc.hc, &x.out, &x.resp, abort)
+	err := transport.RoundTrip(hc.HostClient(), &x.out, &x.resp, user)
 	if client != nil {
 		client.UpstreamDone()
 		if x.abort.gone.Load() {
@@ -37,7 +38,7 @@ func (x *exchange) try(peer *Peer) tryResult {
 	// default is only applied when ContentType() is read, at copy time.
 	x.resp.Header.SetNoDefaultContentType(true)
 	elapsed := time.Since(start)
-	x.conn = connOf(x.resp.LocalAddr())
+	x.conn = transport.ConnOf(x.resp.LocalAddr())
 	c := x.conn
 	if err != nil {
 		if x.body.err != nil {
@@ -49,15 +50,15 @@ func (x *exchange) try(peer *Peer) tryResult {
 		f := classify(err, c)
 		t.Status = f.status()
 		if c != nil {
-			t.ConnectTime = connectTime(c, c.served.Load())
+			t.ConnectTime = connectTime(c, c.Served())
 		}
-		stale := c != nil && c.served.Load() > 0 && f.kind != ErrTimeout
+		stale := c != nil && c.Served() > 0 && f.kind != ErrTimeout
 		return tryResult{kind: outFailure, f: f, stale: stale}
 	}
 	t.Status = x.resp.StatusCode()
 	t.HeaderTime, t.ResponseTime = elapsed, elapsed
 	if c != nil {
-		served := c.served.Add(1)
+		served := c.CountServed()
 		t.ConnectTime = connectTime(c, served-1)
 		if n := x.p.keepaliveRequests; n > 0 && served >= int64(n) {
 			// keepalive_requests: this was the connection's last request.
@@ -69,11 +70,11 @@ func (x *exchange) try(peer *Peer) tryResult {
 
 // connectTime is $upstream_connect_time of a try on c after `before`
 // earlier responses: the dial for a new connection, 0 for a reused one.
-func connectTime(c *upConn, before int64) time.Duration {
+func connectTime(c *transport.Conn, before int64) time.Duration {
 	if before > 0 {
 		return 0
 	}
-	return c.dialTime
+	return c.DialTime()
 }
 
 // statusCondition maps a response status to its proxy_next_upstream
@@ -154,7 +155,7 @@ func (x *exchange) watchClient() ClientWatcher {
 // request ends with 499, as in nginx.
 func (x *exchange) clientLeft(answered bool) tryResult {
 	if answered {
-		x.conn = connOf(x.resp.LocalAddr())
+		x.conn = transport.ConnOf(x.resp.LocalAddr())
 		x.finishUpstream(true)
 	}
 	x.ctx.SetConnectionClose()

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // tunnel is a handshake's own upstream connection and, once the upstream
@@ -20,10 +22,10 @@ import (
 // directions have ended, when either fails, when it has been idle for
 // proxy_read_timeout, or when Tunnels closes it.
 type tunnel struct {
-	head []byte        // the handshake's request head, then the 101's
-	conn net.Conn      // to the peer: an *upConn, or TLS over one
-	raw  *upConn       // conn's upConn
-	br   *bufio.Reader // reads conn; holds what the peer sent after its 101
+	head []byte          // the handshake's request head, then the 101's
+	conn net.Conn        // to the peer: an *transport.Conn, or TLS over one
+	raw  *transport.Conn // conn's upConn
+	br   *bufio.Reader   // reads conn; holds what the peer sent after its 101
 
 	born time.Time
 	last atomic.Int64 // when a byte last moved, as time since born
@@ -38,26 +40,17 @@ type tunnel struct {
 func newTunnel(head []byte) *tunnel { return &tunnel{head: head, born: time.Now()} }
 
 // A pool of upstream readers: a handshake's response head must fit
-// (responseHeaderMax, as for pooled connections), and the tunnel keeps the
+// (transport.ResponseHeaderMax, as for pooled connections), and the tunnel keeps the
 // reader for the bytes that followed it.
-var tunnelReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, responseHeaderMax) }}
+var tunnelReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, transport.ResponseHeaderMax) }}
 
 // setUpstream makes conn the tunnel's upstream connection.
 func (tn *tunnel) setUpstream(conn net.Conn) {
 	br := tunnelReaders.Get().(*bufio.Reader)
 	br.Reset(conn)
 	tn.mu.Lock()
-	tn.conn, tn.raw, tn.br = conn, upConnOf(conn), br
+	tn.conn, tn.raw, tn.br = conn, transport.Underlying(conn), br
 	tn.mu.Unlock()
-}
-
-// upConnOf is the upConn under a connection the pool's dialer returned.
-func upConnOf(c net.Conn) *upConn {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	uc, _ := c.(*upConn)
-	return uc
 }
 
 // closeUpstream closes the upstream connection, if any, and forgets it.
@@ -121,7 +114,7 @@ func netConnOf(c net.Conn) net.Conn {
 	if tc, ok := c.(*tls.Conn); ok {
 		c = tc.NetConn()
 	}
-	if uc, ok := c.(*upConn); ok {
+	if uc, ok := c.(*transport.Conn); ok {
 		c = uc.Conn
 	}
 	return c
@@ -133,7 +126,7 @@ func closeWrite(c net.Conn) bool {
 	if hc, ok := c.(interface{ UnsafeConn() net.Conn }); ok {
 		c = hc.UnsafeConn()
 	}
-	if uc, ok := c.(*upConn); ok {
+	if uc, ok := c.(*transport.Conn); ok {
 		c = uc.Conn
 	}
 	cw, ok := c.(interface{ CloseWrite() error })
@@ -173,8 +166,7 @@ func (x *exchange) splice(c net.Conn) {
 	// From now on the idle timer, not a per-read deadline, bounds reads
 	// from the upstream: nginx re-arms proxy_read_timeout on traffic in
 	// either direction. Nothing else reads the connection yet.
-	tn.raw.read = 0
-	tn.raw.readBy.clear()
+	tn.raw.StopReadTimeout()
 	_ = tn.raw.Conn.SetReadDeadline(time.Time{})
 	x.logTunnelEnd(tn.run(rules))
 }

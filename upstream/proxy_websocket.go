@@ -161,14 +161,14 @@ func (x *exchange) tryUpgrade(peer *Peer) tryResult {
 	t := x.r.AddUpstreamTry(peer.Addr)
 	start := time.Now()
 	x.tryStart = start
-	conn, err := hc.dial(peer.Addr)
+	conn, err := hc.Dial(peer.Addr)
 	if err != nil {
 		f := classify(err, nil)
 		t.Status = f.status()
 		return tryResult{kind: outFailure, f: f}
 	}
 	tn.setUpstream(conn)
-	t.ConnectTime = tn.raw.dialTime
+	t.ConnectTime = tn.raw.DialTime()
 	if _, err = conn.Write(tn.head); err == nil {
 		// Names as sent, no Content-Type the upstream did not send,
 		// and the body (of an answer that is not a 101) left to stream.

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gw-proxy/gw/conf"
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // writePid writes the pid file (cfg.PidFile: the configured one, or conf's
@@ -18,11 +18,11 @@ import (
 func writePid(cfg *conf.Config) (string, error) {
 	path := cfg.PidFile
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", fmt.Errorf("mkdir() %q failed (%s)", filepath.Dir(path), upstream.ErrnoText(err))
+		return "", fmt.Errorf("mkdir() %q failed (%s)", filepath.Dir(path), transport.ErrnoText(err))
 	}
 	data := []byte(strconv.Itoa(os.Getpid()) + "\n")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return "", fmt.Errorf("open() %q failed (%s)", path, upstream.ErrnoText(err))
+		return "", fmt.Errorf("open() %q failed (%s)", path, transport.ErrnoText(err))
 	}
 	return path, nil
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/gw-proxy/gw/cmd/gw/internal/serve"
 	"github.com/gw-proxy/gw/conf"
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // signalsByName maps -s arguments to the signals nginx sends for them.
@@ -50,7 +50,7 @@ func sendSignal(_ io.Writer, opts conf.LoadOptions, name string) error {
 func readPid(path string) (int, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, fmt.Errorf("open() %q failed (%s)", path, upstream.ErrnoText(err))
+		return 0, fmt.Errorf("open() %q failed (%s)", path, transport.ErrnoText(err))
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 0 {

@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // acceptRetryDelay is how long accepting pauses after the system refused a
@@ -92,7 +92,7 @@ func (l *Listener) logFailure(err error) {
 	}
 	l.lastFailed = now
 	// nginx: accept4() failed (24: Too many open files), at crit.
-	l.table.logger().Error().Str("listen", l.Addr().String()).Msg("accept() failed (" + upstream.ErrnoText(err) + ")")
+	l.table.logger().Error().Str("listen", l.Addr().String()).Msg("accept() failed (" + transport.ErrnoText(err) + ")")
 }
 
 // Close closes the listening socket and ends a pending Accept.

@@ -9,7 +9,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
 
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // TestResourceShortage: the accept errors that pause accepting, as Go's
@@ -26,7 +26,7 @@ func TestResourceShortage(t *testing.T) {
 	if resourceShortage(wrap(syscall.EINVAL)) || resourceShortage(net.ErrClosed) {
 		t.Error("EINVAL or a closed listener taken for a shortage")
 	}
-	if got := upstream.ErrnoText(wrap(syscall.EMFILE)); got != "24: Too many open files" {
+	if got := transport.ErrnoText(wrap(syscall.EMFILE)); got != "24: Too many open files" {
 		t.Errorf("errnoText = %q, want nginx's %q", got, "24: Too many open files")
 	}
 }

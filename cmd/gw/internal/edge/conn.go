@@ -10,6 +10,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // Conn is one client connection as fasthttp serves it. It gives the
@@ -48,7 +49,7 @@ type Conn struct {
 
 	// Owned by the serving goroutine.
 	bodyTimeout, sendTimeout time.Duration
-	readBy, sendBy           upstream.IdleDeadline
+	readBy, sendBy           transport.IdleDeadline
 	inBody                   bool // reads are a request body's: client_body_timeout
 	got                      bool // a byte of the current request has arrived
 
@@ -109,7 +110,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 		case c.clean:
 			c.afterHeader += int64(n)
 		}
-	} else if err != nil && !c.got && upstream.IsTimeout(err) {
+	} else if err != nil && !c.got && transport.IsTimeout(err) {
 		// Nothing of a request arrived: close quietly, as nginx closes
 		// a connection that sent nothing (fasthttp would answer 408).
 		return 0, io.EOF
@@ -208,7 +209,7 @@ func (c *Conn) setState(s fasthttp.ConnState) {
 	c.state.Store(int32(s))
 	switch s {
 	case fasthttp.StateIdle:
-		c.idleSince.Store(upstream.CoarseNow().UnixNano())
+		c.idleSince.Store(transport.CoarseNow().UnixNano())
 		c.nextRequest()
 	case fasthttp.StateHijacked:
 		c.hijacked.Store(true)

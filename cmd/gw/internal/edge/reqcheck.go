@@ -7,7 +7,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf/vars"
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // fasthttp parses requests leniently where a proxy must not: it takes a
@@ -334,7 +334,7 @@ func Classify(h *fasthttp.RequestHeader, err error) (int, string) {
 		return fasthttp.StatusNotImplemented, `client sent unknown "Transfer-Encoding"`
 	case errors.Is(err, errBareCR):
 		return fasthttp.StatusBadRequest, "client sent invalid request"
-	case upstream.IsTimeout(err):
+	case transport.IsTimeout(err):
 		return fasthttp.StatusRequestTimeout, "client timed out (110: Connection timed out) while reading client request headers"
 	}
 	return fasthttp.StatusBadRequest, "client sent invalid request"

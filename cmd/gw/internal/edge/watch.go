@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // While the proxy waits for an upstream's answer, a client that leaves
@@ -30,7 +31,7 @@ var _ upstream.ClientWatcher = (*Conn)(nil)
 // leaves before UpstreamDone. It runs on the serving goroutine.
 func (c *Conn) AwaitUpstream(t upstream.AbortTarget) {
 	c.abortTarget = t // published by the store below
-	c.awaitState.Store(upstream.CoarseNow().UnixNano())
+	c.awaitState.Store(transport.CoarseNow().UnixNano())
 	c.table.wakeWatcher()
 }
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // nginxLevels maps error_log levels to zerolog levels. nginx's crit, alert
@@ -58,11 +58,11 @@ func (l *logFile) Reopen() error {
 	}
 	// The directory is created when missing, as for the pid file.
 	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
-		return fmt.Errorf("mkdir() %q failed (%s)", filepath.Dir(l.path), upstream.ErrnoText(err))
+		return fmt.Errorf("mkdir() %q failed (%s)", filepath.Dir(l.path), transport.ErrnoText(err))
 	}
 	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return fmt.Errorf("open() %q failed (%s)", l.path, upstream.ErrnoText(err))
+		return fmt.Errorf("open() %q failed (%s)", l.path, transport.ErrnoText(err))
 	}
 	l.mu.Lock()
 	old := l.f

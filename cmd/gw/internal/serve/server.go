@@ -12,6 +12,7 @@ import (
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // defaultShutdownTimeout bounds a graceful stop when
@@ -29,7 +30,7 @@ type Server struct {
 	listeners map[string]*listener
 	logFile   *logFile
 	logs      *accessLogs
-	pools     *upstream.Pools      // upstream connections, kept across reloads
+	pools     *transport.Pools     // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
 	tunnels   *upstream.Tunnels    // open WebSocket tunnels, for stops
 	conns     *edge.Table          // client connections, against worker_connections
@@ -50,7 +51,7 @@ func New(opts conf.LoadOptions, earlyLog string) (*Server, error) {
 		return nil, err
 	}
 	g := &Server{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, earlyLogLevel),
-		logs: &accessLogs{}, pools: upstream.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
+		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
 	g.conns = edge.NewTable(0, g.log)
 	return g, nil
 }

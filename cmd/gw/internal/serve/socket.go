@@ -7,7 +7,7 @@ import (
 	"syscall"
 
 	"github.com/gw-proxy/gw/location"
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // listen binds one socket with its listen options. reuseport sets
@@ -36,7 +36,7 @@ func listen(sock location.Socket) (net.Listener, error) {
 	ln, err := lc.Listen(context.Background(), sock.Network, sock.Addr)
 	if err != nil {
 		// nginx's words: bind() to 0.0.0.0:80 failed (98: Address already in use)
-		return nil, fmt.Errorf("bind() to %s failed (%s)", sock.Addr, upstream.ErrnoText(err))
+		return nil, fmt.Errorf("bind() to %s failed (%s)", sock.Addr, transport.ErrnoText(err))
 	}
 	return ln, nil
 }

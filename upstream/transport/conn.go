@@ -1,4 +1,4 @@
-package upstream
+package transport
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// upConn is one connection to a peer. It gives proxy_read_timeout and
+// Conn is one connection to a peer. It gives proxy_read_timeout and
 // proxy_send_timeout nginx's meaning: each is the longest wait between two
 // successive reads (writes) on the connection, not a deadline for the
 // whole response, so the deadline is pushed forward before every Read and
@@ -20,12 +20,12 @@ import (
 // address out as Response.LocalAddr. Through it the proxy counts
 // keepalive_requests, reports $upstream_connect_time (0 on a reused
 // connection, as nginx does) and accounts idle connections for keepalive N.
-type upConn struct {
+type Conn struct {
 	net.Conn
 	read, send time.Duration
 	readBy     lazyDeadline // proxy_read_timeout's deadline as last set
 	sendBy     lazyDeadline // proxy_send_timeout's deadline as last set
-	pool       *hostClient
+	pool       *Client
 	addr       connAddr
 
 	dialTime time.Duration // how long connect (and TLS handshake) took
@@ -35,21 +35,21 @@ type upConn struct {
 	check    idleCheck     // the look before reuse (proxy_idle.go)
 }
 
-// The operations of an upConn, for the error-log phase.
+// The operations of an Conn, for the error-log phase.
 const (
 	opNone uint32 = iota
 	opRead
 	opWrite
 )
 
-// connAddr is an upConn's local address, carrying the way back to it.
+// connAddr is an Conn's local address, carrying the way back to it.
 type connAddr struct {
 	net.Addr
-	conn *upConn
+	conn *Conn
 }
 
-// connOf returns the upConn behind an address fasthttp reported, or nil.
-func connOf(a net.Addr) *upConn {
+// ConnOf returns the Conn behind an address fasthttp reported, or nil.
+func ConnOf(a net.Addr) *Conn {
 	if ca, ok := a.(*connAddr); ok {
 		return ca.conn
 	}
@@ -57,10 +57,10 @@ func connOf(a net.Addr) *upConn {
 }
 
 // LocalAddr returns the connection's local address with the link back.
-func (c *upConn) LocalAddr() net.Addr { return &c.addr }
+func (c *Conn) LocalAddr() net.Addr { return &c.addr }
 
 // Read reads with proxy_read_timeout as the idle limit.
-func (c *upConn) Read(p []byte) (int, error) {
+func (c *Conn) Read(p []byte) (int, error) {
 	if c.read > 0 {
 		if t, ok := c.readBy.due(c.read); ok {
 			_ = c.Conn.SetReadDeadline(t)
@@ -75,7 +75,7 @@ func (c *upConn) Read(p []byte) (int, error) {
 
 // Write writes with proxy_send_timeout as the idle limit. The first write
 // after the connection sat in the pool takes it out of the idle count.
-func (c *upConn) Write(p []byte) (int, error) {
+func (c *Conn) Write(p []byte) (int, error) {
 	c.unpark()
 	if c.send > 0 {
 		if t, ok := c.sendBy.due(c.send); ok {
@@ -90,49 +90,52 @@ func (c *upConn) Write(p []byte) (int, error) {
 }
 
 // Close closes the connection, leaving the idle count if it was parked.
-func (c *upConn) Close() error {
+func (c *Conn) Close() error {
 	c.unpark()
 	return c.Conn.Close()
 }
 
 // SetDeadline, SetReadDeadline and SetWriteDeadline ignore fasthttp's
 // deadlines: Read and Write set the idle ones.
-func (c *upConn) SetDeadline(time.Time) error      { return nil }
-func (c *upConn) SetReadDeadline(time.Time) error  { return nil }
-func (c *upConn) SetWriteDeadline(time.Time) error { return nil }
+func (c *Conn) SetDeadline(time.Time) error      { return nil }
+func (c *Conn) SetReadDeadline(time.Time) error  { return nil }
+func (c *Conn) SetWriteDeadline(time.Time) error { return nil }
 
 // park counts the connection as idle in its pool.
-func (c *upConn) park() {
+func (c *Conn) park() {
 	if c.idle.CompareAndSwap(false, true) {
 		c.pool.idle.Add(1)
 	}
 }
 
-func (c *upConn) unpark() {
+func (c *Conn) unpark() {
 	if c.idle.Load() && c.idle.CompareAndSwap(true, false) {
 		c.pool.idle.Add(-1)
 	}
 }
 
-// dialError is a failure to establish a connection: nginx's "connect()
+// DialError is a failure to establish a connection: nginx's "connect()
 // failed" or a connect timeout, before any byte of the request was sent.
-type dialError struct {
-	err       error
-	handshake bool // the TLS handshake failed, not the TCP connect
+type DialError struct {
+	Err       error
+	Handshake bool // the TLS handshake failed, not the TCP connect
 }
 
-func (e *dialError) Error() string { return e.err.Error() }
-func (e *dialError) Unwrap() error { return e.err }
+// Error returns the dial's error text.
+func (e *DialError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the dial's error.
+func (e *DialError) Unwrap() error { return e.Err }
 
 // dial connects to the pool's peer within proxy_connect_timeout, which in
 // nginx also bounds the TLS handshake, and wraps the connection.
-func (h *hostClient) dial(addr string) (net.Conn, error) {
+func (h *Client) dial(addr string) (net.Conn, error) {
 	k := &h.key
 	start := time.Now()
 	ctx := context.Background()
-	if k.connect > 0 {
+	if k.Connect > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, k.connect)
+		ctx, cancel = context.WithTimeout(ctx, k.Connect)
 		defer cancel()
 	}
 	// No TCP keep-alive probes, as nginx's proxy_socket_keepalive off
@@ -140,19 +143,62 @@ func (h *hostClient) dial(addr string) (net.Conn, error) {
 	d := net.Dialer{KeepAlive: -1}
 	raw, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, &dialError{err: err}
+		return nil, &DialError{Err: err}
 	}
-	c := &upConn{Conn: raw, read: k.read, send: k.send, pool: h}
+	c := &Conn{Conn: raw, read: k.Read, send: k.Send, pool: h}
 	c.addr = connAddr{Addr: raw.LocalAddr(), conn: c}
-	if !k.tls {
+	if !k.TLS {
 		c.dialTime = time.Since(start)
 		return c, nil
 	}
 	tc := tls.Client(c, h.tls)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		_ = raw.Close()
-		return nil, &dialError{err: err, handshake: true}
+		return nil, &DialError{Err: err, Handshake: true}
 	}
 	c.dialTime = time.Since(start)
 	return tc, nil
+}
+
+// Served returns how many responses' headers were read on c.
+func (c *Conn) Served() int64 { return c.served.Load() }
+
+// CountServed counts one more response read on c and returns the count.
+func (c *Conn) CountServed() int64 { return c.served.Add(1) }
+
+// DialTime is how long connecting (and the TLS handshake) took:
+// $upstream_connect_time of the connection's first request.
+func (c *Conn) DialTime() time.Duration { return c.dialTime }
+
+// FailedWrite reports whether the operation that failed last on c was a
+// write: the request was being sent, not the response read.
+func (c *Conn) FailedWrite() bool { return c.failedOp.Load() == opWrite }
+
+// PoolIdle returns how many connections c's pool holds idle (keepalive N
+// bounds it).
+func (c *Conn) PoolIdle() int64 { return c.pool.idle.Load() }
+
+// Park counts c as idle in its pool; the pool's next user unparks it.
+func (c *Conn) Park() { c.park() }
+
+// StopReadTimeout ends proxy_read_timeout's per-read deadline on c, for a
+// caller that bounds reads itself (a WebSocket tunnel's idle timer). The
+// deadline already set stays until the caller replaces it.
+func (c *Conn) StopReadTimeout() {
+	c.read = 0
+	c.readBy.clear()
+}
+
+// Dial connects to the pool's peer as the pool does, for a connection
+// that never returns to it (an Upgrade handshake's).
+func (h *Client) Dial(addr string) (net.Conn, error) { return h.dial(addr) }
+
+// Underlying returns the Conn under a connection the pool's dialer
+// returned (TLS wraps it), or nil.
+func Underlying(c net.Conn) *Conn {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	uc, _ := c.(*Conn)
+	return uc
 }

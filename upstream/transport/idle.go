@@ -1,4 +1,4 @@
-package upstream
+package transport
 
 import (
 	"net"
@@ -25,7 +25,7 @@ import (
 // closed, as nginx does; records crypto/tls has already read into its own
 // buffer are not seen.
 
-// idleCheck is an upConn's state for the look before reuse.
+// idleCheck is an Conn's state for the look before reuse.
 type idleCheck struct {
 	taken  bool            // the connection was handed out before
 	raw    syscall.RawConn // the socket, once looked at
@@ -38,7 +38,7 @@ type idleCheck struct {
 // dialled), may carry a request: it is new, or nothing arrived on it while
 // it was idle and the upstream did not close it.
 func reusable(conn net.Conn) bool {
-	c := connOf(conn.LocalAddr())
+	c := ConnOf(conn.LocalAddr())
 	if c == nil {
 		return true
 	}

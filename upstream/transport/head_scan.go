@@ -1,8 +1,10 @@
-package upstream
+package transport
 
 import (
 	"bytes"
 	"encoding/binary"
+
+	"github.com/gw-proxy/gw/conf/vars"
 )
 
 // headScanner is the quick pass over a response header block as it
@@ -168,8 +170,8 @@ func (s *headScanner) framing(b []byte, l span, cl bool) error {
 	if s.cl.end > 0 {
 		return errCLAndTE
 	}
-	if v := l.value(b); !equalFold(v, "chunked") {
-		return &headError{`upstream sent unknown "Transfer-Encoding": "` + string(v) + `"`}
+	if v := l.value(b); !vars.LowerEqual(v, "chunked") {
+		return &HeadError{`upstream sent unknown "Transfer-Encoding": "` + string(v) + `"`}
 	}
 	s.te = l
 	return nil
@@ -218,12 +220,12 @@ func tokenLen(b []byte) int {
 }
 
 // errStatusLine is nginx's error for a status line it cannot read.
-var errStatusLine = &headError{"upstream sent no valid HTTP/1.0 header"}
+var errStatusLine = &HeadError{"upstream sent no valid HTTP/1.0 header"}
 
 // duplicateHeader is nginx's error for a second framing line.
 func duplicateHeader(b []byte, prev, l span) error {
 	name := string(b[l.start:l.colon])
-	return &headError{`upstream sent duplicate header line: "` + name + ": " + string(l.value(b)) +
+	return &HeadError{`upstream sent duplicate header line: "` + name + ": " + string(l.value(b)) +
 		`", previous value: "` + string(b[prev.start:prev.colon]) + ": " + string(prev.value(b)) + `"`}
 }
 
@@ -233,7 +235,7 @@ func invalidHeader(line []byte, bad int) error {
 	const hex = "0123456789abcdef"
 	const most = 256 // of the line, in the log
 	c := line[bad]
-	return &headError{`upstream sent invalid header: "` + string(line[:min(bad, most)]) +
+	return &HeadError{`upstream sent invalid header: "` + string(line[:min(bad, most)]) +
 		`\x` + string([]byte{hex[c>>4], hex[c&15]}) + `..."`}
 }
 

@@ -1,4 +1,4 @@
-package upstream
+package transport
 
 import (
 	"bufio"
@@ -11,7 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// roundTrip sends req over one of hc's pooled connections and reads the
+// RoundTrip sends req over one of hc's pooled connections and reads the
 // response header; a body becomes a stream (upBody). gw uses HostClient as a
 // connection pool only and never calls HostClient.Do, which would parse the
 // request's URI for a scheme check (gw chose the scheme), read the clock for
@@ -24,34 +24,34 @@ import (
 // empty "?" and anything its parser normalises, so any parse is forgotten
 // first. A pooled connection is looked at before it is used (reusable).
 // The response header is checked and, when its lines end in LF alone,
-// normalised by gw before fasthttp parses it (readResponseHead). And a
+// normalised by gw before fasthttp parses it (ReadResponseHead). And a
 // streamed response body is a pooled upBody instead of fasthttp's
 // clientStreamBody, which costs four heap objects (the wrapper and three
 // closures) on every response, however small its body. The steps fasthttp
 // takes for HostClient.WriteTimeout, ReadTimeout and MaxConnDuration are
-// left out: newHostClient sets none of them, and upConn applies
+// left out: newClient sets none of them, and Conn applies
 // proxy_send_timeout and proxy_read_timeout itself.
 //
-// abort, when not nil, is told the connection used, so that a client that
-// leaves meanwhile can close it.
-func roundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response, abort *abortWatch) error {
+// user, when not nil, is told the connection used (so that, for instance,
+// a client that leaves meanwhile can close it).
+func RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response, user ConnUser) error {
 	skipBody := resp.SkipBody
 	resp.Reset()
 	resp.SkipBody = skipBody
 	resp.StreamBody = true
-	err := sendAndReadHeader(hc, req, resp, abort)
+	err := sendAndReadHeader(hc, req, resp, user)
 	if err == io.EOF {
 		err = fasthttp.ErrConnectionClosed // as HostClient.Do reports it
 	}
 	return err
 }
 
-// sendAndReadHeader is roundTrip's exchange on the connection.
-func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response, abort *abortWatch) error {
+// sendAndReadHeader is RoundTrip's exchange on the connection.
+func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response, user ConnUser) error {
 	req.SetURI(nil)
 	skipBody := resp.SkipBody || req.Header.IsHead()
 
-	// gw sets no per-request timeout (upConn keeps proxy_*_timeout), so
+	// gw sets no per-request timeout (Conn keeps proxy_*_timeout), so
 	// the request's timeout, which fasthttp keeps private, is zero. A
 	// pooled connection on which bytes arrived while it was idle is
 	// closed and another taken (see reusable).
@@ -65,8 +65,8 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 	}
 	conn := cc.Conn()
 	resp.ParseNetConn(conn)
-	if abort != nil {
-		abort.use(conn)
+	if user != nil {
+		user.Use(conn)
 	}
 
 	bw := hc.AcquireWriter(conn)
@@ -98,10 +98,10 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 	}
 
 	// The header (after any 1xx interim responses) is checked by gw and
-	// parsed by fasthttp (readResponseHead); the body, if there is one,
+	// parsed by fasthttp (ReadResponseHead); the body, if there is one,
 	// then becomes an upBody stream.
 	br := hc.AcquireReader(conn)
-	err = readResponseHead(br, &resp.Header)
+	err = ReadResponseHead(br, &resp.Header)
 	if err != nil {
 		hc.ReleaseReader(br)
 		hc.CloseConn(cc)
@@ -142,6 +142,9 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 	resp.SetBodyStream(b, n)
 	return nil
 }
+
+// ConnUser is told which connection a round trip uses.
+type ConnUser interface{ Use(net.Conn) }
 
 // noBody reports the statuses that never have a body (RFC 9112 6.3).
 func noBody(status int) bool {

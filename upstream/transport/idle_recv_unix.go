@@ -1,6 +1,6 @@
 //go:build unix && !(linux && !386)
 
-package upstream
+package transport
 
 import "syscall"
 

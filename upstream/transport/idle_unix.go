@@ -1,13 +1,13 @@
 //go:build unix
 
-package upstream
+package transport
 
 import "syscall"
 
 // quiet looks at the socket: nothing to read and no FIN or reset queued.
 // The RawConn and the bound peek are made on the first look, so that a
 // connection that is never reused costs nothing.
-func (c *upConn) quiet() bool {
+func (c *Conn) quiet() bool {
 	k := &c.check
 	if k.peekFn == nil {
 		sc, ok := c.Conn.(syscall.Conn)
@@ -29,6 +29,6 @@ func (c *upConn) quiet() bool {
 // peek is one recv(MSG_PEEK) of a byte, which returns at once: EAGAIN
 // when nothing is there, 0 bytes for the upstream's close, else bytes or
 // an error.
-func (c *upConn) peek(fd uintptr) {
+func (c *Conn) peek(fd uintptr) {
 	c.check.quiet = recvPeek(fd, &c.check.buf) == syscall.EAGAIN
 }

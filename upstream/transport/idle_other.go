@@ -1,6 +1,6 @@
 //go:build !unix
 
-package upstream
+package transport
 
 // quiet cannot look at the socket here: the connection is reused as it is.
-func (c *upConn) quiet() bool { return true }
+func (c *Conn) quiet() bool { return true }

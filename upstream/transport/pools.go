@@ -1,4 +1,4 @@
-package upstream
+package transport
 
 import (
 	"crypto/tls"
@@ -11,28 +11,28 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// clientKey is everything that shapes a peer's connections: two locations
+// Key is everything that shapes a peer's connections: two locations
 // proxying to the same address with the same key share one pool. Timeouts
-// are part of it because they live on the connections (see upConn).
-type clientKey struct {
-	addr string // "ip:port"
-	tls  bool
+// are part of it because they live on the connections (see Conn).
+type Key struct {
+	Addr string // "ip:port"
+	TLS  bool
 
-	// serverName is the SNI sent (proxy_ssl_server_name on), verifyName the
-	// name the certificate must carry (proxy_ssl_verify on).
-	serverName, verifyName string
+	// ServerName is the SNI sent (proxy_ssl_server_name on), VerifyName
+	// the name the certificate must carry (proxy_ssl_verify on).
+	ServerName, VerifyName string
 
-	keepalive         int // keepalive N; 0: one request per connection
-	keepaliveTimeout  time.Duration
-	keepaliveRequests int
+	Keepalive         int // keepalive N; 0: one request per connection
+	KeepaliveTimeout  time.Duration
+	KeepaliveRequests int
 
-	connect, read, send time.Duration
+	Connect, Read, Send time.Duration // proxy_connect/read/send_timeout
 }
 
-// hostClient is one peer's connection pool: a fasthttp.HostClient and the
+// Client is one peer's connection pool: a fasthttp.HostClient and the
 // accounting gw adds to it.
-type hostClient struct {
-	key  clientKey
+type Client struct {
+	key  Key
 	hc   *fasthttp.HostClient
 	tls  *tls.Config
 	idle atomic.Int64 // connections gw parked for reuse, bounded by keepalive N
@@ -44,9 +44,9 @@ type hostClient struct {
 // an operator sets.
 const maxConnsPerPeer = 1 << 20
 
-// responseHeaderMax bounds an upstream's response header, nginx's
+// ResponseHeaderMax bounds an upstream's response header, nginx's
 // proxy_buffer_size (one page, 4k or 8k) with room for large cookies.
-const responseHeaderMax = 16 << 10
+const ResponseHeaderMax = 16 << 10
 
 // Pools holds the connection pools of every peer that a runtime's proxies
 // talk to, keyed by address and the settings that shape a connection. It
@@ -60,23 +60,23 @@ type Pools struct {
 	RootCAs *x509.CertPool
 
 	mu      sync.Mutex
-	clients map[clientKey]*hostClient
+	clients map[Key]*Client
 	gen     uint64
 }
 
 // NewPools returns an empty set of pools.
 func NewPools() *Pools {
-	return &Pools{clients: make(map[clientKey]*hostClient), gen: 1}
+	return &Pools{clients: make(map[Key]*Client), gen: 1}
 }
 
-// client returns the pool for k, creating it on first use, and marks it
+// Client returns the pool for k, creating it on first use, and marks it
 // used by the runtime being built.
-func (ps *Pools) client(k clientKey) *hostClient {
+func (ps *Pools) Client(k Key) *Client {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	h := ps.clients[k]
 	if h == nil {
-		h = newHostClient(k, ps.RootCAs)
+		h = newClient(k, ps.RootCAs)
 		ps.clients[k] = h
 	}
 	h.gen = ps.gen
@@ -118,29 +118,29 @@ func (ps *Pools) CloseIdle() {
 	}
 }
 
-// newHostClient configures fasthttp for proxying: names, paths and bodies
+// newClient configures fasthttp for proxying: names, paths and bodies
 // pass untouched. gw uses the client as its connection pool (dial, keep
-// idle connections, close them); requests go through roundTrip, never
+// idle connections, close them); requests go through RoundTrip, never
 // HostClient.Do, so the settings only Do reads (retries, Transport,
 // streaming, User-Agent, path normalising) are not set: gw retries itself,
-// roundTrip always streams bodies and sends the request as gw built it.
-func newHostClient(k clientKey, roots *x509.CertPool) *hostClient {
-	h := &hostClient{key: k}
-	if k.tls {
+// RoundTrip always streams bodies and sends the request as gw built it.
+func newClient(k Key, roots *x509.CertPool) *Client {
+	h := &Client{key: k}
+	if k.TLS {
 		h.tls = clientTLS(k, roots)
 	}
-	idle := k.keepaliveTimeout
+	idle := k.KeepaliveTimeout
 	if idle <= 0 {
 		idle = time.Second // nothing stays idle without keepalive anyway
 	}
 	h.hc = &fasthttp.HostClient{
-		Addr:                          k.addr,
+		Addr:                          k.Addr,
 		Dial:                          h.dial,
-		IsTLS:                         k.tls,
+		IsTLS:                         k.TLS,
 		TLSConfig:                     h.tls,
 		MaxConns:                      maxConnsPerPeer,
 		MaxIdleConnDuration:           idle,
-		ReadBufferSize:                responseHeaderMax,
+		ReadBufferSize:                ResponseHeaderMax,
 		DisableHeaderNamesNormalizing: true,
 		ConnPoolStrategy:              fasthttp.LIFO,
 	}
@@ -150,18 +150,18 @@ func newHostClient(k clientKey, roots *x509.CertPool) *hostClient {
 // clientTLS is the TLS configuration of proxy_pass https://: nginx's
 // proxy_ssl_verify is off by default; proxy_ssl_server_name decides
 // whether SNI is sent; the certificate is checked against proxy_ssl_name.
-func clientTLS(k clientKey, roots *x509.CertPool) *tls.Config {
-	cfg := &tls.Config{ServerName: k.serverName, RootCAs: roots, InsecureSkipVerify: true}
-	if k.verifyName == "" {
+func clientTLS(k Key, roots *x509.CertPool) *tls.Config {
+	cfg := &tls.Config{ServerName: k.ServerName, RootCAs: roots, InsecureSkipVerify: true}
+	if k.VerifyName == "" {
 		return cfg // proxy_ssl_verify off
 	}
-	if k.serverName == k.verifyName {
+	if k.ServerName == k.VerifyName {
 		cfg.InsecureSkipVerify = false
 		return cfg
 	}
 	// The name to verify differs from the SNI (or there is no SNI): check
 	// the chain ourselves against verifyName.
-	name := k.verifyName
+	name := k.VerifyName
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 		if len(cs.PeerCertificates) == 0 {
 			return errors.New("upstream sent no certificate")
@@ -174,4 +174,20 @@ func clientTLS(k clientKey, roots *x509.CertPool) *tls.Config {
 		return err
 	}
 	return cfg
+}
+
+// HostClient is the fasthttp client the pool's connections come from.
+func (h *Client) HostClient() *fasthttp.HostClient { return h.hc }
+
+// Key is what shapes the pool's connections.
+func (h *Client) Key() Key { return h.key }
+
+// Idle returns how many connections the proxy parked in the pool.
+func (h *Client) Idle() int64 { return h.idle.Load() }
+
+// Lookup returns the pool for k if there is one, without making one.
+func (ps *Pools) Lookup(k Key) *Client {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.clients[k]
 }

@@ -1,4 +1,4 @@
-package upstream
+package transport
 
 import (
 	"bufio"
@@ -38,21 +38,22 @@ import (
 // as fasthttp's Response.Read bounds them.
 const maxInterim = 100
 
-// headError is a response header gw refuses, with nginx's words for the
+// HeadError is a response header gw refuses, with nginx's words for the
 // error log.
-type headError struct{ msg string }
+type HeadError struct{ Msg string }
 
-func (e *headError) Error() string { return e.msg }
+// Error returns the refusal in nginx's words.
+func (e *HeadError) Error() string { return e.Msg }
 
 var (
-	errHeadTooBig     = &headError{"upstream sent too big header"}
-	errTooManyInterim = &headError{"upstream sent too many interim responses"}
-	errCLAndTE        = &headError{`upstream sent "Content-Length" and "Transfer-Encoding" headers at the same time`}
+	errHeadTooBig     = &HeadError{"upstream sent too big header"}
+	errTooManyInterim = &HeadError{"upstream sent too many interim responses"}
+	errCLAndTE        = &HeadError{`upstream sent "Content-Length" and "Transfer-Encoding" headers at the same time`}
 )
 
-// readResponseHead reads the response header from br into h, skipping 1xx
+// ReadResponseHead reads the response header from br into h, skipping 1xx
 // interim responses (101 is final).
-func readResponseHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
+func ReadResponseHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 	for n := 0; ; n++ {
 		if err := readHead(br, h); err != nil {
 			return err
@@ -70,7 +71,7 @@ func readResponseHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 // in br's buffer, checks it, and has fasthttp parse it.
 func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 	if _, err := br.Peek(1); err != nil {
-		if IsTimeout(err) || errnoOf(err) != 0 {
+		if IsTimeout(err) || ErrnoOf(err) != 0 {
 			return err
 		}
 		return io.EOF // nothing at all: the connection was closed
@@ -120,7 +121,7 @@ type crlfHead struct {
 var crlfHeadPool = sync.Pool{New: func() any {
 	x := new(crlfHead)
 	// One CR more per line at most: twice the largest block.
-	x.br = bufio.NewReaderSize(&x.rd, 2*responseHeaderMax)
+	x.br = bufio.NewReaderSize(&x.rd, 2*ResponseHeaderMax)
 	return x
 }}
 

@@ -1,6 +1,6 @@
 //go:build linux && !386
 
-package upstream
+package transport
 
 import (
 	"syscall"
