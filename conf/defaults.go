@@ -19,9 +19,10 @@ const (
 
 	// defaultWorkerConnections is nginx's 512.
 	defaultWorkerConnections = 512
-	// defaultShutdownTimeout is spec/config.md's 10s bound on a graceful
-	// stop [gw: nginx waits forever unless worker_shutdown_timeout is set].
-	defaultShutdownTimeout = 10 * time.Second
+	// DefaultShutdownTimeout bounds a graceful stop when
+	// worker_shutdown_timeout is not set: nginx waits for ever, a service
+	// manager would kill gw first, and 10 s lets a typical request finish.
+	DefaultShutdownTimeout = 10 * time.Second
 
 	defaultProxyTimeout  = 60 * time.Second // proxy_connect/read/send_timeout
 	defaultClientTimeout = 60 * time.Second // client_header/body_timeout, send_timeout
@@ -51,7 +52,7 @@ func defaultConfig(prefix string) *Config {
 		PidFile:               prefixed(prefix, defaultPidFile),
 		ErrorLog:              ErrorLog{Path: prefixed(prefix, defaultErrorLog), Level: defaultLogLevel},
 		WorkerProcesses:       0,
-		WorkerShutdownTimeout: defaultShutdownTimeout,
+		WorkerShutdownTimeout: DefaultShutdownTimeout,
 		WorkerConnections:     defaultWorkerConnections,
 	}
 }

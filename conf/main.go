@@ -112,6 +112,11 @@ func shutdownTimeout(b *builder, d *parser.Directive) error {
 	if !ok {
 		return invalidValue(d, d.Args[0])
 	}
+	if t == 0 {
+		// nginx: no limit at all, which a service manager turns into a
+		// kill; gw keeps its default bound.
+		t = DefaultShutdownTimeout
+	}
 	b.cfg.WorkerShutdownTimeout = t
 	return nil
 }

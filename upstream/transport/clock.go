@@ -9,7 +9,7 @@ import (
 // proxy_send_timeout) are re-armed on every read and write. Done exactly,
 // that is a clock_gettime for the new deadline plus two more and a runtime
 // timer update inside SetDeadline, several times per proxied request: about
-// 4% of gw's CPU under load in the profiles of issue 6. nginx does not do it
+// 4% of gw's CPU under load in profiles taken under wrk. nginx does not do it
 // exactly either: its time is cached per event-loop turn, and ngx_add_timer
 // keeps a pending timer when the new expiry is less than 300 ms
 // (NGX_TIMER_LAZY_DELAY) away from the old one. gw does the same with a

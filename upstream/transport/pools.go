@@ -51,7 +51,7 @@ const ResponseHeaderMax = 16 << 10
 // Pools holds the connection pools of every peer that a runtime's proxies
 // talk to, keyed by address and the settings that shape a connection. It
 // outlives runtimes: a reload builds its proxies from the same Pools, so
-// an unchanged peer keeps its idle keep-alive connections (issue 5), and
+// an unchanged peer keeps its idle keep-alive connections, and
 // Prune drops the pools the new runtime no longer uses. Pools is safe for
 // concurrent use; it is consulted only while a runtime is built.
 type Pools struct {

@@ -69,8 +69,8 @@ func (g *Server) Reload() {
 	g.adoptLog(rt)
 	g.logNotices(rt.cfg)
 	applyWorkerProcesses(rt.cfg)
-	g.conns.Configure(workerConnections(rt.cfg), g.log)
-	g.retire(g.rt, shutdownTimeout(rt.cfg))
+	g.conns.Configure(rt.cfg.WorkerConnections, g.log)
+	g.retire(g.rt, rt.cfg.WorkerShutdownTimeout)
 	g.rt = rt
 	g.reloads++
 	g.log.Info().Uint64("generation", gen).Int("reloads", g.reloads).Msg("configuration reloaded")
@@ -95,7 +95,7 @@ func (g *Server) closeRemoved(rt *runtime) {
 	for addr, l := range g.listeners {
 		if !keep[addr] {
 			delete(g.listeners, addr)
-			go l.close(shutdownTimeout(rt.cfg))
+			go l.close(rt.cfg.WorkerShutdownTimeout)
 			g.log.Info().Str("listen", addr).Msg("closed listener")
 		}
 	}

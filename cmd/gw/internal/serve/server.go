@@ -15,10 +15,6 @@ import (
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
-// defaultShutdownTimeout bounds a graceful stop when
-// worker_shutdown_timeout is not set (spec: 10s).
-const defaultShutdownTimeout = 10 * time.Second
-
 // Server is a serving gw: its listeners by address, the runtime they
 // serve, what outlives a runtime (connection pools, peer state, open
 // tunnels, the client connection table) and the error log. Reloads are
@@ -147,7 +143,7 @@ func (g *Server) start(rt *runtime) error {
 		return err
 	}
 	applyWorkerProcesses(rt.cfg)
-	g.conns.Configure(workerConnections(rt.cfg), g.log)
+	g.conns.Configure(rt.cfg.WorkerConnections, g.log)
 	g.rt = rt
 	if err := g.bindAll(rt); err != nil {
 		return err
@@ -204,21 +200,6 @@ func applyWorkerProcesses(cfg *conf.Config) {
 	goruntime.GOMAXPROCS(n)
 }
 
-// workerConnections is events { worker_connections } with nginx's default.
-func workerConnections(cfg *conf.Config) int {
-	if cfg.WorkerConnections > 0 {
-		return cfg.WorkerConnections
-	}
-	return 512
-}
-
-func shutdownTimeout(cfg *conf.Config) time.Duration {
-	if cfg.WorkerShutdownTimeout > 0 {
-		return cfg.WorkerShutdownTimeout
-	}
-	return defaultShutdownTimeout
-}
-
 // Reopen is USR1: reopen the error log and the access logs.
 func (g *Server) Reopen() {
 	g.mu.Lock()
@@ -262,7 +243,7 @@ func (g *Server) Stop(grace time.Duration) {
 }
 
 // ShutdownTimeout is worker_shutdown_timeout of the configuration served.
-func (g *Server) ShutdownTimeout() time.Duration { return shutdownTimeout(g.Config()) }
+func (g *Server) ShutdownTimeout() time.Duration { return g.Config().WorkerShutdownTimeout }
 
 // closeTunnels lets open WebSocket tunnels finish for up to grace, then
 // closes the rest. Tunnels do not belong to a listener: fasthttp lets go of
