@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"bufio"
-	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -30,11 +29,15 @@ type tunnel struct {
 	born time.Time
 	last atomic.Int64 // when a byte last moved, as time since born
 
-	mu       sync.Mutex
-	client   net.Conn // the hijacked client connection, once spliced
-	aborted  bool     // abort ran: the connections are closed
-	timedOut bool     // the idle timer aborted the tunnel
-	timer    *time.Timer
+	mu     sync.Mutex
+	client net.Conn // the hijacked client connection, once spliced
+	// clientNet is the network connection under client, taken while the
+	// hijack handler runs: fasthttp recycles its hijack wrapper once the
+	// handler returns, so abort must not unwrap it then.
+	clientNet net.Conn
+	aborted   bool // abort ran: the connections are closed
+	timedOut  bool // the idle timer aborted the tunnel
+	timer     *time.Timer
 }
 
 func newTunnel(head []byte) *tunnel { return &tunnel{head: head, born: time.Now()} }
@@ -78,9 +81,10 @@ func (tn *tunnel) close() {
 // attach records the client connection, or reports false when the tunnel
 // was aborted before it got one.
 func (tn *tunnel) attach(c net.Conn) bool {
+	under := netConnOf(c)
 	tn.mu.Lock()
 	defer tn.mu.Unlock()
-	tn.client = c
+	tn.client, tn.clientNet = c, under
 	return !tn.aborted
 }
 
@@ -93,8 +97,8 @@ func (tn *tunnel) abort() {
 	if tn.raw != nil {
 		_ = tn.raw.Conn.Close()
 	}
-	if tn.client != nil {
-		_ = netConnOf(tn.client).Close()
+	if tn.clientNet != nil {
+		_ = tn.clientNet.Close()
 	}
 }
 
@@ -106,18 +110,19 @@ func (tn *tunnel) isAborted() bool {
 }
 
 // netConnOf is the network connection under a hijacked client connection
-// or an upstream one, below any TLS: closing it cannot block.
+// or an upstream one, below any TLS and any of gw's wrappers (which offer
+// NetConn, as tls.Conn does): closing it cannot block.
 func netConnOf(c net.Conn) net.Conn {
 	if hc, ok := c.(interface{ UnsafeConn() net.Conn }); ok {
 		c = hc.UnsafeConn()
 	}
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
+	for {
+		nc, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			return c
+		}
+		c = nc.NetConn()
 	}
-	if uc, ok := c.(*transport.Conn); ok {
-		c = uc.Conn
-	}
-	return c
 }
 
 // closeWrite half-closes c: a TLS close_notify, or a TCP FIN. It reports

@@ -193,6 +193,10 @@ func (c *Conn) StopReadTimeout() {
 // that never returns to it (an Upgrade handshake's).
 func (h *Client) Dial(addr string) (net.Conn, error) { return h.dial(addr) }
 
+// NetConn returns the network connection under c: closing it interrupts
+// c's reads and writes without a TLS close_notify that could block.
+func (c *Conn) NetConn() net.Conn { return c.Conn }
+
 // Underlying returns the Conn under a connection the pool's dialer
 // returned (TLS wraps it), or nil.
 func Underlying(c net.Conn) *Conn {

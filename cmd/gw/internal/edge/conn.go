@@ -246,6 +246,11 @@ func (c *Conn) Close() error {
 	return c.Conn.Close()
 }
 
+// NetConn returns the TCP connection under c (under TLS, too): closing it
+// interrupts c's reads and writes without a TLS close_notify that could
+// block.
+func (c *Conn) NetConn() net.Conn { return c.raw }
+
 // Reclaimed reports whether the table closed c to make room for another
 // connection: nobody waits for an answer on it.
 func Reclaimed(c net.Conn) bool {

@@ -25,6 +25,7 @@ type runtime struct {
 	certs    map[*conf.Server]*tls.Config       // per server with ssl_certificate
 	log      zerolog.Logger                     // the configuration's error_log
 	logFile  *logFile                           // the file log writes to
+	stopped  bool                               // its files were given back (under Server.mu)
 }
 
 // eachLocation calls fn for every location of cfg, nested ones included,

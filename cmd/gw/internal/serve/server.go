@@ -173,10 +173,15 @@ func (g *Server) stopRuntime(rt *runtime) {
 	g.stopRuntimeLocked(rt)
 }
 
-// stopRuntimeLocked is stopRuntime with g.mu held.
+// stopRuntimeLocked is stopRuntime with g.mu held. It acts once per
+// runtime; rt's maps stay as they are, since requests still running on
+// rt read them (their lines then go nowhere).
 func (g *Server) stopRuntimeLocked(rt *runtime) {
+	if rt.stopped {
+		return
+	}
+	rt.stopped = true
 	g.logs.release(rt.logs)
-	rt.logs = nil
 	if rt.logFile != nil && rt.logFile != g.logFile {
 		rt.logFile.Close()
 	}
