@@ -52,7 +52,6 @@ package conf
 // b.currentUpstream() and b.walkUpstream for the upstream block.
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/gw-proxy/gw/parser"
@@ -206,7 +205,7 @@ func isOn(a parser.Arg) bool { return strings.EqualFold(a.Value, "on") }
 // errorAt is the one way this package makes an error: nginx's message and
 // the position it refers to.
 func errorAt(pos parser.Pos, format string, args ...any) error {
-	return &parser.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	return parser.Errorf(pos, format, args...)
 }
 
 // invalidValue is nginx's message when a slot handler rejects a value

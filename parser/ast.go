@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"strconv"
 )
 
@@ -55,6 +56,12 @@ func (d *Directive) IsBlock() bool { return d.Block != nil }
 type Error struct {
 	Pos Pos
 	Msg string
+}
+
+// Errorf makes the *Error at pos with a formatted message: every
+// configuration error of gw, whichever package finds it.
+func Errorf(pos Pos, format string, args ...any) error {
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Error renders the error as nginx does: `MESSAGE in FILE:LINE:COL`.

@@ -1,6 +1,8 @@
-// Package upstream owns what happens between a matched location and a
-// backend: peers and balancers, health, the proxy handler and its one retry
-// loop.
+// Package upstream owns the servers of an upstream and how one is chosen:
+// peers and their state across reloads (with the background tasks bound
+// to a server), passive health, and the balancers. The proxy that uses them
+// (upstream/proxy) and the connections it sends on (upstream/transport)
+// are packages of their own.
 //
 // A Peer is one server address of an `upstream` block: its configuration,
 // immutable for the life of a runtime, plus a pointer to a PeerState, the

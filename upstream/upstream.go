@@ -1,7 +1,6 @@
 package upstream
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/gw-proxy/gw/conf"
@@ -89,7 +88,7 @@ func newBalancer(u *conf.Upstream, primaries, backups []*Peer) (Balancer, error)
 	case conf.Random:
 		build = func(p []*Peer) Balancer { return newRandom(p, b.Two) }
 	default:
-		return nil, errorAt(b.Pos, "unknown balancing method %d", uint8(b.Kind))
+		return nil, parser.Errorf(b.Pos, "unknown balancing method %d", uint8(b.Kind))
 	}
 	primary := build(primaries)
 	if len(backups) == 0 {
@@ -129,9 +128,4 @@ func (up *Upstream) Revive() {
 			p.state.fails.Store(0)
 		}
 	}
-}
-
-// errorAt is a configuration error at pos.
-func errorAt(pos parser.Pos, format string, args ...any) error {
-	return &parser.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }

@@ -32,7 +32,7 @@ type Conn struct {
 	served   atomic.Int64  // responses whose header was read on it
 	idle     atomic.Bool   // parked in the pool by the proxy (keepalive N)
 	failedOp atomic.Uint32 // opRead/opWrite: the operation that failed last
-	check    idleCheck     // the look before reuse (proxy_idle.go)
+	check    idleCheck     // the look before reuse (idle.go)
 }
 
 // The operations of an Conn, for the error-log phase.

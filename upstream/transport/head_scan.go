@@ -8,7 +8,7 @@ import (
 )
 
 // headScanner is the quick pass over a response header block as it
-// arrives (see proxy_head.go). A scan that finds the block incomplete
+// arrives (see head.go). A scan that finds the block incomplete
 // keeps its place, so that the next scan of the same, grown, buffer starts
 // at the first line not yet checked.
 type headScanner struct {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -66,7 +66,7 @@ type Conn struct {
 	// The client-abort watch (clientwatch.go): awaitState is 0, the
 	// coarse time a wait for an upstream began, or watching.
 	awaitState           atomic.Int64
-	abortTarget          upstream.AbortTarget
+	abortTarget          proxy.AbortTarget
 	watchStop, watchDone chan struct{}
 }
 

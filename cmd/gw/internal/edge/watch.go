@@ -5,7 +5,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -25,11 +25,11 @@ const clientWatchDelay = 100 * time.Millisecond
 // watching is awaitState's value while a watch runs.
 const watching = -1
 
-var _ upstream.ClientWatcher = (*Conn)(nil)
+var _ proxy.ClientWatcher = (*Conn)(nil)
 
 // AwaitUpstream starts a wait for an upstream: t is told if the client
 // leaves before UpstreamDone. It runs on the serving goroutine.
-func (c *Conn) AwaitUpstream(t upstream.AbortTarget) {
+func (c *Conn) AwaitUpstream(t proxy.AbortTarget) {
 	c.abortTarget = t // published by the store below
 	c.awaitState.Store(transport.CoarseNow().UnixNano())
 	c.table.wakeWatcher()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -58,7 +59,7 @@ func benchRuntime(b *testing.B, text string) *runtime {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rt, err := compile(cfg, 1, upstream.Options{Pools: transport.NewPools(), Store: upstream.NewStateStore(), Log: zerolog.Nop()})
+	rt, err := compile(cfg, 1, proxy.Options{Pools: transport.NewPools(), Store: upstream.NewStateStore(), Log: zerolog.Nop()})
 	if err != nil {
 		b.Fatal(err)
 	}

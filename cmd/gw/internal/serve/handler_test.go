@@ -16,7 +16,7 @@ import (
 
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/proxy"
 )
 
 // memServer serves a configuration over an in-memory listener with gw's
@@ -32,7 +32,7 @@ func memServer(t *testing.T, text string) func() net.Conn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := compile(cfg, 1, upstream.Options{Log: zerolog.Nop()})
+	rt, err := compile(cfg, 1, proxy.Options{Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}

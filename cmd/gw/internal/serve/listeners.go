@@ -118,7 +118,7 @@ func (l *listener) newFastServer(st *conf.Settings) *fasthttp.Server {
 // it is no limit: fasthttp reads at most min(bodyBufferSize, 8 KiB) of a
 // body before the handler runs (its prefetch) and hands the rest over as a
 // stream, so no body is held whole here. What the proxy then keeps in
-// memory is bounded by client_body_buffer_size (upstream/proxy_body.go).
+// memory is bounded by client_body_buffer_size (upstream/proxy/body.go).
 const bodyBufferSize = 64 << 10
 
 // log is the error log of the runtime the listener serves.

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/proxy"
 )
 
 // runtime is one configuration compiled for serving: immutable once built
@@ -19,13 +19,13 @@ type runtime struct {
 	router   *location.Router
 	sockets  []location.Socket
 	matchers map[*conf.Server]*location.Matcher
-	proxies  map[*conf.Location]*upstream.Proxy // locations with proxy_pass
-	upstream *upstream.Builder                  // committed once the runtime serves
-	logs     map[string]*accessWriter           // access_log files by path; nil under -t
-	certs    map[*conf.Server]*tls.Config       // per server with ssl_certificate
-	log      zerolog.Logger                     // the configuration's error_log
-	logFile  *logFile                           // the file log writes to
-	stopped  bool                               // its files were given back (under Server.mu)
+	proxies  map[*conf.Location]*proxy.Proxy // locations with proxy_pass
+	upstream *proxy.Builder                  // committed once the runtime serves
+	logs     map[string]*accessWriter        // access_log files by path; nil under -t
+	certs    map[*conf.Server]*tls.Config    // per server with ssl_certificate
+	log      zerolog.Logger                  // the configuration's error_log
+	logFile  *logFile                        // the file log writes to
+	stopped  bool                            // its files were given back (under Server.mu)
 }
 
 // eachLocation calls fn for every location of cfg, nested ones included,
@@ -64,10 +64,10 @@ func eachSettings(cfg *conf.Config, fn func(*conf.Settings)) {
 // shared carries the connection pools and peer state that outlive a
 // runtime; under -t they are fresh and thrown away. session_sticky is
 // compiled here too (sids, cookie parts), so -t reports its errors.
-func compile(cfg *conf.Config, gen uint64, shared upstream.Options) (*runtime, error) {
-	shared.Persistence = upstream.StickyPersistence
+func compile(cfg *conf.Config, gen uint64, shared proxy.Options) (*runtime, error) {
+	shared.Persistence = proxy.StickyPersistence
 	rt := &runtime{gen: gen, cfg: cfg, log: shared.Log, matchers: map[*conf.Server]*location.Matcher{},
-		proxies: map[*conf.Location]*upstream.Proxy{}, upstream: upstream.NewBuilder(shared)}
+		proxies: map[*conf.Location]*proxy.Proxy{}, upstream: proxy.NewBuilder(shared)}
 	if cfg.HTTP == nil {
 		return rt, nil
 	}
@@ -92,7 +92,7 @@ func compile(cfg *conf.Config, gen uint64, shared upstream.Options) (*runtime, e
 		if err != nil {
 			return
 		}
-		var p *upstream.Proxy
+		var p *proxy.Proxy
 		if p, err = rt.upstream.Proxy(l); p != nil {
 			rt.proxies[l] = p
 		}
@@ -108,7 +108,7 @@ func Check(opts conf.LoadOptions) (*conf.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt, err := compile(cfg, 0, upstream.Options{})
+	rt, err := compile(cfg, 0, proxy.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -28,7 +29,7 @@ type Server struct {
 	logs      *accessLogs
 	pools     *transport.Pools     // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
-	tunnels   *upstream.Tunnels    // open WebSocket tunnels, for stops
+	tunnels   *proxy.Tunnels       // open WebSocket tunnels, for stops
 	conns     *edge.Table          // client connections, against worker_connections
 
 	reloads, failedReloads int // counted for the error log
@@ -47,7 +48,7 @@ func New(opts conf.LoadOptions, earlyLog string) (*Server, error) {
 		return nil, err
 	}
 	g := &Server{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, earlyLogLevel),
-		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: upstream.NewTunnels()}
+		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: proxy.NewTunnels()}
 	g.conns = edge.NewTable(0, g.log)
 	return g, nil
 }
@@ -130,8 +131,8 @@ func errorLogPath(cfg *conf.Config) string {
 
 // shared is what every runtime's proxies share with the ones before them:
 // connection pools, peer state and open tunnels.
-func (g *Server) shared() upstream.Options {
-	return upstream.Options{Pools: g.pools, Store: g.store, Tunnels: g.tunnels}
+func (g *Server) shared() proxy.Options {
+	return proxy.Options{Pools: g.pools, Store: g.store, Tunnels: g.tunnels}
 }
 
 // start applies the first configuration: log, cores, sockets.

@@ -1,0 +1,198 @@
+package proxy
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
+)
+
+// setHeader is one proxy_set_header line, compiled.
+type setHeader struct {
+	name  []byte // as written: sent byte for byte
+	value *vars.Template
+}
+
+// requestHeaders is how a location rewrites the client's header for the
+// upstream, nginx's ngx_http_proxy_create_request: the proxy_set_header
+// lines first, in order, then nginx's defaults the lines did not name
+// (Host $proxy_host, Connection close), then every client header that is
+// neither hop-by-hop nor named by a proxy_set_header line.
+type requestHeaders struct {
+	set []setHeader
+	// named holds the lower-cased names of the proxy_set_header lines:
+	// a client header of that name is never passed, even when the line's
+	// value is empty (nginx's way of removing a header).
+	named [][]byte
+
+	setsHost bool // a line names Host: no default Host $proxy_host
+	setsConn bool // a line names Connection: no default Connection close
+	// keepalive is the [gw] rule of spec/config.md: the upstream has
+	// `keepalive N`, so gw speaks HTTP/1.1 and never asks the upstream to
+	// close, whatever proxy_http_version and Connection lines say.
+	keepalive bool
+	protocol  string // protoHTTP10 or protoHTTP11
+}
+
+// newRequestHeaders compiles the header rules of st. keepalive reports
+// whether the proxied upstream keeps connections (keepalive N).
+func newRequestHeaders(st *conf.Settings, keepalive bool) requestHeaders {
+	h := requestHeaders{keepalive: keepalive, protocol: protoHTTP10}
+	if st.ProxyHTTPVersion == conf.HTTPVersion11 || keepalive {
+		h.protocol = protoHTTP11
+	}
+	for _, s := range st.ProxySetHeaders {
+		lower := strings.ToLower(s.Name)
+		h.named = append(h.named, []byte(lower))
+		switch lower {
+		case "host":
+			h.setsHost = true
+		case "connection":
+			h.setsConn = true
+		case "content-length", "transfer-encoding":
+			// gw frames the body it forwards itself, as nginx does with
+			// its internal $proxy_internal_body_length.
+			continue
+		}
+		h.set = append(h.set, setHeader{name: []byte(s.Name), value: s.Value})
+	}
+	return h
+}
+
+// isNamed reports whether a proxy_set_header line names the header.
+func (h *requestHeaders) isNamed(name []byte) bool {
+	for _, n := range h.named {
+		if len(n) == len(name) && bytes.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// write fills out's header lines for the client's request in. bodyLen is
+// the Content-Length to announce, negative for none (a chunked body gets
+// its Transfer-Encoding from fasthttp). buf is scratch space for template
+// values; the grown buffer is returned. out must have special-header
+// processing disabled: every line is sent as added, in order, with its
+// name as written. ck says what becomes of the client's Cookie lines
+// (session persistence may clean them).
+func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, buf []byte, bodyLen int, ck CookieOut) []byte {
+	for i := range h.set {
+		s := &h.set[i]
+		buf = s.value.Append(buf[:0], r)
+		isHost := equalFold(s.name, "host")
+		if isHost && len(buf) == 0 {
+			// An empty Host would make the request unsendable over
+			// HTTP/1.1; gw keeps nginx's default instead.
+			buf = append(buf, r.ProxyHost...)
+		}
+		if len(buf) == 0 {
+			continue // nginx: an empty value means "do not send"
+		}
+		name := s.name
+		switch {
+		case isHost:
+			// fasthttp finds the Host line only under this spelling.
+			name = strHost
+		case h.keepalive && equalFold(name, "connection") && vars.HasToken(buf, "close"):
+			continue // [gw] keepalive: the upstream connection stays open
+		}
+		out.AddBytesKV(name, buf)
+	}
+	if !h.setsHost {
+		out.AddBytesK(strHost, r.ProxyHost)
+	}
+	if !h.setsConn && !h.keepalive {
+		out.AddBytesKV(strConnection, strClose)
+	}
+	if bodyLen >= 0 {
+		buf = strconv.AppendInt(buf[:0], int64(bodyLen), 10)
+		out.AddBytesKV(strContentLength, buf)
+	}
+	if !h.keepalive {
+		// Without keepalive nginx closes every upstream connection after
+		// its response, whatever the Connection line says. The flag makes
+		// fasthttp do so; with special headers disabled it writes no line.
+		out.SetConnectionClose()
+	}
+	h.copyClient(out, in, tok, ck)
+	return buf
+}
+
+var (
+	strHost          = []byte("Host")
+	strConnection    = []byte("Connection")
+	strClose         = []byte("close")
+	strContentLength = []byte("Content-Length")
+)
+
+// copyClient adds the client's header lines that may cross the proxy, in
+// the order received, names and values byte for byte. Unless ck keeps
+// them, the Cookie lines become ck.Value, in place of the first one: the
+// edit is made while copying because deleting lines from a fasthttp header
+// afterwards would reorder the others.
+func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck CookieOut) {
+	tok.reset()
+	eachRequestHeader(in, func(name, value []byte) {
+		if equalFold(name, "connection") {
+			tok.add(value)
+		}
+	})
+	cookieSent := false
+	eachRequestHeader(in, func(name, value []byte) {
+		if !h.passes(name, tok) {
+			return
+		}
+		if !ck.Keep && equalFold(name, "cookie") {
+			if cookieSent || len(ck.Value) == 0 {
+				return
+			}
+			cookieSent, value = true, ck.Value
+		}
+		out.AddBytesKV(name, value)
+	})
+}
+
+// passes reports whether a client header goes upstream: not hop-by-hop,
+// not named by the client's Connection header, not replaced by gw (Host,
+// the body framing, Expect, which nginx drops since it answers 100-continue
+// itself) and not named by a proxy_set_header line.
+func (h *requestHeaders) passes(name []byte, tok *connTokens) bool {
+	switch {
+	case isHopByHop(name), tok.has(name):
+		return false
+	case equalFold(name, "host"), equalFold(name, "content-length"), equalFold(name, "expect"):
+		return false
+	}
+	return !h.isNamed(name)
+}
+
+// eachRequestHeader calls f for each header line of in as the client sent
+// it: from the raw header block when there is one (names, order and
+// repeated lines intact), else from fasthttp's parsed header.
+func eachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
+	raw := in.RawHeaders()
+	if len(raw) == 0 {
+		for k, v := range in.All() {
+			f(k, v)
+		}
+		return
+	}
+	for lines := vars.NewHeaderLines(raw); ; {
+		name, rest, ok := lines.Next()
+		if !ok {
+			return
+		}
+		f(name, vars.TrimOWS(rest))
+	}
+}
+
+// The request lines' protocols gw speaks to upstreams.
+const (
+	protoHTTP10 = "HTTP/1.0"
+	protoHTTP11 = "HTTP/1.1"
+)

@@ -1,0 +1,83 @@
+package proxy
+
+import (
+	"bytes"
+
+	"github.com/gw-proxy/gw/conf/vars"
+)
+
+// Hop-by-hop headers describe one connection, not the message, so they
+// never cross the proxy in either direction (RFC 9110 section 7.6.1, and
+// spec/config.md): Connection and every header it names, Keep-Alive, TE,
+// Trailer, Transfer-Encoding, Upgrade and every Proxy-* header. Upgrade is
+// the exception on a handshake gw proxies (websocket.go), which sends
+// its own Upgrade and Connection lines.
+
+// isHopByHop reports whether name is one of the fixed hop-by-hop headers,
+// compared case-insensitively without allocating.
+func isHopByHop(name []byte) bool {
+	switch len(name) {
+	case 2:
+		return equalFold(name, "te")
+	case 7:
+		return equalFold(name, "trailer") || equalFold(name, "upgrade")
+	case 10:
+		return equalFold(name, "connection") || equalFold(name, "keep-alive")
+	case 17:
+		return equalFold(name, "transfer-encoding")
+	}
+	return len(name) > 6 && equalFold(name[:6], "proxy-")
+}
+
+// equalFold compares b with the lower-case ASCII string s.
+func equalFold(b []byte, s string) bool { return vars.LowerEqual(b, s) }
+
+// hasPrefixFold reports whether b starts with the lower-case ASCII prefix.
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && equalFold(b[:len(prefix)], prefix)
+}
+
+// connTokens collects the header names listed in Connection header values
+// ("Connection: keep-alive, X-Trace"): those headers are hop-by-hop too.
+// The tokens point into the header they were read from.
+type connTokens struct {
+	names [][]byte
+}
+
+func (t *connTokens) reset() { t.names = t.names[:0] }
+
+// add splits one Connection value into its comma-separated tokens.
+func (t *connTokens) add(value []byte) {
+	for len(value) > 0 {
+		tok := value
+		if i := bytes.IndexByte(value, ','); i >= 0 {
+			tok, value = value[:i], value[i+1:]
+		} else {
+			value = nil
+		}
+		tok = bytes.TrimSpace(tok)
+		if len(tok) > 0 {
+			t.names = append(t.names, tok)
+		}
+	}
+}
+
+// has reports whether the Connection header named name.
+func (t *connTokens) has(name []byte) bool {
+	for _, n := range t.names {
+		if bytes.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasClose reports whether the tokens include "close".
+func (t *connTokens) hasClose() bool {
+	for _, n := range t.names {
+		if equalFold(n, "close") {
+			return true
+		}
+	}
+	return false
+}

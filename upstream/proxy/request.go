@@ -1,0 +1,146 @@
+package proxy
+
+import (
+	"strconv"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream/transport"
+)
+
+// prepare builds the request for the upstream once, before the first try:
+// request line, header and body. A non-zero status means gw answers the
+// client itself (413, or the client's body failed).
+func (x *exchange) prepare() int {
+	p := x.p
+	in := &x.ctx.Request
+	x.uri = p.uri.appendURI(x.uri[:0], in)
+	x.lc.uri = x.uri
+
+	h := &x.out.Header
+	h.DisableSpecialHeader()
+	h.DisableNormalizing()
+	h.SetMethodBytes(in.Header.Method())
+	h.SetRequestURIBytes(x.uri)
+	h.SetProtocol(p.headers.protocol)
+	bodyLen, status := x.prepareBody()
+	if status != 0 {
+		return status
+	}
+	ck := KeepCookies
+	if p.persist != nil {
+		ck = p.persist.Request(&x.sess)
+	}
+	x.buf = p.headers.write(h, &in.Header, x.r, &x.tokens, x.buf, bodyLen, ck)
+	return 0
+}
+
+// prepareBody attaches the client's body to the upstream request and
+// returns the Content-Length to announce (negative: none). Bodies larger
+// than client_max_body_size are refused before anything is proxied when
+// their length is announced, and as soon as they grow past it otherwise.
+// What it reads into memory is bounded by client_body_buffer_size (see
+// body.go).
+func (x *exchange) prepareBody() (bodyLen, status int) {
+	p := x.p
+	in := &x.ctx.Request
+	n := in.Header.ContentLength()
+	if p.maxBody > 0 && int64(n) > p.maxBody {
+		return 0, x.tooLarge(int64(n))
+	}
+	stream := x.ctx.RequestBodyStream()
+	if stream == nil {
+		// The server read the body already (fasthttp without
+		// StreamRequestBody, whose MaxRequestBodySize bounds it; cmd/gw
+		// streams, and comes here only for a request without a body): it
+		// is in memory and can be sent again.
+		body := in.Body()
+		if p.maxBody > 0 && int64(len(body)) > p.maxBody {
+			return 0, x.tooLarge(int64(len(body)))
+		}
+		x.replayable = true
+		if len(body) == 0 && n < 0 {
+			return -1, 0
+		}
+		x.out.SetBodyRaw(body)
+		return len(body), 0
+	}
+	x.body.reset(stream, p.maxBody)
+	switch {
+	case n == bodyNone:
+		x.replayable = true
+		return -1, 0
+	case n >= 0 && int64(n) <= p.bodyBuffer && p.requestBuffering:
+		return x.readBody(n)
+	case n == bodyChunked && p.headers.protocol == protoHTTP10:
+		// HTTP/1.0 has no chunked encoding: nginx then reads the whole
+		// body to learn its length, and so does gw, through a file.
+		size, status := x.spoolBody()
+		if status != 0 {
+			return 0, status
+		}
+		x.replayable = true
+		if x.spool.f == nil {
+			x.out.SetBodyRaw(x.spool.mem)
+		}
+		return int(size), 0
+	}
+	x.out.SetBodyStream(&x.body, n)
+	return n, 0
+}
+
+// readBody reads a body of announced length n, at most
+// client_body_buffer_size, into x.reqMem before the first try. The one
+// byte of room beyond n is where the end of the body is read.
+func (x *exchange) readBody(n int) (int, int) {
+	room := n + 1
+	if cap(x.reqMem) < room {
+		x.reqMem = make([]byte, 0, room)
+	}
+	body, eof, err := x.body.fill(x.reqMem[:0:room])
+	if err == nil && !eof {
+		err, x.body.err = errBodyPastLength, errBodyPastLength
+	}
+	if err != nil {
+		return 0, x.clientFailed()
+	}
+	x.reqMem = body
+	x.replayable = true
+	x.out.SetBodyRaw(body)
+	return len(body), 0
+}
+
+// tooLarge logs nginx's line for a body over client_max_body_size and
+// returns 413.
+func (x *exchange) tooLarge(n int64) int {
+	if ev := x.p.log.Error(); ev != nil {
+		b := make([]byte, 0, 64)
+		b = append(b, "client intended to send too large body: "...)
+		b = strconv.AppendInt(b, n, 10)
+		b = append(b, " bytes"...)
+		lc := x.lc
+		lc.upstream = ""
+		logLine(ev, string(b), &lc)
+	}
+	x.ctx.SetConnectionClose()
+	return fasthttp.StatusRequestEntityTooLarge
+}
+
+// clientFailed is the status for a request whose body could not be read
+// from the client: 413 past client_max_body_size, 408 on a timeout, 400
+// otherwise (nginx's choices). The connection cannot carry another request.
+func (x *exchange) clientFailed() int {
+	err := x.body.err
+	if err == errBodyTooLarge {
+		return x.tooLarge(x.body.n)
+	}
+	x.ctx.SetConnectionClose()
+	lc := x.lc
+	lc.upstream = ""
+	if transport.IsTimeout(err) {
+		logLine(x.p.log.Info(), "client timed out (110: Connection timed out) while reading client request body", &lc)
+		return fasthttp.StatusRequestTimeout
+	}
+	logLine(x.p.log.Info(), "client prematurely closed connection while reading client request body", &lc)
+	return fasthttp.StatusBadRequest
+}

@@ -1,0 +1,120 @@
+package proxy
+
+import (
+	"bufio"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream"
+)
+
+// The session_sticky tests' helpers are prefixed st. Their upstream has
+// one server of every kind, at addresses nothing listens on: Choose,
+// Request and Respond never dial.
+const (
+	stA      = iota // 10.0.0.1:80
+	stB             // 10.0.0.2:80
+	stDrain         // 10.0.0.3:80 drain
+	stDown          // 10.0.0.4:80 down
+	stBackup        // 10.0.0.5:80 backup
+	stFull          // 10.0.0.6:80 max_conns=1
+)
+
+const stServers = `server 10.0.0.1:80; server 10.0.0.2:80; server 10.0.0.3:80 drain;
+	server 10.0.0.4:80 down; server 10.0.0.5:80 backup; server 10.0.0.6:80 max_conns=1;`
+
+// stSID is Tengine's sid of server i of the fixture: the hex MD5 of its
+// address, computed here independently of the sticky package.
+func stSID(i int) string {
+	sum := md5.Sum([]byte(fmt.Sprintf("10.0.0.%d:80", i+1)))
+	return hex.EncodeToString(sum[:])
+}
+
+// stFixture is the proxy of location / over the fixture upstream.
+type stFixture struct {
+	p  *Proxy
+	sp *stickyPersistence
+	up *upstream.Upstream
+}
+
+// stBuild compiles `upstream u { <fixture servers> session_sticky <params>; }`
+// and a location / with extra directives.
+func stBuild(t testing.TB, params, loc string) *stFixture {
+	t.Helper()
+	s := pxBuild(t, nil, "/", `http { upstream u { %s session_sticky %s; }
+		server { location / { proxy_pass http://u; %s } } }`, stServers, params, loc)
+	sp, ok := s.p.persist.(*stickyPersistence)
+	if !ok {
+		t.Fatalf("persistence %T, want session_sticky's", s.p.persist)
+	}
+	return &stFixture{p: s.p, sp: sp, up: s.p.up}
+}
+
+// request parses a raw request head (CRLFs added) into a PersistRequest at
+// t0, as the exchange prepares one.
+func (f *stFixture) request(t testing.TB, head string) *PersistRequest {
+	t.Helper()
+	raw := strings.ReplaceAll(strings.TrimSpace(head), "\n", "\r\n") + "\r\n\r\n"
+	ctx := &fasthttp.RequestCtx{}
+	if err := ctx.Request.Read(bufio.NewReader(strings.NewReader(raw))); err != nil {
+		t.Fatalf("request %q: %v", raw, err)
+	}
+	return &PersistRequest{Ctx: ctx, R: &vars.Request{Ctx: ctx}, Scope: &f.p.scope, Now: t0}
+}
+
+// get is a GET / with the given extra header lines.
+func (f *stFixture) get(t testing.TB, lines ...string) *PersistRequest {
+	t.Helper()
+	return f.request(t, "GET / HTTP/1.1\nHost: gw\n"+strings.Join(lines, "\n"))
+}
+
+// stResponse parses a raw upstream response head the way the proxy's
+// HostClient reads one: header names keep their case.
+func stResponse(t testing.TB, head string) *fasthttp.ResponseHeader {
+	t.Helper()
+	raw := strings.ReplaceAll(strings.TrimSpace(head), "\n", "\r\n") + "\r\n\r\n"
+	h := &fasthttp.ResponseHeader{}
+	h.DisableNormalizing()
+	if err := h.Read(bufio.NewReader(strings.NewReader(raw))); err != nil {
+		t.Fatalf("response %q: %v", raw, err)
+	}
+	return h
+}
+
+// setCookies lists the Set-Cookie values of h in order.
+func setCookies(h *fasthttp.ResponseHeader) []string {
+	var out []string
+	for _, v := range h.Cookies() {
+		out = append(out, string(v))
+	}
+	return out
+}
+
+// headerValues lists the values of every line of h named name, any case.
+func headerValues(h *fasthttp.ResponseHeader, name string) []string {
+	var out []string
+	for k, v := range h.All() {
+		if strings.EqualFold(string(k), name) {
+			out = append(out, string(v))
+		}
+	}
+	return out
+}
+
+// t0 is the tests' fixed instant.
+var t0 = time.Unix(1_700_000_000, 0)
+
+// letter names a peer by its index: "a", "b", ..., "-" for none.
+func letter(p *upstream.Peer) string {
+	if p == nil {
+		return "-"
+	}
+	return string(rune('a' + p.Index()))
+}

@@ -1,0 +1,128 @@
+package proxy
+
+import (
+	"slices"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/sticky"
+	"github.com/gw-proxy/gw/upstream"
+)
+
+var (
+	strSetCookie    = []byte("Set-Cookie")
+	strCacheControl = []byte("Cache-Control")
+)
+
+// Respond applies spec §5 to the upstream response that goes to the
+// client: the sticky package decides from the status, the method, the
+// peer that answered and the backend's Set-Cookie lines; this applies the
+// decision to the header and records the response letter of
+// $sticky_status. Bypassed requests are left alone entirely (§1).
+func (sp *stickyPersistence) Respond(s *PersistRequest, p *upstream.Peer, h *fasthttp.ResponseHeader) {
+	st := &s.sticky
+	if !st.chosen || st.bypassed {
+		return
+	}
+	st.setCookie = st.setCookie[:0]
+	for _, v := range h.Cookies() {
+		st.setCookie = append(st.setCookie, v)
+	}
+	reply := sticky.Reply{
+		Status: h.StatusCode(), Post: s.Ctx.IsPost(), Peer: p.Index(),
+		Now: s.Now.Unix(), Client: st.client,
+	}
+	var ch sticky.Change
+	ch, st.buf = sp.pol.Respond(st.buf[:0], reply, st.setCookie)
+	switch ch.Edit {
+	case sticky.EditAppend:
+		// After the backend's own lines, its same-named one included
+		// (option=direct keeps it, §5): fasthttp's ResponseHeader keeps
+		// every Set-Cookie it parses or is added, in order, and the proxy
+		// copies them all (copyHeader). Only its SetCookie method would
+		// collapse lines of one name.
+		h.AddBytesKV(strSetCookie, ch.Value)
+	case sticky.EditReplace, sticky.EditDelete:
+		st.editSetCookies(sp.pol, h, ch)
+	}
+	if ch.Private {
+		st.makePrivate(h)
+	}
+	st.setLetters(s.R, ch.Action)
+}
+
+// editSetCookies rewrites the backend's Set-Cookie lines for an
+// EditReplace or EditDelete: line ch.Index becomes ch.Value or goes, and
+// with ch.RemoveOthers every later line naming the sticky cookie goes too.
+// fasthttp has no way to edit one Set-Cookie line in place, so every line
+// is copied out (deleting them recycles the buffers that hold them) and
+// added back in order.
+func (st *stickyState) editSetCookies(pol *sticky.Policy, h *fasthttp.ResponseHeader, ch sticky.Change) {
+	lines := st.setCookie
+	total := len(ch.Value)
+	for _, l := range lines {
+		total += len(l)
+	}
+	// One growth at most, so the copies below share one array; ch.Value,
+	// in the old one if it moves, stays readable.
+	st.buf = slices.Grow(st.buf, total)
+	kept := lines[:0]
+	for i, l := range lines {
+		switch {
+		case i == ch.Index && ch.Edit == sticky.EditReplace:
+			l = ch.Value
+		case i == ch.Index:
+			continue
+		case i > ch.Index && ch.RemoveOthers && pol.Names(l):
+			continue
+		}
+		start := len(st.buf)
+		st.buf = append(st.buf, l...)
+		kept = append(kept, st.buf[start:])
+	}
+	h.Del(fasthttp.HeaderSetCookie)
+	for _, v := range kept {
+		h.AddBytesKV(strSetCookie, v)
+	}
+	st.setCookie = kept
+}
+
+// makePrivate is nocache (HAProxy's): a response that carries an inserted
+// cookie must not be stored by a shared cache and replayed to other
+// clients, so Cache-Control gets "private", merged into what the backend
+// sent (sticky.AppendPrivate drops "public"). Upstream header names keep
+// their case, so every spelling of Cache-Control is looked for. One line
+// is edited in place, keeping the header order; several are merged into
+// one.
+func (st *stickyState) makePrivate(h *fasthttp.ResponseHeader) {
+	names := st.names[:0]
+	start := len(st.buf)
+	for k, v := range h.All() {
+		if !equalFold(k, "cache-control") {
+			continue
+		}
+		if len(names) > 0 {
+			st.buf = append(st.buf, ',', ' ')
+		}
+		st.buf = append(st.buf, v...)
+		names = append(names, k)
+	}
+	st.names = names
+	merged := st.buf[start:]
+	vstart := len(st.buf)
+	st.buf = sticky.AppendPrivate(st.buf, merged)
+	value := st.buf[vstart:]
+	switch len(names) {
+	case 0:
+		h.AddBytesKV(strCacheControl, value)
+	case 1:
+		h.SetCanonical(names[0], value)
+	default:
+		// Every deletion comes before the addition, which may reuse the
+		// buffer one of the names points into.
+		for _, n := range names {
+			h.DelBytes(n)
+		}
+		h.AddBytesKV(strCacheControl, value)
+	}
+}

@@ -1,0 +1,140 @@
+package proxy
+
+import (
+	"io"
+	"sync"
+	"time"
+)
+
+// respBody is the client response's body stream: it reads the upstream
+// body (or the small body already read into memory) and, when fasthttp
+// closes it after writing, ends the exchange. Reads happen only as fast as
+// the client takes the data, so a download of any size holds one read
+// buffer of gw's memory.
+type respBody struct {
+	x   *exchange
+	src io.Reader
+	// flush is proxy_buffering off: every piece read from the upstream is
+	// flushed to the client at once instead of waiting for a full buffer.
+	flush bool
+	// conn is the client's connection, written to directly under flush
+	// when fasthttp's writer cannot be flushed (see WriteTo); set only for
+	// a body of known length, never for a chunked one.
+	conn io.Writer
+	// failed records an upstream read error, logged at close.
+	failed error
+}
+
+// copyBufSize is the read size of a flushing copy; fasthttp's own copies
+// use its pooled 4 KiB buffers.
+const copyBufSize = 16 << 10
+
+var copyBufPool = sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
+
+// Read implements io.Reader for fasthttp's response writer.
+func (b *respBody) Read(p []byte) (int, error) {
+	n, err := b.src.Read(p)
+	if err != nil && err != io.EOF && b.failed == nil {
+		b.failed = err
+	}
+	return n, err
+}
+
+// SupportsBodyWriteTo lets fasthttp call WriteTo, which flushes, only under
+// proxy_buffering off; otherwise fasthttp copies through its buffered
+// writer with Read.
+func (b *respBody) SupportsBodyWriteTo() bool { return b.flush }
+
+// WriteTo copies the body to w, flushing after every read so that a slow
+// response reaches the client as it comes (proxy_buffering off).
+//
+// For a body of known length fasthttp hands WriteTo a writer that bounds
+// the copy to Content-Length but has no Flush: its buffer would hold the
+// body until 4 KiB have gathered. fasthttp has flushed the header by then
+// (ImmediateHeaderFlush), so nothing is buffered ahead of the body and
+// WriteTo writes to the client's connection itself. The body is still
+// bounded: its source is the upstream body framed by the same
+// Content-Length, and fasthttp checks the count WriteTo returns.
+func (b *respBody) WriteTo(w io.Writer) (int64, error) {
+	f, ok := w.(interface{ Flush() error })
+	if !ok && b.conn != nil {
+		w = b.conn
+	}
+	bp := copyBufPool.Get().(*[]byte)
+	defer copyBufPool.Put(bp)
+	buf := *bp
+	var total int64
+	for {
+		n, err := b.Read(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			if werr == nil && f != nil {
+				werr = f.Flush()
+			}
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// CloseWithError is called by fasthttp once the body is written, or when
+// writing it failed (err is then the client side's error). It gives the
+// upstream connection back (or closes it, when the body was not read to
+// the end) and ends the exchange.
+func (b *respBody) CloseWithError(err error) error {
+	x := b.x
+	if b.failed != nil {
+		f := classify(b.failed, x.conn)
+		f.phase = phaseBody
+		logFailure(&x.p.log, &f, &x.lc)
+	}
+	x.finishUpstream(err != nil || b.failed != nil)
+	x.release()
+	return nil
+}
+
+// finishUpstream closes the upstream body: a connection whose body was
+// read to the end goes back to the pool unless keepalive N idle ones are
+// already there (nginx's cache size), in which case it is closed.
+func (x *exchange) finishUpstream(broken bool) {
+	if !x.resp.IsBodyStream() {
+		return
+	}
+	if c := x.conn; c != nil && !broken && !x.resp.ConnectionClose() {
+		if x.p.keepalive > 0 && c.PoolIdle() < int64(x.p.keepalive) {
+			c.Park()
+		} else {
+			x.resp.SetConnectionClose()
+		}
+	}
+	_ = x.resp.CloseBodyStream()
+}
+
+// readSmallBody reads a body of known length n into memory, so the
+// upstream connection is free before the client has the response.
+func (x *exchange) readSmallBody(n int) error {
+	if cap(x.respMem) < n {
+		x.respMem = make([]byte, n)
+	}
+	x.respMem = x.respMem[:n]
+	_, err := io.ReadFull(x.resp.BodyStream(), x.respMem)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // the body ended before its Content-Length
+	}
+	return err
+}
+
+// markTime is the ResponseTime of the last try: now, relative to its start.
+func (x *exchange) markTime(start time.Time) {
+	if n := len(x.r.Upstream); n > 0 {
+		x.r.Upstream[n-1].ResponseTime = time.Since(start)
+	}
+}

@@ -1,0 +1,114 @@
+package proxy
+
+import (
+	"bytes"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
+)
+
+// uriRule turns the client's request URI into the one sent upstream,
+// following ngx_http_proxy_create_request:
+//
+//   - proxy_pass without a URI part: the request URI exactly as the client
+//     sent it (nginx's r->unparsed_uri), with no decoding, no merging of
+//     slashes, no resolution of dot segments, and an empty "?" kept;
+//   - proxy_pass with a URI part: the part of the normalised, decoded path
+//     that the location's prefix matched is replaced by the URI part, the
+//     rest is escaped again when the client's URI held escapes (nginx's
+//     r->quoted_uri), and "?args" follows when there are arguments.
+type uriRule struct {
+	replace bool   // proxy_pass has a URI part
+	part    string // the URI part, "/two/"
+	prefix  int    // length of the location name the part replaces
+}
+
+// newURIRule compiles the rule of proxy_pass in loc. conf refuses a URI part
+// in regex and named locations, so loc.Pattern is a prefix or an exact URI
+// whenever the part is set.
+func newURIRule(loc *conf.Location, pp *conf.ProxyPass) uriRule {
+	if pp.URI == "" {
+		return uriRule{}
+	}
+	u := uriRule{replace: true, part: pp.URI}
+	if loc != nil && (loc.Modifier == conf.ModPrefix || loc.Modifier == conf.ModExact || loc.Modifier == conf.ModPrefixStop) {
+		u.prefix = len(loc.Pattern)
+	}
+	return u
+}
+
+// appendURI appends the upstream request URI for the client's request.
+func (u *uriRule) appendURI(dst []byte, req *fasthttp.Request) []byte {
+	raw := originForm(req.Header.RequestURI())
+	if !u.replace {
+		return append(dst, raw...)
+	}
+	uri := req.URI()
+	path := uri.Path() // decoded and normalised, what the location matched
+	rest := path
+	if len(rest) >= u.prefix {
+		rest = rest[u.prefix:]
+	} else {
+		rest = nil
+	}
+	dst = append(dst, u.part...)
+	if quoted(raw) {
+		dst = appendEscapedURI(dst, rest)
+	} else {
+		dst = append(dst, rest...)
+	}
+	if args := uri.QueryString(); len(args) > 0 {
+		dst = append(dst, '?')
+		dst = append(dst, args...)
+	}
+	return dst
+}
+
+// originForm is the request target sent upstream for an absolute-form
+// request: vars.OriginForm ($request_uri's reading), with the "/" nginx
+// puts before the arguments of a target with no path ("http://h?a" is
+// sent as "/?a").
+func originForm(raw []byte) []byte {
+	t := vars.OriginForm(raw)
+	if len(t) > 0 && t[0] == '?' {
+		return append([]byte{'/'}, t...)
+	}
+	return t
+}
+
+// quoted reports whether the path of a raw request URI holds a
+// percent-escape, nginx's r->quoted_uri: only then is the decoded path
+// escaped again before it goes upstream.
+func quoted(raw []byte) bool {
+	if i := bytes.IndexByte(raw, '?'); i >= 0 {
+		raw = raw[:i]
+	}
+	return bytes.IndexByte(raw, '%') >= 0
+}
+
+// uriEscape marks the bytes ngx_escape_uri escapes in NGX_ESCAPE_URI mode:
+// control characters, space, '#', '%', '?', DEL and every byte >= 0x80.
+// '/' and the other reserved characters stay, so a decoded "%2F" goes
+// upstream as "/", as it does from nginx.
+var uriEscape = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c <= 0x20 || c >= 0x7f || c == '#' || c == '%' || c == '?'
+	}
+	return t
+}()
+
+// appendEscapedURI is ngx_escape_uri(NGX_ESCAPE_URI), with upper-case hex
+// digits as nginx writes them.
+func appendEscapedURI(dst, s []byte) []byte {
+	const hex = "0123456789ABCDEF"
+	for _, c := range s {
+		if uriEscape[c] {
+			dst = append(dst, '%', hex[c>>4], hex[c&0xf])
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
