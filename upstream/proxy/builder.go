@@ -9,6 +9,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/upstream/transport"
+	"github.com/gw-proxy/gw/upstream/tunnel"
 )
 
 // Options are what the proxies of one runtime share.
@@ -29,7 +30,7 @@ type Options struct {
 	Persistence func(up *upstream.Upstream) (Persistence, error)
 	// Tunnels tracks the upgraded connections (WebSocket) the proxies
 	// open, for a graceful stop; nil tracks none.
-	Tunnels *Tunnels
+	Tunnels *tunnel.Tunnels
 }
 
 // Builder compiles the proxies of one runtime. It builds each upstream

@@ -10,6 +10,7 @@ import (
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/transport"
+	"github.com/gw-proxy/gw/upstream/tunnel"
 )
 
 // exchange is the state of one proxied request, from Serve until the
@@ -57,7 +58,7 @@ type exchange struct {
 	tryStart time.Time       // of the current try: $upstream_response_time
 	peer     *upstream.Peer  // the acquired peer whose response goes to the client
 	conn     *transport.Conn // the connection that response came over
-	tun      *tunnel         // an Upgrade handshake's own connection, nil otherwise
+	tun      *tunnel.Tunnel  // an Upgrade handshake's own connection, nil otherwise
 	abort    abortWatch
 }
 
@@ -92,7 +93,7 @@ func (x *exchange) release() {
 		x.peer = nil
 	}
 	x.conn = nil
-	x.tun.close()
+	x.tun.Close()
 	x.tun = nil
 	x.out.Reset()
 	x.resp.Reset()

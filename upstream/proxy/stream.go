@@ -2,8 +2,9 @@ package proxy
 
 import (
 	"io"
-	"sync"
 	"time"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // respBody is the client response's body stream: it reads the upstream
@@ -24,12 +25,6 @@ type respBody struct {
 	// failed records an upstream read error, logged at close.
 	failed error
 }
-
-// copyBufSize is the read size of a flushing copy; fasthttp's own copies
-// use its pooled 4 KiB buffers.
-const copyBufSize = 16 << 10
-
-var copyBufPool = sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
 
 // Read implements io.Reader for fasthttp's response writer.
 func (b *respBody) Read(p []byte) (int, error) {
@@ -60,8 +55,8 @@ func (b *respBody) WriteTo(w io.Writer) (int64, error) {
 	if !ok && b.conn != nil {
 		w = b.conn
 	}
-	bp := copyBufPool.Get().(*[]byte)
-	defer copyBufPool.Put(bp)
+	bp := transport.CopyBuffer()
+	defer transport.PutCopyBuffer(bp)
 	buf := *bp
 	var total int64
 	for {

@@ -10,6 +10,7 @@ import (
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/tunnel"
 )
 
 // Upgrade handshakes, WebSocket's among them (RFC 9110 section 7.8, RFC 6455
@@ -48,21 +49,14 @@ import (
 // tunnelRules is what a location's handshakes and tunnels need beyond the
 // proxy.
 type tunnelRules struct {
-	reg *Tunnels // where tunnels are tracked for a graceful stop; may be nil
+	tunnel.Rules
 	// upgradeName is the name, as written, of the location's
 	// proxy_set_header Upgrade line (the recipe), nil without one.
 	upgradeName []byte
-	// idle is proxy_read_timeout, which nginx applies to a tunnel as a
-	// whole: its timer is re-armed by traffic in either direction, so the
-	// tunnel ends after that long without a byte either way.
-	idle time.Duration
-	// clientSend is send_timeout, the longest wait for the client to take
-	// a write; proxy_send_timeout bounds writes upstream (upConn).
-	clientSend time.Duration
 }
 
-func newTunnelRules(st *conf.Settings, reg *Tunnels) tunnelRules {
-	r := tunnelRules{reg: reg, idle: st.ProxyReadTimeout, clientSend: st.SendTimeout}
+func newTunnelRules(st *conf.Settings, reg *tunnel.Tunnels) tunnelRules {
+	r := tunnelRules{Rules: tunnel.Rules{Registry: reg, Idle: st.ProxyReadTimeout, ClientSend: st.SendTimeout}}
 	for _, s := range st.ProxySetHeaders {
 		if r.upgradeName == nil && strings.EqualFold(s.Name, "upgrade") {
 			r.upgradeName = []byte(s.Name)
@@ -96,7 +90,7 @@ func (x *exchange) offerUpgrade() {
 			}
 		}
 		if len(proto) > 0 {
-			x.tun = newTunnel(x.handshakeHead(proto))
+			x.tun = tunnel.New(x.handshakeHead(proto))
 			return
 		}
 	}
@@ -157,7 +151,7 @@ func clientUpgrade(in *fasthttp.RequestHeader) []byte {
 // ends. The previous try's connection, if any, is closed first.
 func (x *exchange) tryUpgrade(peer *upstream.Peer) tryResult {
 	tn := x.tun
-	tn.closeUpstream()
+	tn.CloseUpstream()
 	hc := x.p.clients[peer.Index()]
 	t := x.r.AddUpstreamTry(peer.Addr)
 	start := time.Now()
@@ -168,20 +162,20 @@ func (x *exchange) tryUpgrade(peer *upstream.Peer) tryResult {
 		t.Status = f.status()
 		return tryResult{kind: outFailure, f: f}
 	}
-	tn.setUpstream(conn)
-	t.ConnectTime = tn.raw.DialTime()
-	if _, err = conn.Write(tn.head); err == nil {
+	tn.SetUpstream(conn)
+	t.ConnectTime = tn.Raw().DialTime()
+	if _, err = conn.Write(tn.Head()); err == nil {
 		// Names as sent, no Content-Type the upstream did not send,
 		// and the body (of an answer that is not a 101) left to stream.
 		x.resp.Header.DisableNormalizing()
 		x.resp.Header.SetNoDefaultContentType(true)
 		x.resp.StreamBody = true
-		err = x.resp.Read(tn.br)
+		err = x.resp.Read(tn.Reader())
 	}
 	if err != nil {
-		f := classify(err, tn.raw)
+		f := classify(err, tn.Raw())
 		t.Status = f.status()
-		tn.closeUpstream()
+		tn.CloseUpstream()
 		return tryResult{kind: outFailure, f: f}
 	}
 	elapsed := time.Since(start)
@@ -217,7 +211,7 @@ func (x *exchange) startTunnel() int {
 	h.AddBytesKV(strConnection, strUpgradeToken)
 	x.handedOver = true
 	x.r.UpstreamHeader = &x.resp.Header
-	x.p.tunnel.reg.add(x.tun)
+	x.p.tunnel.Registry.Add(x.tun)
 	x.ctx.HijackSetNoResponse(true)
 	x.ctx.Hijack(x.splice)
 	return 0

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream/tunnel"
 )
 
 // The helpers of the WebSocket tests are prefixed ws.
@@ -197,7 +199,7 @@ type wsSetup struct {
 	*pxSetup
 	g    *pxGateway
 	addr string
-	reg  *Tunnels
+	reg  *tunnel.Tunnels
 }
 
 // wsServe builds the proxy of location loc and serves it the way cmd/gw
@@ -210,8 +212,8 @@ func wsServe(t testing.TB, loc, src string, args ...any) *wsSetup {
 // wsServeWith is wsServe with a change to the fasthttp server's options.
 func wsServeWith(t testing.TB, tweak func(*fasthttp.Server), loc, src string, args ...any) *wsSetup {
 	t.Helper()
-	s := &wsSetup{pxSetup: pxBuild(t, nil, loc, src, args...), g: &pxGateway{}, reg: NewTunnels()}
-	s.p.tunnel.reg = s.reg
+	s := &wsSetup{pxSetup: pxBuild(t, nil, loc, src, args...), g: &pxGateway{}, reg: tunnel.NewTunnels()}
+	s.p.tunnel.Registry = s.reg
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

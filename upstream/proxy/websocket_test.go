@@ -296,12 +296,3 @@ func TestWebSocketOverTLSUpstream(t *testing.T) {
 	_ = c.Close()
 	pxEventually(t, func() bool { return s.reg.Len() == 0 && s.conns() == 0 })
 }
-
-func TestNilTunnelsTrackNothing(t *testing.T) {
-	var ts *Tunnels
-	ts.add(newTunnel(nil))
-	ts.remove(nil)
-	if ts.Len() != 0 || !ts.Wait(time.Millisecond) || ts.CloseAll() != 0 {
-		t.Error("a nil *Tunnels is not empty")
-	}
-}

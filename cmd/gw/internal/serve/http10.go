@@ -3,10 +3,11 @@ package serve
 import (
 	"io"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // HTTP/1.0 has no chunked encoding: a body of unknown length reaches an
@@ -38,9 +39,9 @@ func sendUntilClose(ctx *fasthttp.RequestCtx, sendTimeout time.Duration) {
 		w := deadlineWriter{c: c, timeout: sendTimeout}
 		_, err := w.Write(resp.Header.Header())
 		if err == nil {
-			bp := closeCopyBufs.Get().(*[]byte)
+			bp := transport.CopyBuffer()
 			_, err = io.CopyBuffer(w, onlyReader{resp.BodyStream()}, *bp)
-			closeCopyBufs.Put(bp)
+			transport.PutCopyBuffer(bp)
 		}
 		_ = err // a client that left is noticed by the upstream side as an unread body
 		_ = resp.CloseBodyStream()
@@ -65,5 +66,3 @@ func (w deadlineWriter) Write(p []byte) (int, error) {
 	}
 	return w.c.Write(p)
 }
-
-var closeCopyBufs = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}

@@ -14,6 +14,7 @@ import (
 	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
+	"github.com/gw-proxy/gw/upstream/tunnel"
 )
 
 // Server is a serving gw: its listeners by address, the runtime they
@@ -29,7 +30,7 @@ type Server struct {
 	logs      *accessLogs
 	pools     *transport.Pools     // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
-	tunnels   *proxy.Tunnels       // open WebSocket tunnels, for stops
+	tunnels   *tunnel.Tunnels      // open WebSocket tunnels, for stops
 	conns     *edge.Table          // client connections, against worker_connections
 
 	reloads, failedReloads int // counted for the error log
@@ -48,7 +49,7 @@ func New(opts conf.LoadOptions, earlyLog string) (*Server, error) {
 		return nil, err
 	}
 	g := &Server{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, earlyLogLevel),
-		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: proxy.NewTunnels()}
+		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: tunnel.NewTunnels()}
 	g.conns = edge.NewTable(0, g.log)
 	return g, nil
 }

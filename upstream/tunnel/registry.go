@@ -1,4 +1,4 @@
-package proxy
+package tunnel
 
 import (
 	"sync"
@@ -17,7 +17,7 @@ import (
 // concurrent use.
 type Tunnels struct {
 	mu   sync.Mutex
-	open map[*tunnel]struct{}
+	open map[*Tunnel]struct{}
 	// ended is closed, and replaced, each time a tunnel ends: Wait's wake-up.
 	ended  chan struct{}
 	closed bool // CloseAll ran: a tunnel that starts later is closed at once
@@ -25,11 +25,11 @@ type Tunnels struct {
 
 // NewTunnels returns an empty set.
 func NewTunnels() *Tunnels {
-	return &Tunnels{open: map[*tunnel]struct{}{}, ended: make(chan struct{})}
+	return &Tunnels{open: map[*Tunnel]struct{}{}, ended: make(chan struct{})}
 }
 
-// add tracks a tunnel about to start, or aborts it after CloseAll.
-func (ts *Tunnels) add(tn *tunnel) {
+// Add tracks a tunnel about to start, or aborts it after CloseAll.
+func (ts *Tunnels) Add(tn *Tunnel) {
 	if ts == nil {
 		return
 	}
@@ -40,12 +40,12 @@ func (ts *Tunnels) add(tn *tunnel) {
 	}
 	ts.mu.Unlock()
 	if closed {
-		tn.abort()
+		tn.Abort()
 	}
 }
 
-// remove forgets a tunnel that has ended.
-func (ts *Tunnels) remove(tn *tunnel) {
+// Remove forgets a tunnel that has ended.
+func (ts *Tunnels) Remove(tn *Tunnel) {
 	if ts == nil {
 		return
 	}
@@ -101,13 +101,13 @@ func (ts *Tunnels) CloseAll() int {
 	}
 	ts.mu.Lock()
 	ts.closed = true
-	open := make([]*tunnel, 0, len(ts.open))
+	open := make([]*Tunnel, 0, len(ts.open))
 	for tn := range ts.open {
 		open = append(open, tn)
 	}
 	ts.mu.Unlock()
 	for _, tn := range open {
-		tn.abort()
+		tn.Abort()
 	}
 	return len(open)
 }

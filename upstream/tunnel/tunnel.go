@@ -1,4 +1,4 @@
-package proxy
+package tunnel
 
 import (
 	"bufio"
@@ -7,21 +7,19 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
-	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
-// tunnel is a handshake's own upstream connection and, once the upstream
+// Tunnel is a handshake's own upstream connection and, once the upstream
 // has switched protocols, the splice of it with the client's connection:
 // bytes are copied both ways as they come, a clean end of one direction is
 // passed on as a half-close (so the other direction can finish, as a
 // `docker attach` style stream needs), and the tunnel ends when both
 // directions have ended, when either fails, when it has been idle for
 // proxy_read_timeout, or when Tunnels closes it.
-type tunnel struct {
+type Tunnel struct {
 	head []byte          // the handshake's request head, then the 101's
 	conn net.Conn        // to the peer: an *transport.Conn, or TLS over one
 	raw  *transport.Conn // conn's upConn
@@ -41,15 +39,15 @@ type tunnel struct {
 	timer     *time.Timer
 }
 
-func newTunnel(head []byte) *tunnel { return &tunnel{head: head, born: time.Now()} }
+func New(head []byte) *Tunnel { return &Tunnel{head: head, born: time.Now()} }
 
 // A pool of upstream readers: a handshake's response head must fit
 // (transport.ResponseHeaderMax, as for pooled connections), and the tunnel keeps the
 // reader for the bytes that followed it.
 var tunnelReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, transport.ResponseHeaderMax) }}
 
-// setUpstream makes conn the tunnel's upstream connection.
-func (tn *tunnel) setUpstream(conn net.Conn) {
+// SetUpstream makes conn the tunnel's upstream connection.
+func (tn *Tunnel) SetUpstream(conn net.Conn) {
 	br := tunnelReaders.Get().(*bufio.Reader)
 	br.Reset(conn)
 	tn.mu.Lock()
@@ -57,8 +55,8 @@ func (tn *tunnel) setUpstream(conn net.Conn) {
 	tn.mu.Unlock()
 }
 
-// closeUpstream closes the upstream connection, if any, and forgets it.
-func (tn *tunnel) closeUpstream() {
+// CloseUpstream closes the upstream connection, if any, and forgets it.
+func (tn *Tunnel) CloseUpstream() {
 	tn.mu.Lock()
 	defer tn.mu.Unlock()
 	if tn.conn == nil {
@@ -72,16 +70,16 @@ func (tn *tunnel) closeUpstream() {
 	tn.conn, tn.raw, tn.br = nil, nil, nil
 }
 
-// close ends whatever the tunnel still holds; nil-safe, for release.
-func (tn *tunnel) close() {
+// Close ends whatever the tunnel still holds; nil-safe, for release.
+func (tn *Tunnel) Close() {
 	if tn != nil {
-		tn.closeUpstream()
+		tn.CloseUpstream()
 	}
 }
 
-// attach records the client connection, or reports false when the tunnel
+// Attach records the client connection, or reports false when the tunnel
 // was aborted before it got one.
-func (tn *tunnel) attach(c net.Conn) bool {
+func (tn *Tunnel) Attach(c net.Conn) bool {
 	under := netConnOf(c)
 	tn.mu.Lock()
 	defer tn.mu.Unlock()
@@ -89,9 +87,9 @@ func (tn *tunnel) attach(c net.Conn) bool {
 	return !tn.aborted
 }
 
-// abort closes both connections under the copies, which then fail and
+// Abort closes both connections under the copies, which then fail and
 // end. It may run from any goroutine, any number of times.
-func (tn *tunnel) abort() {
+func (tn *Tunnel) Abort() {
 	tn.mu.Lock()
 	defer tn.mu.Unlock()
 	tn.aborted = true
@@ -103,8 +101,8 @@ func (tn *tunnel) abort() {
 	}
 }
 
-// isAborted reports whether abort has run.
-func (tn *tunnel) isAborted() bool {
+// Aborted reports whether abort has run.
+func (tn *Tunnel) Aborted() bool {
 	tn.mu.Lock()
 	defer tn.mu.Unlock()
 	return tn.aborted
@@ -139,51 +137,48 @@ func closeWrite(c net.Conn) bool {
 	return ok && cw.CloseWrite() == nil
 }
 
-// tunnelEnd is how a tunnel ended, for the error log: the first failure
+// End is how a tunnel ended, for the error log: the first failure
 // on either side, unless the idle timer or Tunnels ended it.
-type tunnelEnd struct {
-	timedOut bool
-	upstream error // a read from or write to the upstream failed
-	client   error // a read from or write to the client failed
+type End struct {
+	TimedOut bool
+	Upstream error // a read from or write to the upstream failed
+	Client   error // a read from or write to the client failed
 }
 
-// splice is the hijack handler of a tunnel: it writes the 101 to the
-// client, copies both ways until the tunnel ends, then ends the exchange.
-// fasthttp keeps ctx until splice returns and closes c after.
-func (x *exchange) splice(c net.Conn) {
-	tn, rules := x.tun, &x.p.tunnel
-	defer x.release()
-	defer rules.reg.remove(tn)
-	if !tn.attach(c) {
-		return // Tunnels closed it before it started
-	}
-	h := &x.ctx.Response.Header
-	if h.ConnectionClose() {
-		// fasthttp marks the response of a connection it would close
-		// after it; this one carries the new protocol instead.
-		h.ResetConnectionClose()
-		h.AddBytesKV(strConnection, strUpgradeToken)
-	}
-	tn.head = h.AppendBytes(tn.head[:0])
-	if err := writeWithin(c, tn.head, rules.clientSend); err != nil {
-		x.logTunnelEnd(tunnelEnd{client: err})
-		return
-	}
-	// From now on the idle timer, not a per-read deadline, bounds reads
-	// from the upstream: nginx re-arms proxy_read_timeout on traffic in
-	// either direction. Nothing else reads the connection yet.
-	tn.raw.StopReadTimeout()
-	_ = tn.raw.Conn.SetReadDeadline(time.Time{})
-	x.logTunnelEnd(tn.run(rules))
+// Rules are what a location's tunnels follow.
+type Rules struct {
+	// Registry tracks the tunnels for a graceful stop; nil tracks none.
+	Registry *Tunnels
+	// Idle is proxy_read_timeout, which nginx applies to a tunnel as a
+	// whole: its timer is re-armed by traffic in either direction, so the
+	// tunnel ends after that long without a byte either way.
+	Idle time.Duration
+	// ClientSend is send_timeout, the longest wait for the client to take
+	// a write; proxy_send_timeout bounds writes upstream (transport.Conn).
+	ClientSend time.Duration
 }
 
-// run copies both ways until the tunnel ends.
-func (tn *tunnel) run(rules *tunnelRules) tunnelEnd {
+// Head is the handshake's request head, then the 101's: a buffer the
+// exchange reuses.
+func (tn *Tunnel) Head() []byte { return tn.head }
+
+// SetHead replaces the head buffer.
+func (tn *Tunnel) SetHead(b []byte) { tn.head = b }
+
+// Raw is the upstream connection's transport.Conn, nil before one.
+func (tn *Tunnel) Raw() *transport.Conn { return tn.raw }
+
+// Reader reads the upstream connection; it holds what the peer sent
+// after its 101.
+func (tn *Tunnel) Reader() *bufio.Reader { return tn.br }
+
+// Run copies both ways until the tunnel ends.
+func (tn *Tunnel) Run(rules *Rules) End {
 	tn.touch()
-	tn.watch(rules.idle)
+	tn.watch(rules.Idle)
 	fromClient := make(chan error, 1)
 	go func() { fromClient <- tn.pipe(tn.conn, tn.client, 0, true) }()
-	down := tn.pipe(tn.client, tn.br, rules.clientSend, false)
+	down := tn.pipe(tn.client, tn.br, rules.ClientSend, false)
 	up := <-fromClient
 	tn.mu.Lock()
 	timedOut := tn.timedOut
@@ -192,7 +187,7 @@ func (tn *tunnel) run(rules *tunnelRules) tunnelEnd {
 		tn.timer = nil
 	}
 	tn.mu.Unlock()
-	return tunnelEnd{timedOut: timedOut, upstream: sideError(up, down, true), client: sideError(up, down, false)}
+	return End{TimedOut: timedOut, Upstream: sideError(up, down, true), Client: sideError(up, down, false)}
 }
 
 // pipeError is a failed copy: which side failed, and how.
@@ -221,22 +216,22 @@ func sideError(up, down error, upstream bool) error {
 // tunnel, as nginx ends it); a failure aborts the tunnel and is returned
 // as a *pipeError, unless the tunnel was aborted already, since the copies
 // then fail because of it.
-func (tn *tunnel) pipe(dst net.Conn, src io.Reader, send time.Duration, toUpstream bool) error {
-	bp := copyBufPool.Get().(*[]byte)
-	defer copyBufPool.Put(bp)
+func (tn *Tunnel) pipe(dst net.Conn, src io.Reader, send time.Duration, toUpstream bool) error {
+	bp := transport.CopyBuffer()
+	defer transport.PutCopyBuffer(bp)
 	buf := *bp
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
 			tn.touch()
-			if werr := writeWithin(dst, buf[:n], send); werr != nil {
+			if werr := WriteWithin(dst, buf[:n], send); werr != nil {
 				return tn.fail(werr, toUpstream)
 			}
 			tn.touch()
 		}
 		if err == io.EOF {
 			if !closeWrite(dst) {
-				tn.abort()
+				tn.Abort()
 			}
 			return nil
 		}
@@ -246,10 +241,10 @@ func (tn *tunnel) pipe(dst net.Conn, src io.Reader, send time.Duration, toUpstre
 	}
 }
 
-// writeWithin writes p to c, within send when it is set: the hijacked
+// WriteWithin writes p to c, within send when it is set: the hijacked
 // client connection has no deadline left from fasthttp, and an upConn
 // applies proxy_send_timeout itself.
-func writeWithin(c net.Conn, p []byte, send time.Duration) error {
+func WriteWithin(c net.Conn, p []byte, send time.Duration) error {
 	if send > 0 {
 		_ = c.SetWriteDeadline(time.Now().Add(send))
 	}
@@ -259,20 +254,20 @@ func writeWithin(c net.Conn, p []byte, send time.Duration) error {
 
 // fail aborts the tunnel after a failed read or write and returns the
 // failure, or nil when an earlier abort caused it.
-func (tn *tunnel) fail(err error, upstream bool) error {
-	if tn.isAborted() {
+func (tn *Tunnel) fail(err error, upstream bool) error {
+	if tn.Aborted() {
 		return nil
 	}
-	tn.abort()
+	tn.Abort()
 	return &pipeError{err: err, upstream: upstream}
 }
 
 // touch records that a byte moved.
-func (tn *tunnel) touch() { tn.last.Store(int64(time.Since(tn.born))) }
+func (tn *Tunnel) touch() { tn.last.Store(int64(time.Since(tn.born))) }
 
 // watch arms the idle timer: the tunnel is aborted once idle has passed
 // without a byte moving either way. 0 disables it.
-func (tn *tunnel) watch(idle time.Duration) {
+func (tn *Tunnel) watch(idle time.Duration) {
 	if idle <= 0 {
 		return
 	}
@@ -285,7 +280,7 @@ func (tn *tunnel) watch(idle time.Duration) {
 // quiet for idle and re-arms the timer for the rest otherwise. One timer
 // per tunnel, re-armed at most once per idle period, costs less than a
 // deadline pushed on every read.
-func (tn *tunnel) checkIdle(idle time.Duration) {
+func (tn *Tunnel) checkIdle(idle time.Duration) {
 	quiet := time.Since(tn.born) - time.Duration(tn.last.Load())
 	tn.mu.Lock()
 	switch {
@@ -295,27 +290,8 @@ func (tn *tunnel) checkIdle(idle time.Duration) {
 	default:
 		tn.timedOut = !tn.aborted
 		tn.mu.Unlock()
-		tn.abort()
+		tn.Abort()
 		return
 	}
 	tn.mu.Unlock()
-}
-
-// phaseTunnel is nginx's phase for errors on an upgraded connection.
-const phaseTunnel = "proxying upgraded connection"
-
-// logTunnelEnd logs why a tunnel ended, in nginx's words: an idle timeout
-// and upstream failures at error level, the client's at info.
-func (x *exchange) logTunnelEnd(end tunnelEnd) {
-	switch {
-	case end.timedOut:
-		f := failure{msg: upstream.ErrTimeout.Error(), errno: syscall.ETIMEDOUT, phase: phaseTunnel}
-		logFailure(&x.p.log, &f, &x.lc)
-	case end.upstream != nil:
-		f := classify(end.upstream, x.tun.raw)
-		f.phase = phaseTunnel
-		logFailure(&x.p.log, &f, &x.lc)
-	case end.client != nil:
-		logLine(x.p.log.Info(), "client closed connection ("+end.client.Error()+") while "+phaseTunnel, &x.lc)
-	}
 }
