@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/transport"
 	"github.com/gw-proxy/gw/upstream/tunnel"
 )
 
@@ -27,7 +28,7 @@ func (x *exchange) splice(c net.Conn) {
 		h.AddBytesKV(strConnection, strUpgradeToken)
 	}
 	tn.SetHead(h.AppendBytes(tn.Head()[:0]))
-	if err := tunnel.WriteWithin(c, tn.Head(), rules.ClientSend); err != nil {
+	if _, err := transport.WriteWithin(c, tn.Head(), rules.ClientSend); err != nil {
 		x.logTunnelEnd(tunnel.End{Client: err})
 		return
 	}

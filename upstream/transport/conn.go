@@ -206,3 +206,14 @@ func Underlying(c net.Conn) *Conn {
 	uc, _ := c.(*Conn)
 	return uc
 }
+
+// WriteWithin writes p to c within timeout, when it is set, as
+// send_timeout bounds a write to a client: for a connection fasthttp no
+// longer manages (hijacked) and that has no idle deadline of its own (a
+// Conn applies proxy_send_timeout itself).
+func WriteWithin(c net.Conn, p []byte, timeout time.Duration) (int, error) {
+	if timeout > 0 {
+		_ = c.SetWriteDeadline(time.Now().Add(timeout))
+	}
+	return c.Write(p)
+}

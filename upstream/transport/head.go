@@ -129,7 +129,7 @@ var crlfHeadPool = sync.Pool{New: func() any {
 // CRLF, then consumes block from br.
 func readWithCRLF(br *bufio.Reader, block []byte, h *fasthttp.ResponseHeader) error {
 	x := crlfHeadPool.Get().(*crlfHead)
-	x.buf = appendCRLFLines(x.buf[:0], block)
+	x.buf = AppendCRLF(x.buf[:0], block, false)
 	x.rd.Reset(x.buf)
 	x.br.Reset(&x.rd)
 	err := h.Read(x.br)
@@ -140,21 +140,28 @@ func readWithCRLF(br *bufio.Reader, block []byte, h *fasthttp.ResponseHeader) er
 	return err
 }
 
-// appendCRLFLines appends the lines of block, each ended by CRLF whether
-// it ended in LF or CRLF.
-func appendCRLFLines(dst, block []byte) []byte {
-	for len(block) > 0 {
-		i := bytes.IndexByte(block, '\n')
-		if i < 0 {
-			return append(dst, block...) // not reached: a block ends in LF
+// AppendCRLF appends b to dst with a CR inserted before every LF that has
+// none, cr being whether the byte before b was a CR: a header block's
+// lines, ended in LF or CRLF, all ended in CRLF, as fasthttp's parser
+// wants them. The client side uses it on a request header as it arrives,
+// piece by piece; the transport on a whole response header.
+func AppendCRLF(dst, b []byte, cr bool) []byte {
+	for len(b) > 0 {
+		j := bytes.IndexByte(b, '\n')
+		if j < 0 {
+			return append(dst, b...)
 		}
-		line := block[:i]
-		if i > 0 && line[i-1] == '\r' {
-			line = line[:i-1]
+		prevCR := cr
+		if j > 0 {
+			prevCR = b[j-1] == '\r'
 		}
-		dst = append(dst, line...)
-		dst = append(dst, '\r', '\n')
-		block = block[i+1:]
+		dst = append(dst, b[:j]...)
+		if !prevCR {
+			dst = append(dst, '\r')
+		}
+		dst = append(dst, '\n')
+		b = b[j+1:]
+		cr = false
 	}
 	return dst
 }

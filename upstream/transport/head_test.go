@@ -181,7 +181,7 @@ func FuzzReadResponseHead(f *testing.F) {
 				t.Fatalf("accepted %q, but the scanner says %d, %v at %d", raw, n, err, end)
 			}
 			var h fasthttp.ResponseHeader
-			if herr := h.Read(bufio.NewReader(bytes.NewReader(appendCRLFLines(nil, raw[end:end+n])))); herr != nil {
+			if herr := h.Read(bufio.NewReader(bytes.NewReader(AppendCRLF(nil, raw[end:end+n], false)))); herr != nil {
 				t.Fatalf("accepted %q, but its block %q does not parse: %v", raw, raw[end:end+n], herr)
 			}
 			end += n

@@ -224,7 +224,7 @@ func (tn *Tunnel) pipe(dst net.Conn, src io.Reader, send time.Duration, toUpstre
 		n, err := src.Read(buf)
 		if n > 0 {
 			tn.touch()
-			if werr := WriteWithin(dst, buf[:n], send); werr != nil {
+			if _, werr := transport.WriteWithin(dst, buf[:n], send); werr != nil {
 				return tn.fail(werr, toUpstream)
 			}
 			tn.touch()
@@ -239,17 +239,6 @@ func (tn *Tunnel) pipe(dst net.Conn, src io.Reader, send time.Duration, toUpstre
 			return tn.fail(err, !toUpstream)
 		}
 	}
-}
-
-// WriteWithin writes p to c, within send when it is set: the hijacked
-// client connection has no deadline left from fasthttp, and an upConn
-// applies proxy_send_timeout itself.
-func WriteWithin(c net.Conn, p []byte, send time.Duration) error {
-	if send > 0 {
-		_ = c.SetWriteDeadline(time.Now().Add(send))
-	}
-	_, err := c.Write(p)
-	return err
 }
 
 // fail aborts the tunnel after a failed read or write and returns the

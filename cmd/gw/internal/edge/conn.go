@@ -134,7 +134,7 @@ func (c *Conn) scanHeader(p []byte, n int) int {
 	if !bare {
 		return n
 	}
-	c.fixBuf = appendCRLF(c.fixBuf[:0], p[:hdr], cr)
+	c.fixBuf = transport.AppendCRLF(c.fixBuf[:0], p[:hdr], cr)
 	c.fixBuf = append(c.fixBuf, p[hdr:n]...)
 	m := copy(p, c.fixBuf)
 	c.pending = c.fixBuf[m:]

@@ -8,7 +8,8 @@ import "bytes"
 // nginx accepts LF alone as a line end (RFC 9112 2.2 allows a recipient
 // to); fasthttp only ends a header block at CRLFCRLF and would wait for one
 // until client_header_timeout. A client connection therefore rewrites the
-// bare LFs of a header block into CRLFs before fasthttp reads it (see
+// bare LFs of a header block into CRLFs (transport.AppendCRLF) before
+// fasthttp reads it (see
 // Conn.Read), and headerScan tells it where they are. Bytes after the
 // block (a body) are never touched.
 //
@@ -64,27 +65,4 @@ func (s *headerScan) scan(b []byte) (end int, bare bool) {
 		}
 	}
 	return -1, bare
-}
-
-// appendCRLF appends b to dst with a CR inserted before every LF that has
-// none, cr being whether the byte before b was a CR.
-func appendCRLF(dst, b []byte, cr bool) []byte {
-	for len(b) > 0 {
-		j := bytes.IndexByte(b, '\n')
-		if j < 0 {
-			return append(dst, b...)
-		}
-		prevCR := cr
-		if j > 0 {
-			prevCR = b[j-1] == '\r'
-		}
-		dst = append(dst, b[:j]...)
-		if !prevCR {
-			dst = append(dst, '\r')
-		}
-		dst = append(dst, '\n')
-		b = b[j+1:]
-		cr = false
-	}
-	return dst
 }

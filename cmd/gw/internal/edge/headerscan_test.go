@@ -3,6 +3,8 @@ package edge
 import (
 	"strings"
 	"testing"
+
+	"github.com/gw-proxy/gw/upstream/transport"
 )
 
 // scanAll feeds the scanner b in pieces of size n and rebuilds what
@@ -24,7 +26,7 @@ func scanAll(b string, n int) (out string, end int, bare bool) {
 		if e >= 0 {
 			end, hdr = off+e, e
 		}
-		sb.Write(appendCRLF(nil, piece[:hdr], cr))
+		sb.Write(transport.AppendCRLF(nil, piece[:hdr], cr))
 		sb.Write(piece[hdr:])
 	}
 	return sb.String(), end, bare

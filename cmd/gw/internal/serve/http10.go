@@ -36,14 +36,14 @@ func sendUntilClose(ctx *fasthttp.RequestCtx, sendTimeout time.Duration) {
 	resp.SetConnectionClose()
 	ctx.HijackSetNoResponse(true)
 	ctx.Hijack(func(c net.Conn) {
+		// A failed write needs no handling here: the upstream side sees
+		// its body unread and closes the connection (CloseBodyStream).
 		w := deadlineWriter{c: c, timeout: sendTimeout}
-		_, err := w.Write(resp.Header.Header())
-		if err == nil {
+		if _, err := w.Write(resp.Header.Header()); err == nil {
 			bp := transport.CopyBuffer()
-			_, err = io.CopyBuffer(w, onlyReader{resp.BodyStream()}, *bp)
+			_, _ = io.CopyBuffer(w, onlyReader{resp.BodyStream()}, *bp)
 			transport.PutCopyBuffer(bp)
 		}
-		_ = err // a client that left is noticed by the upstream side as an unread body
 		_ = resp.CloseBodyStream()
 	})
 }
@@ -54,15 +54,10 @@ type onlyReader struct{ r io.Reader }
 
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
-// deadlineWriter re-arms a write deadline before every write.
+// deadlineWriter is an io.Writer whose every write waits at most timeout.
 type deadlineWriter struct {
 	c       net.Conn
 	timeout time.Duration
 }
 
-func (w deadlineWriter) Write(p []byte) (int, error) {
-	if w.timeout > 0 {
-		_ = w.c.SetWriteDeadline(time.Now().Add(w.timeout))
-	}
-	return w.c.Write(p)
-}
+func (w deadlineWriter) Write(p []byte) (int, error) { return transport.WriteWithin(w.c, p, w.timeout) }
