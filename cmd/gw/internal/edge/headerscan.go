@@ -9,9 +9,8 @@ import "bytes"
 // to); fasthttp only ends a header block at CRLFCRLF and would wait for one
 // until client_header_timeout. A client connection therefore rewrites the
 // bare LFs of a header block into CRLFs (transport.AppendCRLF) before
-// fasthttp reads it (see
-// Conn.Read), and headerScan tells it where they are. Bytes after the
-// block (a body) are never touched.
+// fasthttp reads it (see Conn.Read), and headerScan tells it where they
+// are. Bytes after the block (a body) are never touched.
 //
 // The zero value is ready to scan the start of a block.
 type headerScan struct {
