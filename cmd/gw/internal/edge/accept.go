@@ -86,11 +86,9 @@ func (l *Listener) wait(d time.Duration) bool {
 // logFailure logs nginx's line for a refused accept, at most once a
 // second: under a flood of connections the error repeats for every one.
 func (l *Listener) logFailure(err error) {
-	now := time.Now()
-	if now.Sub(l.lastFailed) < time.Second {
+	if !dueOncePerSecond(&l.lastFailed) {
 		return
 	}
-	l.lastFailed = now
 	// nginx: accept4() failed (24: Too many open files), at crit.
 	l.table.logger().Error().Str("listen", l.Addr().String()).Msg("accept() failed (" + transport.ErrnoText(err) + ")")
 }

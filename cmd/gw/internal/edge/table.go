@@ -54,7 +54,7 @@ func (t *Table) add(c *Conn) bool {
 	if int64(len(t.conns)) >= t.limit.Load() {
 		victim = t.oldestIdle()
 		if victim == nil {
-			full := t.rateLimited(&t.lastFull)
+			full := dueOncePerSecond(&t.lastFull)
 			t.mu.Unlock()
 			if full {
 				t.logger().Error().Msg(strconv.FormatInt(t.limit.Load(), 10) + " worker_connections are not enough")
@@ -65,7 +65,7 @@ func (t *Table) add(c *Conn) bool {
 	}
 	c.slot = len(t.conns)
 	t.conns = append(t.conns, c)
-	warn := victim != nil && t.rateLimited(&t.lastReuse)
+	warn := victim != nil && dueOncePerSecond(&t.lastReuse)
 	t.mu.Unlock()
 	if victim != nil {
 		victim.reclaim()
@@ -117,9 +117,11 @@ func (t *Table) Len() int {
 	return len(t.conns)
 }
 
-// rateLimited reports whether a message last logged at *last may be
-// logged again (at most once a second), and if so marks it logged now.
-func (t *Table) rateLimited(last *time.Time) bool {
+// dueOncePerSecond reports whether a message last logged at *last may be
+// logged again (at most once a second: the errors that call for these
+// lines repeat for every connection under load), and if so marks it
+// logged now. The caller serialises calls for one *last.
+func dueOncePerSecond(last *time.Time) bool {
 	now := time.Now()
 	if now.Sub(*last) < time.Second {
 		return false
