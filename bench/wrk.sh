@@ -125,7 +125,8 @@ run_wrk() {
 }
 
 # table: the median round (by requests/s) per scenario and peer, ratios to
-# gw, then the spec's targets.
+# gw, then gw's speed targets (new/sticky against nginx's rr and HAProxy,
+# p99 against nginx, many-locations against gw's own rr), each met or not.
 table() {
 	awk -F'\t' -v scenarios="$SCENARIOS" -v peers="$PEERS" '
 	{ k = $1 SUBSEP $2; n[k]++; rps[k, n[k]] = $4; p50[k, n[k]] = $5; p99[k, n[k]] = $6; err[k, n[k]] = $7; cpu[k, n[k]] = $8; us[k, n[k]] = $9 }

@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// The hot path must not allocate (DESIGN.md style 10). Each test runs the
-// per-request calls through testing.AllocsPerRun with buffers the proxy
-// would reuse.
+// The hot path must not allocate: these calls run on every proxied
+// request, where each allocation is garbage collector work paid per
+// request. Each test runs the per-request calls through
+// testing.AllocsPerRun with buffers the proxy would reuse.
 
 // skipUnderRace skips an allocation test in -race builds.
 func skipUnderRace(t *testing.T) {

@@ -18,9 +18,11 @@ const (
 
 // Clean builds the Cookie header the backend receives when
 // session_sticky_header (or session_sticky_hide_cookie) is on for the
-// location (§1 and §5 of the spec): in option=indirect every pair named
-// NAME is removed; in mode=prefix the "SID~" in front of NAME's value is
-// removed. lines are the raw values of the request's Cookie header lines.
+// location: in option=indirect every pair named NAME is removed; in
+// mode=prefix the "SID~" in front of NAME's value is removed, so the
+// backend sees its own cookies as if no proxy had added anything. Without
+// cleaning the backend gets the client's header unchanged. lines are the
+// raw values of the request's Cookie header lines.
 //
 // When nothing needs changing, Clean returns dst (its length unchanged) and
 // CleanKeep, so headers without the sticky cookie reach the backend byte for

@@ -49,7 +49,8 @@ func TestTengineCookieRoutes(t *testing.T) {
 
 // TestTwoInstancesAgree: two policies compiled separately from the same
 // configuration route the same cookie to the same peer and issue the same
-// Set-Cookie (§6: no shared state in a fleet).
+// Set-Cookie: a fleet of gw instances shares no state, so a cookie one of
+// them issued must mean the same to every other.
 func TestTwoInstancesAgree(t *testing.T) {
 	addrs := []string{"10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80"}
 	for _, cfg := range []Config{

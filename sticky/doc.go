@@ -1,9 +1,12 @@
 // Package sticky implements session_sticky, Tengine-compatible cookie
 // session persistence with HAProxy's additions, as pure functions over
-// header bytes (the normative text is shared/spec/session-sticky.md). It
-// knows neither fasthttp nor the conf package: conf translates its parsed
-// directive into a Config, the upstream package calls a compiled Policy with
-// raw header values and applies what it returns.
+// header bytes. It follows Tengine's module wherever that is sound, so a
+// site moving from Tengine keeps its users' live sessions, and differs
+// only where Tengine has a known defect; the comment at each such place
+// says what Tengine does. It knows neither fasthttp nor the conf package:
+// conf translates its parsed directive into a Config, the upstream package
+// calls a compiled Policy with raw header values and applies what it
+// returns.
 //
 // It owns: the parameters and their validation (Config, Validate), server
 // identifiers (SID, SIDTable), reading the request cookie (Policy.Read),

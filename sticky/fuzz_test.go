@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// refSegments is an independent, strings-based model of §3's pair syntax:
-// split each line on ";" and ",", trim spaces and tabs, drop empties.
+// refSegments is an independent, strings-based model of how request Cookie
+// lines split into pairs: split each line on ";" and ",", trim spaces and
+// tabs, drop empties.
 func refSegments(ls []string) []string {
 	var out []string
 	for _, l := range ls {

@@ -3,7 +3,7 @@ package sticky
 import "bytes"
 
 // pairScanner walks the segments of one or more Cookie header values as one
-// list: segments are separated by ";" or "," (the spec's separators; "," is
+// list: segments are separated by ";" or "," (";" is RFC 6265's; "," is
 // RFC 2965's and still sent by some clients), and the end of a header line
 // ends a segment too, which is how several Cookie lines (HTTP/2 splits them,
 // RFC 9113 §8.2.3) are joined. Empty segments are skipped. It never

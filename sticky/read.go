@@ -3,7 +3,8 @@ package sticky
 import "bytes"
 
 // State is what the request's sticky cookie said, the first of the two
-// HAProxy-style letters of the access log (§6 of the spec).
+// letters of the access log, as HAProxy logs its persistence cookie, so an
+// operator can tell from the log why a request went where it did.
 type State uint8
 
 // The client-cookie states.
@@ -59,7 +60,8 @@ type Client struct {
 	// for ClientValid and ClientDown, so a refresh can keep it; 0 otherwise.
 	FirstSeen int64
 	// Unknown marks a ClientInvalid cookie that was legal but named no
-	// server: unlike an illegal one, it is subject to fallback (§4.3).
+	// server (garbage, or a server removed from the configuration): unlike
+	// an illegal one, it is subject to fallback.
 	Unknown bool
 }
 
@@ -68,16 +70,16 @@ type Client struct {
 func (c Client) Sticky() bool { return c.State == ClientValid }
 
 // Fallback reports whether the cookie named a server that cannot take the
-// request, unknown or unavailable (§4.3): with fallback=on the balancer
-// picks and a new cookie is issued, with fallback=off the answer is 502.
-// Otherwise a non-sticky cookie (none, illegal, expired) is simply a new
-// session, whatever fallback says (§3).
+// request, unknown or unavailable: with fallback=on the balancer picks and
+// a new cookie is issued, with fallback=off the answer is 502 (the
+// operator chose never to move a session). Otherwise a non-sticky cookie
+// (none, illegal, expired) is simply a new session, whatever fallback
+// says, as it names no server to insist on.
 func (c Client) Fallback() bool { return c.State == ClientDown || c.Unknown }
 
 // Read finds the sticky cookie among the request's Cookie header values
-// (§3 of the spec) and decides what it says. lines are the raw values of
-// every Cookie header line, in order; now is the current Unix time in
-// seconds.
+// and decides what it says. lines are the raw values of every Cookie
+// header line, in order; now is the current Unix time in seconds.
 //
 // usable tells whether a peer can take this request (available, or drain);
 // nil means every peer can. When the name appears more than once, the first

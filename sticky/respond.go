@@ -1,7 +1,8 @@
 package sticky
 
 // Action is what gw did with the response cookie, the second access-log
-// letter (§6 of the spec, HAProxy's server-side cookie flags).
+// letter, modelled on HAProxy's server-side cookie flags so operators who
+// know those can read it.
 type Action uint8
 
 // The response-cookie outcomes.
@@ -66,10 +67,11 @@ type Change struct {
 	Private bool
 }
 
-// Respond decides the response cookie (§5 of the spec) from the backend's
-// Set-Cookie header values and appends any new Set-Cookie value to dst.
-// Call it only for responses that came from a peer, and not when
-// session_sticky_bypass applies; gw-generated responses get nothing.
+// Respond decides the response cookie from the backend's Set-Cookie
+// header values and appends any new Set-Cookie value to dst. Call it only
+// for responses that came from a peer, and not when session_sticky_bypass
+// applies; gw-generated responses get nothing, and neither do responses
+// with a status of 400 or more.
 // It does not allocate when dst has room.
 func (p *Policy) Respond(dst []byte, r Reply, setCookies [][]byte) (Change, []byte) {
 	if r.Status >= 400 || r.Peer < 0 || r.Peer >= p.table.Len() {

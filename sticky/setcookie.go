@@ -6,7 +6,7 @@ import (
 )
 
 // AppendSetCookie appends to dst the value of the Set-Cookie header gw
-// inserts for peer (§5 of the spec), attributes in this order:
+// inserts for peer, attributes in this order:
 //
 //	NAME=VALUE; Domain=D; Path=P; Max-Age=N; Expires=DATE; HttpOnly; Secure; SameSite=X
 //

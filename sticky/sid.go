@@ -11,9 +11,9 @@ import (
 // the same length for hmac so both kinds of cookie look alike.
 const sidHexLen = 32
 
-// SID returns the server identifier that cookies carry for a server (§2 of
-// the spec). addr is the server's address text, "ip:port" or "[v6]:port";
-// id is its id= parameter ("" when absent), used only by hash=plain.
+// SID returns the server identifier that cookies carry for a server. addr
+// is the server's address text, "ip:port" or "[v6]:port"; id is its id=
+// parameter ("" when absent), used only by hash=plain.
 //
 // hash=md5 is exactly Tengine's value (md5 of the peer name), so cookies
 // issued by Tengine keep routing after a switch to gw and every gw instance

@@ -12,7 +12,7 @@ func TestSID(t *testing.T) {
 		addr, id string
 		want     string
 	}{
-		// The spec's example; also Tengine's value for `server 127.0.0.1:9000`.
+		// Tengine's value for `server 127.0.0.1:9000`: md5("127.0.0.1:9000").
 		{"md5 of ip:port", &md5, "127.0.0.1:9000", "", "44fb3a27ed30ae5193ebd879ca2cf039"},
 		{"md5 of another port differs", &md5, "127.0.0.1:9001", "", "422db4e6da7b4bba46bd476612df0469"},
 		{"md5 of ipv6 with brackets", &md5, "[::1]:8080", "", "1c2e56fe441d2a91a692b6e4ac8b5c9b"},

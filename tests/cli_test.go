@@ -96,8 +96,9 @@ func TestSignalWithoutRunningGW(t *testing.T) {
 }
 
 // TestExamplesPassTest loads every file in conf/ and conf/examples/ with
-// gw -t. A file that needs a directive from a later issue is listed with the
-// error it must give until then, so this test notices when it starts to pass.
+// gw -t. A file that needs a directive gw does not implement yet is listed
+// with the error it must give until then, so this test notices when it
+// starts to pass.
 func TestExamplesPassTest(t *testing.T) {
 	root := repoRoot(t)
 	pending := map[string]string{

@@ -1,8 +1,8 @@
 package tests
 
-// A client that leaves while gw waits for the upstream (issue 10, item 7):
-// nginx's proxy_ignore_client_abort off abandons the upstream request and
-// logs 499.
+// A client that leaves while gw waits for the upstream: as nginx does with
+// proxy_ignore_client_abort off, gw abandons the upstream request, so the
+// upstream stops working for nobody, and logs 499.
 
 import (
 	"bufio"

@@ -14,7 +14,8 @@ import (
 	"time"
 )
 
-// Issue 10, "request bodies never sit whole in memory": an upstream spoken
+// Request bodies never sit whole in memory, so that one large upload cannot
+// exhaust gw's memory (a hole the security audit found). An upstream spoken
 // to in HTTP/1.0 (proxy_http_version 1.0, nginx's default without
 // keepalive) cannot take a chunked body, so gw must learn the length of a
 // chunked upload before sending it. It keeps client_body_buffer_size of it

@@ -1,7 +1,8 @@
 package tests
 
 // Resource limits an attacker or a careless client can reach: descriptors,
-// worker_connections, and nginx's timeouts (issue 10, items 1, 5, 6).
+// worker_connections, and nginx's timeouts. The security audit found each
+// to be a way for a few clients to stop gw serving everyone else.
 
 import (
 	"fmt"

@@ -1,8 +1,8 @@
 package tests
 
-// The security suite: every hole the outside audit found (issue 10) and the
-// malformed requests gw refuses, each driven against the real binary. A
-// case here fails if a later change reopens the hole.
+// The security suite: every hole an outside security audit found in gw and
+// the malformed requests gw refuses, each driven against the real binary.
+// A case here fails if a later change reopens the hole.
 
 import (
 	"fmt"

@@ -16,7 +16,8 @@ import (
 // access-log letters.
 
 // TestStickyOptions: postonly, preserve, nocache and the attributes of the
-// inserted cookie in the spec's exact order (§1, §5).
+// inserted cookie in their fixed order (Domain, Path, Max-Age, Expires,
+// then the HttpOnly, Secure and SameSite flags).
 func TestStickyOptions(t *testing.T) {
 	t.Parallel()
 	b1, b2, _ := demoPair(t)
@@ -100,7 +101,8 @@ func timedCookie(t *testing.T, v string) (sid string, last, first int64) {
 
 // TestStickyMaxIdleRefreshAndExpiry: with maxidle every response moves
 // LASTSEEN to now and keeps FIRSTSEEN; a cookie idle for more than maxidle,
-// or older than maxlife, is a new session (§3, §5).
+// or older than maxlife, counts as no cookie: a new session, whatever
+// fallback says.
 func TestStickyMaxIdleRefreshAndExpiry(t *testing.T) {
 	t.Parallel()
 	b1, b2, _ := demoPair(t)
@@ -162,7 +164,7 @@ http {
 }
 
 // TestStickyHeaderCleaning: session_sticky_header decides per location
-// what the backend sees of the cookie (§1): nothing of the pair in
+// what the backend sees of the cookie: nothing of the pair in
 // option=indirect, the value without "SID~" in mode=prefix, the client's
 // header unchanged where cleaning is off.
 func TestStickyHeaderCleaning(t *testing.T) {
@@ -200,7 +202,8 @@ http {
 }
 
 // TestStickyBypass: session_sticky_bypass ignores the cookie for routing,
-// sets none, and leaves the backend's own Set-Cookie alone (§1).
+// sets none, and leaves the backend's own Set-Cookie alone (gw's
+// counterpart of HAProxy's ignore-persist).
 func TestStickyBypass(t *testing.T) {
 	t.Parallel()
 	b1, b2, _ := demoPair(t)
@@ -236,8 +239,9 @@ http {
 }
 
 // TestStickyAccessLogLetters: every access-log line of a sticky location
-// carries the two letters (§6), in the JSON line's "sticky" field and in
-// $sticky_cookie / $sticky_status for log_format.
+// carries two HAProxy-style letters, what the client's cookie was and what
+// gw did with the response cookie, in the JSON line's "sticky" field and
+// in $sticky_cookie / $sticky_status for log_format.
 func TestStickyAccessLogLetters(t *testing.T) {
 	t.Parallel()
 	b1, b2, _ := demoPair(t)

@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// session_sticky end to end (spec/session-sticky.md): the real gw in front
-// of gw-demo backends. The sids are computed here as Tengine computes them,
-// the hex MD5 of the server's "ip:port", without asking gw.
+// session_sticky end to end: the real gw in front of gw-demo backends. The
+// sids are computed here as Tengine computes them, the hex MD5 of the
+// server's "ip:port", without asking gw.
 
 // sid is Tengine's server identifier of a backend address.
 func sid(addr string) string {
@@ -69,7 +69,7 @@ func demoPair(t *testing.T) (b1, b2 string, names map[string]string) {
 // session gets the cookie of the backend that answered, a client replaying
 // it stays there (the backend sees what cleaning leaves of it), and a
 // cookie for an unknown server is a new session with fallback=on and a 502
-// with fallback=off (spec §3-§5).
+// with fallback=off.
 func TestStickyModesOptionsFallback(t *testing.T) {
 	t.Parallel()
 	b1, b2, _ := demoPair(t)
@@ -169,8 +169,9 @@ func TestStickyModesOptionsFallback(t *testing.T) {
 
 // TestStickyReplayStaysWhileCookielessAlternates: a browser that keeps the
 // cookie stays on one backend for 10 requests while a cookieless client,
-// interleaved with it, alternates: sticky requests take no turn from the
-// balancer (§4.2).
+// interleaved with it, alternates: a cookie that names an available server
+// is routed there directly, so sticky requests take no turn from the
+// balancer and leave its state untouched.
 func TestStickyReplayStaysWhileCookielessAlternates(t *testing.T) {
 	t.Parallel()
 	b1, b2, _ := demoPair(t)
@@ -247,7 +248,8 @@ http {
 
 // TestStickyKilledBackend: the cookie's backend dies. With fallback=on the
 // client is moved and gets the new server's cookie, and stays there when
-// the old one is back (§4.4, §4.5); with fallback=off it gets 502.
+// the old one is back (stickiness never fails back by itself: by then the
+// session's state lives on the new server); with fallback=off it gets 502.
 func TestStickyKilledBackend(t *testing.T) {
 	t.Parallel()
 	b1 := startDemo(t, "b1")
@@ -295,7 +297,8 @@ http {
 }
 
 // TestStickyTwoGatewaysAgree: two gw processes with the same configuration
-// send one cookie to one backend, with no shared state (§6).
+// send one cookie to one backend with no shared state: a sid is computed
+// from the configuration alone, and the timestamps travel in the cookie.
 func TestStickyTwoGatewaysAgree(t *testing.T) {
 	t.Parallel()
 	b1, b2, _ := demoPair(t)
@@ -323,7 +326,8 @@ http {
 }
 
 // TestStickyTengineCookies: a cookie that Tengine issued, the hex MD5 of
-// "127.0.0.1:PORT", routes to the server at that address (§2).
+// "127.0.0.1:PORT", routes to the server at that address: gw's default
+// sid is Tengine's, so a site that moves from Tengine keeps its sessions.
 func TestStickyTengineCookies(t *testing.T) {
 	t.Parallel()
 	b1, b2, names := demoPair(t)

@@ -2,9 +2,11 @@ package upstream
 
 import "errors"
 
-// The typed errors of proxying to an upstream. Status codes are decided at
-// the edge (DESIGN rule 5): ErrNoLivePeers and ErrDial become 502,
-// ErrTimeout 504. The texts are nginx's error-log words.
+// The typed errors of proxying to an upstream. They carry no status code:
+// the proxy decides it only where it answers the client, so the code that
+// fails keeps the cause for the error log and the retry decision.
+// ErrNoLivePeers and ErrDial become 502, ErrTimeout 504. The texts are
+// nginx's error-log words.
 var (
 	// ErrNoLivePeers: no peer could be picked (all down, failed, full or
 	// already tried), nginx's "no live upstreams".

@@ -7,8 +7,9 @@ import (
 
 // startProfiles starts the CPU profile named by GW_CPUPROFILE and returns a
 // function that stops it and writes the heap profile named by
-// GW_MEMPROFILE. They exist for issue 6's measurements under wrk load
-// (bench/README.md); without the variables nothing is done.
+// GW_MEMPROFILE. They exist to see where gw spends its time and memory
+// under wrk load (bench/README.md, "Profiling a peer under load"); without
+// the variables nothing is done.
 func startProfiles() (stop func()) {
 	var cpu *os.File
 	if path := os.Getenv("GW_CPUPROFILE"); path != "" {

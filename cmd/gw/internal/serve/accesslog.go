@@ -126,9 +126,11 @@ func (a *accessLogs) writers(cfg *conf.Config) (map[string]*accessWriter, error)
 }
 
 // logAccess writes one line per configured access_log of the settings that
-// answered the request. Without a log_format the line is gw's JSON (issue
-// 3: zerolog JSON by default); with one, the format's text with its
-// escaping, as nginx writes it.
+// answered the request. Without a log_format the line is gw's JSON,
+// written by zerolog with the field names above, where nginx would write
+// its combined format: log pipelines then get named fields without a
+// format to parse. With a log_format, the format's text with its escaping,
+// as nginx writes it.
 func (x *exchange) logAccess() {
 	for i := range x.st.AccessLogs {
 		l := &x.st.AccessLogs[i]

@@ -19,7 +19,8 @@ import (
 )
 
 // benchConfig proxies / to a stub backend with upstream keep-alive, as the
-// `rr` scenario of spec/bench.md does, plus a return location.
+// `rr` scenario of bench/ (plain proxying without persistence) does, plus a
+// return location.
 const benchConfig = `
 events {}
 http {
