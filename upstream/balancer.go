@@ -61,7 +61,8 @@ func (t *tiered) Pick(now time.Time, key Key, tried *Tried) *Peer {
 // weightTable maps a number below the total weight to a peer, each peer
 // owning a range as wide as its weight, in configuration order: nginx's
 // `w = hash % total_weight; while (w >= peer->weight) ...` walk, done by
-// binary search over cumulative weights.
+// binary search over cumulative weights. The weights are the configured
+// ones: an operator's override does not move the keys (see SetWeight).
 type weightTable struct {
 	cum   []int64 // cum[i] = weight of peers 0..i
 	total int64

@@ -48,11 +48,11 @@ func (l *leastConn) pick(now int64, tried *Tried) int {
 		if tried.Has(p.index) || !p.pickable(now) {
 			continue
 		}
-		c := p.state.conns.Load()
+		c, w := p.state.conns.Load(), p.weightNow()
 		switch {
-		case best < 0 || c*bestWeight < bestConns*p.weight:
-			best, many, bestConns, bestWeight = i, false, c, p.weight
-		case c*bestWeight == bestConns*p.weight:
+		case best < 0 || c*bestWeight < bestConns*w:
+			best, many, bestConns, bestWeight = i, false, c, w
+		case c*bestWeight == bestConns*w:
 			many = true
 		}
 	}
@@ -66,11 +66,11 @@ func (l *leastConn) pick(now int64, tried *Tried) int {
 // whose load ratio equals first's (no peer before first can tie: first is
 // the earliest with the lowest ratio).
 func (l *leastConn) tieBreak(now int64, tried *Tried, first int, conns int64) int {
-	weight := l.peers[first].weight
+	weight := l.peers[first].weightNow()
 	best, total := -1, int64(0)
 	for i := first; i < len(l.peers); i++ {
 		p := l.peers[i]
-		if tried.Has(p.index) || !p.pickable(now) || p.state.conns.Load()*weight != conns*p.weight {
+		if tried.Has(p.index) || !p.pickable(now) || p.state.conns.Load()*weight != conns*p.weightNow() {
 			continue
 		}
 		best, total = addToRound(l.peers, l.current, i, best, total)

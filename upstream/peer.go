@@ -17,13 +17,13 @@ type Peer struct {
 	Addr string
 
 	index       int
-	weight      int64
+	weight      int64 // configured; see weightNow
 	maxFails    int64
 	failTimeout int64 // ns
 	maxConns    int64 // 0: unlimited
-	down        bool
+	down        bool  // configured; see Down
 	backup      bool
-	drain       bool
+	drain       bool // configured; see Drain
 	// single: the upstream's only server, with no backup. nginx ignores
 	// max_fails and fail_timeout for it ("such a server will never be
 	// considered unavailable"): failing it would only turn errors into 502s.
@@ -37,25 +37,58 @@ type Peer struct {
 // Tried refer to peers by it.
 func (p *Peer) Index() int { return p.index }
 
-// Weight returns the configured weight (at least 1).
-func (p *Peer) Weight() int { return int(p.weight) }
+// Weight returns the weight in effect: the operator's override
+// (PeerState.SetWeight) or the configured weight (at least 1).
+func (p *Peer) Weight() int { return int(p.weightNow()) }
+
+// weightNow is Weight for the balancers' arithmetic.
+func (p *Peer) weightNow() int64 {
+	if w := p.state.weight.Load(); w > 0 {
+		return w
+	}
+	return p.weight
+}
 
 // Backup reports whether the peer is a backup server.
 func (p *Peer) Backup() bool { return p.backup }
 
-// Down reports whether the peer is marked `down` in the configuration.
-func (p *Peer) Down() bool { return p.down }
+// Down reports whether the peer is out of service: marked `down` in the
+// configuration (unless an operator set it ready), or put in maintenance
+// by an operator (PeerState.SetAdmin).
+func (p *Peer) Down() bool {
+	down, _ := p.admin()
+	return down
+}
 
-// Drain reports whether the peer is marked `drain` [gw]: balancers never
-// pick it for a new session, but the sticky layer keeps sending it the
-// clients whose cookie names it, as long as it is Available.
-func (p *Peer) Drain() bool { return p.drain }
+// Drain reports whether the peer is draining [gw]: marked `drain` in the
+// configuration (unless an operator set it ready) or by an operator.
+// Balancers never pick it for a new session, but the sticky layer keeps
+// sending it the clients whose cookie names it, as long as it is
+// Available.
+func (p *Peer) Drain() bool {
+	_, drain := p.admin()
+	return drain
+}
+
+// admin is the state in effect: the operator's override, else the
+// configuration's.
+func (p *Peer) admin() (down, drain bool) {
+	switch Admin(p.state.admin.Load()) {
+	case AdminConfig:
+		return p.down, p.drain
+	case AdminDrain:
+		return false, true
+	case AdminMaint:
+		return true, false
+	}
+	return false, false // AdminReady
+}
 
 // State returns the peer's shared mutable state.
 func (p *Peer) State() *PeerState { return p.state }
 
 // Available reports whether the peer can take a request at now: it is not
-// `down`, not held down by active health checks, not failed by passive
+// `down` (Down), not failed by passive
 // checks (max_fails failures, the last within fail_timeout: nginx's rule),
 // and below max_conns. Drain is not considered: see Drain.
 func (p *Peer) Available(now time.Time) bool {
@@ -65,10 +98,16 @@ func (p *Peer) Available(now time.Time) bool {
 // available is Available with the clock already read, for balancers that
 // check many peers against one instant.
 func (p *Peer) available(now int64) bool {
-	s := p.state
-	if p.down || s.checkDown.Load() {
+	if down, _ := p.admin(); down {
 		return false
 	}
+	return p.inService(now)
+}
+
+// inService is available without the administrative state: below
+// max_conns and not failed.
+func (p *Peer) inService(now int64) bool {
+	s := p.state
 	if p.maxConns > 0 && s.conns.Load() >= p.maxConns {
 		return false
 	}
@@ -91,7 +130,8 @@ func (p *Peer) failed(now int64) bool {
 
 // pickable is what balancers require of a peer for a new session.
 func (p *Peer) pickable(now int64) bool {
-	return !p.drain && p.available(now)
+	down, drain := p.admin()
+	return !down && !drain && p.inService(now)
 }
 
 // Acquire counts a request about to be sent to the peer, whoever chose it
@@ -116,6 +156,7 @@ func (p *Peer) Acquire(now time.Time) bool {
 	} else {
 		s.conns.Add(1)
 	}
+	s.requests.Add(1)
 	t := now.UnixNano()
 	if t-s.checked.Load() > p.failTimeout {
 		s.checked.Store(t)
@@ -135,10 +176,11 @@ func (p *Peer) Release() { p.state.conns.Add(-1) }
 // nginx's "upstream server temporarily disabled". An upstream's single
 // server is never failed (see Peer.single).
 func (p *Peer) Failure(now time.Time) (disabled bool) {
+	s := p.state
+	s.failures.Add(1)
 	if p.single {
 		return false
 	}
-	s := p.state
 	t := now.UnixNano()
 	n := s.fails.Add(1)
 	s.accessed.Store(t)
@@ -146,7 +188,7 @@ func (p *Peer) Failure(now time.Time) (disabled bool) {
 	if p.maxFails == 0 {
 		return false
 	}
-	p.addDeficit(p.weight / p.maxFails)
+	p.addDeficit(p.weightNow() / p.maxFails)
 	return n >= p.maxFails
 }
 
@@ -165,16 +207,18 @@ func (p *Peer) Success() {
 
 // effectiveWeight is nginx's effective_weight: the weight less the deficit
 // left by recent failures, never below 0. The deficit is clamped here
-// because a reload may have lowered the weight.
-func (p *Peer) effectiveWeight() int64 {
+// because a reload or an operator may have lowered the weight. It also
+// returns the weight it started from, read once.
+func (p *Peer) effectiveWeight() (ew, w int64) {
+	w = p.weightNow()
 	d := p.state.deficit.Load()
 	if d <= 0 {
-		return p.weight
+		return w, w
 	}
-	if d >= p.weight {
-		return 0
+	if d >= w {
+		return 0, w
 	}
-	return p.weight - d
+	return w - d, w
 }
 
 // recoverWeight raises the effective weight by one step, as nginx does each
@@ -184,7 +228,7 @@ func (p *Peer) recoverWeight() {
 	s := p.state
 	if d := s.deficit.Load(); d > 0 {
 		// min: a reload may have lowered the weight below the deficit.
-		s.deficit.CompareAndSwap(d, min(d, p.weight)-1)
+		s.deficit.CompareAndSwap(d, min(d, p.weightNow())-1)
 	}
 }
 
@@ -193,7 +237,7 @@ func (p *Peer) addDeficit(n int64) {
 	s := p.state
 	for {
 		d := s.deficit.Load()
-		nd := min(d+n, p.weight)
+		nd := min(d+n, p.weightNow())
 		if nd <= d || s.deficit.CompareAndSwap(d, nd) {
 			return
 		}

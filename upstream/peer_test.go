@@ -19,7 +19,9 @@ func TestPeerAvailable(t *testing.T) {
 		{"fresh peer", srv(0), nil, t0, true},
 		{"down", srv(0, down), nil, t0, false},
 		{"drain is still available (for sticky)", srv(0, drain), nil, t0, true},
-		{"held down by active checks", srv(0), func(u *Upstream) { u.Peers[0].State().SetCheckDown(true) }, t0, false},
+		{"put in maintenance", srv(0), func(u *Upstream) { u.Peers[0].State().SetAdmin(AdminMaint) }, t0, false},
+		{"configured down, set ready", srv(0, down), func(u *Upstream) { u.Peers[0].State().SetAdmin(AdminReady) }, t0, true},
+		{"drain override is still available", srv(0), func(u *Upstream) { u.Peers[0].State().SetAdmin(AdminDrain) }, t0, true},
 		{"below max_conns", srv(0, maxConns(2)), func(u *Upstream) { hold(t, u, 0, 1) }, t0, true},
 		{"at max_conns", srv(0, maxConns(2)), func(u *Upstream) { hold(t, u, 0, 2) }, t0, false},
 		{"fewer failures than max_fails", srv(0, maxFails(2)), func(u *Upstream) { fail(u, 0, 1, t0) }, t0, true},
@@ -147,7 +149,7 @@ func TestEffectiveWeightBounds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			u := build(t, roundRobin, nil, srv(0, weight(tt.weight), maxFails(tt.maxFails)), srv(1))
 			fail(u, 0, tt.fails, t0)
-			if got := u.Peers[0].effectiveWeight(); got != tt.want {
+			if got, _ := u.Peers[0].effectiveWeight(); got != tt.want {
 				t.Errorf("effective weight = %d, want %d", got, tt.want)
 			}
 		})

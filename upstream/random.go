@@ -67,7 +67,7 @@ func (r *random) drawTwo(now int64, tried *Tried) *Peer {
 		p := r.draw()
 		if p != prev && !tried.Has(p.index) && p.pickable(now) {
 			if prev != nil {
-				if p.state.conns.Load()*prev.weight > prev.state.conns.Load()*p.weight {
+				if p.state.conns.Load()*prev.weightNow() > prev.state.conns.Load()*p.weightNow() {
 					p = prev
 				}
 				return p

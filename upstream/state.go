@@ -29,9 +29,18 @@ type PeerState struct {
 	// weight, and keeps a reload that changes the weight consistent.
 	deficit atomic.Int64
 
-	// checkDown is the verdict of active health checks (Tengine's check
-	// module, to come): true takes the peer out of service.
-	checkDown atomic.Bool
+	// admin and weight are the operator's run-time overrides (Admin,
+	// SetWeight); their zero values defer to the configuration. They live
+	// here, not on Peer, so that they outlive the reloads that keep the
+	// server, as HAProxy's server-state file makes its overrides do.
+	admin  atomic.Uint32 // an Admin
+	weight atomic.Int64  // 0: the configured weight
+
+	// Counters since the server entered the configuration, for the status
+	// page and metrics: they too survive reloads that keep the server.
+	requests atomic.Uint64 // requests sent (successful Acquires)
+	failures atomic.Uint64 // failed attempts (Failure)
+	sessions atomic.Uint64 // sessions started here (CountSession)
 
 	// tasks are the background tasks bound to this server (Task): they
 	// run while the server stays in the configuration.
@@ -44,12 +53,20 @@ func (s *PeerState) Conns() int64 { return s.conns.Load() }
 // Fails returns the passive-health failures counted since the last reset.
 func (s *PeerState) Fails() int64 { return s.fails.Load() }
 
-// SetCheckDown records the verdict of an active health check: down takes the
-// peer out of service until a later check sets it back.
-func (s *PeerState) SetCheckDown(down bool) { s.checkDown.Store(down) }
+// Requests returns the number of requests sent to the server.
+func (s *PeerState) Requests() uint64 { return s.requests.Load() }
 
-// CheckDown reports whether active health checks hold the peer down.
-func (s *PeerState) CheckDown() bool { return s.checkDown.Load() }
+// Failures returns the number of failed attempts on the server, every one
+// counted (Fails is the passive-health count, reset on recovery).
+func (s *PeerState) Failures() uint64 { return s.failures.Load() }
+
+// Sessions returns the number of sessions started on the server.
+func (s *PeerState) Sessions() uint64 { return s.sessions.Load() }
+
+// CountSession counts a session bound to the server: session persistence
+// calls it when it gives a new visitor (no cookie, or one naming a server
+// that cannot take it) a cookie naming this server.
+func (s *PeerState) CountSession() { s.sessions.Add(1) }
 
 // stateKey identifies a server across reloads. nginx compares upstream names
 // case-insensitively, so the name is lowered.

@@ -68,9 +68,9 @@ func smoothRound(peers []*Peer, current []int64, now int64, tried *Tried) int {
 // and returns the round's new leader and total.
 func addToRound(peers []*Peer, current []int64, i, best int, total int64) (int, int64) {
 	p := peers[i]
-	ew := p.effectiveWeight()
+	ew, w := p.effectiveWeight()
 	current[i] += ew
-	if ew < p.weight {
+	if ew < w {
 		p.recoverWeight()
 	}
 	if best < 0 || current[i] > current[best] {

@@ -1,0 +1,70 @@
+package upstream
+
+import "time"
+
+// PeerSnapshot is one server address of an upstream at one instant: its
+// configuration, the operator's overrides and what gw knows of it. It is
+// plain data, for a status page, metrics or a runtime API.
+type PeerSnapshot struct {
+	Index  int    // position in the upstream (Peer.Index)
+	Name   string // the server as written (a host name may give several peers)
+	Addr   string // "ip:port"
+	ID     string // the server's id= parameter, if any
+	Backup bool
+
+	Weight       int   // in effect
+	ConfigWeight int   // as configured
+	Admin        Admin // the operator's override, AdminConfig if none
+	Down         bool  // in effect: configured down, or maint
+	Drain        bool  // in effect: configured drain, or drain override
+	Failed       bool  // out for passive health: max_fails within fail_timeout
+	Available    bool  // may take a request now (not down, failed or full)
+	MaxConns     int   // 0: unlimited
+
+	Active   int64  // requests in flight
+	Fails    int64  // passive-health failures since the last recovery
+	Requests uint64 // requests sent, since the server entered the configuration
+	Failures uint64 // failed attempts, likewise
+	Sessions uint64 // sessions started on it, likewise
+}
+
+// Snapshot returns the state of p at now.
+func (p *Peer) Snapshot(now time.Time) PeerSnapshot {
+	s := p.state
+	down, drain := p.admin()
+	t := now.UnixNano()
+	return PeerSnapshot{
+		Index: p.index, Name: p.Server.Name, Addr: p.Addr, ID: p.Server.ID, Backup: p.backup,
+		Weight: int(p.weightNow()), ConfigWeight: int(p.weight), Admin: s.Admin(),
+		Down: down, Drain: drain, Failed: p.failed(t), Available: p.available(t),
+		MaxConns: int(p.maxConns),
+		Active:   s.Conns(), Fails: s.Fails(),
+		Requests: s.Requests(), Failures: s.Failures(), Sessions: s.Sessions(),
+	}
+}
+
+// UpstreamSnapshot is an upstream at one instant.
+type UpstreamSnapshot struct {
+	Name  string
+	Peers []PeerSnapshot // in configuration order
+}
+
+// Snapshot returns the state of every peer of up at now.
+func (up *Upstream) Snapshot(now time.Time) UpstreamSnapshot {
+	s := UpstreamSnapshot{Name: up.Conf.Name, Peers: make([]PeerSnapshot, len(up.Peers))}
+	for i, p := range up.Peers {
+		s.Peers[i] = p.Snapshot(now)
+	}
+	return s
+}
+
+// Each calls fn for every server the store remembers, in no particular
+// order, with the upstream name (lowered) and address that key it. fn
+// must not call the store.
+func (s *StateStore) Each(fn func(upstream, addr string, st *PeerState)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, st := range s.states {
+		fn(k.upstream, k.addr, st)
+	}
+}
