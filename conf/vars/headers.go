@@ -284,3 +284,23 @@ func trimRightSpace(b []byte) []byte {
 	}
 	return b
 }
+
+// EachRequestHeader calls f for each header line of in as the client sent
+// it: from the raw header block when there is one (names, order and
+// repeated lines intact), else from fasthttp's parsed header.
+func EachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
+	raw := in.RawHeaders()
+	if len(raw) == 0 {
+		for k, v := range in.All() {
+			f(k, v)
+		}
+		return
+	}
+	for lines := NewHeaderLines(raw); ; {
+		name, rest, ok := lines.Next()
+		if !ok {
+			return
+		}
+		f(name, TrimOWS(rest))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/transport"
 	"github.com/gw-proxy/gw/upstream/tunnel"
 )
@@ -23,11 +24,11 @@ type Options struct {
 	// Log receives nginx's error-log lines about upstreams.
 	Log zerolog.Logger
 	// Persistence returns the session persistence of an upstream, or nil
-	// for none (StickyPersistence: session_sticky). The builder calls it
+	// for none (persist.Sticky: session_sticky). The builder calls it
 	// once per upstream and shares the result between the locations that
-	// proxy there, each with its own PersistScope. A nil Persistence means
+	// proxy there, each with its own persist.Scope. A nil Persistence means
 	// no upstream has any.
-	Persistence func(up *upstream.Upstream) (Persistence, error)
+	Persistence func(up *upstream.Upstream) (persist.Persistence, error)
 	// Tunnels tracks the upgraded connections (WebSocket) the proxies
 	// open, for a graceful stop; nil tracks none.
 	Tunnels *tunnel.Tunnels
@@ -43,7 +44,7 @@ type Builder struct {
 	upstreams map[*conf.Upstream]*upstream.Upstream
 	implicit  map[string]*upstream.Upstream
 	order     []*upstream.Upstream
-	persist   map[*upstream.Upstream]Persistence
+	persist   map[*upstream.Upstream]persist.Persistence
 }
 
 // NewBuilder returns a builder for one runtime.
@@ -55,7 +56,7 @@ func NewBuilder(opts Options) *Builder {
 		opts.Store = upstream.NewStateStore()
 	}
 	return &Builder{opts: opts, upstreams: map[*conf.Upstream]*upstream.Upstream{}, implicit: map[string]*upstream.Upstream{},
-		persist: map[*upstream.Upstream]Persistence{}}
+		persist: map[*upstream.Upstream]persist.Persistence{}}
 }
 
 // Upstreams returns every upstream the builder made, in order of first use.
@@ -135,7 +136,7 @@ func (b *Builder) Proxy(loc *conf.Location) (*Proxy, error) {
 		return nil, err
 	}
 	if p.persist != nil {
-		p.scope = PersistScope{Clean: st.Sticky.Cleans(up.Name()), Bypass: st.Sticky.Bypass}
+		p.scope = persist.NewScope(&st.Sticky, up.Name())
 	}
 	k := p.clientKey(st, pp)
 	for _, peer := range up.Peers {
@@ -148,7 +149,7 @@ func (b *Builder) Proxy(loc *conf.Location) (*Proxy, error) {
 // persistence returns the upstream's session persistence, made on first
 // use: session_sticky's sids and Set-Cookie parts are compiled once per
 // upstream, whatever the number of locations proxying there.
-func (b *Builder) persistence(up *upstream.Upstream) (Persistence, error) {
+func (b *Builder) persistence(up *upstream.Upstream) (persist.Persistence, error) {
 	if b.opts.Persistence == nil {
 		return nil, nil
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/persist"
+	"github.com/gw-proxy/gw/upstream/proxy/body"
 	"github.com/gw-proxy/gw/upstream/transport"
 	"github.com/gw-proxy/gw/upstream/tunnel"
 )
@@ -35,15 +37,15 @@ type exchange struct {
 	resp fasthttp.Response // from the upstream, body streamed
 
 	tried  upstream.Tried
-	sess   PersistRequest // the persistence hook's view of the request
+	sess   persist.Request // the persistence hook's view of the request
 	tokens connTokens
-	body   reqBody
+	body   body.Reader
 	// replayable: the request body can be sent again (none, in memory,
 	// or spooled).
 	replayable bool
-	reqMem     []byte // request body read before the first try
-	spool      spool  // a body spooled for an HTTP/1.0 upstream
-	respMem    []byte // small response body read at once
+	reqMem     []byte     // request body read before the first try
+	spool      body.Spool // a body spooled for an HTTP/1.0 upstream
+	respMem    []byte     // small response body read at once
 	mem        bytes.Reader
 	stream     respBody
 	buf        []byte // scratch: header values, redirects
@@ -84,7 +86,7 @@ func acquireExchange(p *Proxy, ctx *fasthttp.RequestCtx, r *vars.Request) *excha
 // after the answer, since the rest of the body would be read as the next
 // request.
 func (x *exchange) release() {
-	if !x.handedOver && x.body.unread() {
+	if !x.handedOver && x.body.Unread() {
 		x.ctx.SetConnectionClose()
 	}
 	x.handedOver = false
@@ -99,10 +101,10 @@ func (x *exchange) release() {
 	x.resp.Reset()
 	x.tried.Reset()
 	x.abort.reset()
-	x.sess.reset()
+	x.sess.Reset()
 	x.tokens.reset()
-	x.body = reqBody{}
-	x.spool.close()
+	x.body = body.Reader{}
+	x.spool.Close()
 	x.mem.Reset(nil)
 	x.stream.src, x.stream.failed, x.stream.conn = nil, nil, nil
 	x.p, x.ctx, x.r, x.lc = nil, nil, nil, logContext{}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream/persist"
 )
 
 // setHeader is one proxy_set_header line, compiled.
@@ -80,7 +81,7 @@ func (h *requestHeaders) isNamed(name []byte) bool {
 // processing disabled: every line is sent as added, in order, with its
 // name as written. ck says what becomes of the client's Cookie lines
 // (session persistence may clean them).
-func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, buf []byte, bodyLen int, ck CookieOut) []byte {
+func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, buf []byte, bodyLen int, ck persist.CookieOut) []byte {
 	for i := range h.set {
 		s := &h.set[i]
 		buf = s.value.Append(buf[:0], r)
@@ -135,15 +136,15 @@ var (
 // them, the Cookie lines become ck.Value, in place of the first one: the
 // edit is made while copying because deleting lines from a fasthttp header
 // afterwards would reorder the others.
-func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck CookieOut) {
+func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut) {
 	tok.reset()
-	eachRequestHeader(in, func(name, value []byte) {
+	vars.EachRequestHeader(in, func(name, value []byte) {
 		if equalFold(name, "connection") {
 			tok.add(value)
 		}
 	})
 	cookieSent := false
-	eachRequestHeader(in, func(name, value []byte) {
+	vars.EachRequestHeader(in, func(name, value []byte) {
 		if !h.passes(name, tok) {
 			return
 		}
@@ -169,26 +170,6 @@ func (h *requestHeaders) passes(name []byte, tok *connTokens) bool {
 		return false
 	}
 	return !h.isNamed(name)
-}
-
-// eachRequestHeader calls f for each header line of in as the client sent
-// it: from the raw header block when there is one (names, order and
-// repeated lines intact), else from fasthttp's parsed header.
-func eachRequestHeader(in *fasthttp.RequestHeader, f func(name, value []byte)) {
-	raw := in.RawHeaders()
-	if len(raw) == 0 {
-		for k, v := range in.All() {
-			f(k, v)
-		}
-		return
-	}
-	for lines := vars.NewHeaderLines(raw); ; {
-		name, rest, ok := lines.Next()
-		if !ok {
-			return
-		}
-		f(name, vars.TrimOWS(rest))
-	}
 }
 
 // The request lines' protocols gw speaks to upstreams.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/parser"
+	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -110,7 +111,7 @@ func pxBuild(t testing.TB, pools *transport.Pools, loc, src string, args ...any)
 	if s.pools == nil {
 		s.pools = transport.NewPools()
 	}
-	s.b = NewBuilder(Options{Pools: s.pools, Log: zerolog.New(s.log), Persistence: StickyPersistence})
+	s.b = NewBuilder(Options{Pools: s.pools, Log: zerolog.New(s.log), Persistence: persist.Sticky})
 	p, err := s.b.Proxy(pxLocation(t, cfg, loc))
 	if err != nil || p == nil {
 		t.Fatalf("proxy: %v", err)

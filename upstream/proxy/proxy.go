@@ -12,6 +12,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -52,9 +53,9 @@ type Proxy struct {
 	hashKey           *vars.Template // hash KEY, nil for other balancers
 	ipHash            bool
 
-	persist Persistence
-	tunnel  tunnelRules  // Upgrade handshakes and their tunnels
-	scope   PersistScope // the location's part of persist
+	persist persist.Persistence
+	tunnel  tunnelRules   // Upgrade handshakes and their tunnels
+	scope   persist.Scope // the location's part of persist
 }
 
 // newProxy compiles the per-request rules of a location.

@@ -5,6 +5,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/gw-proxy/gw/upstream/persist"
+	"github.com/gw-proxy/gw/upstream/proxy/body"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -27,7 +29,7 @@ func (x *exchange) prepare() int {
 	if status != 0 {
 		return status
 	}
-	ck := KeepCookies
+	ck := persist.KeepCookies
 	if p.persist != nil {
 		ck = p.persist.Request(&x.sess)
 	}
@@ -40,7 +42,7 @@ func (x *exchange) prepare() int {
 // than client_max_body_size are refused before anything is proxied when
 // their length is announced, and as soon as they grow past it otherwise.
 // What it reads into memory is bounded by client_body_buffer_size (see
-// body.go).
+// package body).
 func (x *exchange) prepareBody() (bodyLen, status int) {
 	p := x.p
 	in := &x.ctx.Request
@@ -54,25 +56,25 @@ func (x *exchange) prepareBody() (bodyLen, status int) {
 		// StreamRequestBody, whose MaxRequestBodySize bounds it; cmd/gw
 		// streams, and comes here only for a request without a body): it
 		// is in memory and can be sent again.
-		body := in.Body()
-		if p.maxBody > 0 && int64(len(body)) > p.maxBody {
-			return 0, x.tooLarge(int64(len(body)))
+		raw := in.Body()
+		if p.maxBody > 0 && int64(len(raw)) > p.maxBody {
+			return 0, x.tooLarge(int64(len(raw)))
 		}
 		x.replayable = true
-		if len(body) == 0 && n < 0 {
+		if len(raw) == 0 && n < 0 {
 			return -1, 0
 		}
-		x.out.SetBodyRaw(body)
-		return len(body), 0
+		x.out.SetBodyRaw(raw)
+		return len(raw), 0
 	}
-	x.body.reset(stream, p.maxBody)
+	x.body.Reset(stream, p.maxBody)
 	switch {
-	case n == bodyNone:
+	case n == body.None:
 		x.replayable = true
 		return -1, 0
 	case n >= 0 && int64(n) <= p.bodyBuffer && p.requestBuffering:
 		return x.readBody(n)
-	case n == bodyChunked && p.headers.protocol == protoHTTP10:
+	case n == body.Chunked && p.headers.protocol == protoHTTP10:
 		// HTTP/1.0 has no chunked encoding: nginx then reads the whole
 		// body to learn its length, and so does gw, through a file.
 		size, status := x.spoolBody()
@@ -80,8 +82,8 @@ func (x *exchange) prepareBody() (bodyLen, status int) {
 			return 0, status
 		}
 		x.replayable = true
-		if x.spool.f == nil {
-			x.out.SetBodyRaw(x.spool.mem)
+		if !x.spool.InFile() {
+			x.out.SetBodyRaw(x.spool.Mem)
 		}
 		return int(size), 0
 	}
@@ -97,17 +99,17 @@ func (x *exchange) readBody(n int) (int, int) {
 	if cap(x.reqMem) < room {
 		x.reqMem = make([]byte, 0, room)
 	}
-	body, eof, err := x.body.fill(x.reqMem[:0:room])
+	b, eof, err := x.body.Fill(x.reqMem[:0:room])
 	if err == nil && !eof {
-		err, x.body.err = errBodyPastLength, errBodyPastLength
+		err, x.body.Err = body.ErrPastLength, body.ErrPastLength
 	}
 	if err != nil {
 		return 0, x.clientFailed()
 	}
-	x.reqMem = body
+	x.reqMem = b
 	x.replayable = true
-	x.out.SetBodyRaw(body)
-	return len(body), 0
+	x.out.SetBodyRaw(b)
+	return len(b), 0
 }
 
 // tooLarge logs nginx's line for a body over client_max_body_size and
@@ -130,9 +132,9 @@ func (x *exchange) tooLarge(n int64) int {
 // from the client: 413 past client_max_body_size, 408 on a timeout, 400
 // otherwise (nginx's choices). The connection cannot carry another request.
 func (x *exchange) clientFailed() int {
-	err := x.body.err
-	if err == errBodyTooLarge {
-		return x.tooLarge(x.body.n)
+	err := x.body.Err
+	if err == body.ErrTooLarge {
+		return x.tooLarge(x.body.N)
 	}
 	x.ctx.SetConnectionClose()
 	lc := x.lc

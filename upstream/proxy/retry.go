@@ -8,6 +8,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/persist"
 )
 
 // outcome is how one try ended.
@@ -38,13 +39,14 @@ type loop struct {
 	stale  int            // retries left on stale kept-alive connections
 	preset *upstream.Peer // the peer of the next try, when already chosen
 	// pin is the peer every try goes to: the session's, when persistence
-	// says it may not move (session_sticky fallback=off, spec §4.4).
+	// says it may not move (session_sticky fallback=off would rather fail
+	// than move a session).
 	pin   *upstream.Peer
 	asked bool // persistence was asked (or there is none)
 }
 
-// run is the one retry loop of DESIGN's "one request": persistence or the
-// balancer picks a peer, the request goes through the peer's pool, the
+// run is the one retry loop every proxied request goes through:
+// persistence or the balancer picks a peer, the request goes through the peer's pool, the
 // outcome is classified, passive health is updated, and the next peer is
 // tried when proxy_next_upstream allows it. It returns 0 once a response
 // is in the client's ctx, else the status gw must answer. It ends x,
@@ -154,9 +156,15 @@ func (x *exchange) afterFailure(peer *upstream.Peer, res *tryResult, now time.Ti
 // the instant of every persistence decision of the request. A refusal is
 // logged and recorded as a try of the upstream, as nginx records "no live
 // upstreams", so $upstream_addr and $upstream_status say what happened.
-func (x *exchange) choose(now time.Time) Choice {
+// Persistence that cannot decide (its store failed; it logs that itself)
+// leaves the request to the balancer: a store outage costs stickiness,
+// never a request.
+func (x *exchange) choose(now time.Time) persist.Choice {
 	x.sess.Now = now
-	c := x.p.persist.Choose(&x.sess)
+	c, err := x.p.persist.Choose(&x.sess)
+	if err != nil {
+		return persist.Choice{}
+	}
 	switch {
 	case c.Peer != nil:
 		x.tried.Add(c.Peer.Index())
@@ -224,7 +232,7 @@ func (x *exchange) mayRetry(ft conf.NextUpstream, sent bool) bool {
 		return false
 	case sent && !p.next.Has(conf.NextNonIdempotent) && nonIdempotent(x.ctx.Method()):
 		return false
-	case x.body.started && !x.replayable:
+	case x.body.Started && !x.replayable:
 		return false
 	case p.tryTimeout > 0 && time.Since(x.start) >= p.tryTimeout:
 		return false

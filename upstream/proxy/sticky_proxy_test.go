@@ -7,11 +7,14 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/persist"
 )
 
 // These tests run session_sticky through the whole proxy: the retry loop,
@@ -199,9 +202,42 @@ func TestStickyStatusRetryStaysPinned(t *testing.T) {
 // it, to test the loop without a sticky cookie.
 type pinned struct{ peer *upstream.Peer }
 
-func (p pinned) Request(*PersistRequest) CookieOut                                 { return KeepCookies }
-func (p pinned) Choose(*PersistRequest) Choice                                     { return Choice{Peer: p.peer, Pin: true} }
-func (p pinned) Respond(*PersistRequest, *upstream.Peer, *fasthttp.ResponseHeader) {}
+func (p pinned) Request(*persist.Request) persist.CookieOut { return persist.KeepCookies }
+func (p pinned) Choose(*persist.Request) (persist.Choice, error) {
+	return persist.Choice{Peer: p.peer, Pin: true}, nil
+}
+func (p pinned) Respond(*persist.Request, *upstream.Peer, *fasthttp.ResponseHeader) {}
+
+// unsure is a Persistence whose store fails: every Choose gives up with
+// an error, the way a network-backed store that timed out does.
+type unsure struct{ asked atomic.Int64 }
+
+func (p *unsure) Request(*persist.Request) persist.CookieOut { return persist.KeepCookies }
+func (p *unsure) Choose(*persist.Request) (persist.Choice, error) {
+	p.asked.Add(1)
+	return persist.Choice{Status: 502}, persist.ErrTimeout
+}
+func (p *unsure) Respond(*persist.Request, *upstream.Peer, *fasthttp.ResponseHeader) {}
+
+// TestPersistenceFailureBalances: when persistence cannot decide, the
+// request is balanced as a new session, whatever else the failed Choice
+// says: a store outage never fails a request.
+func TestPersistenceFailureBalances(t *testing.T) {
+	a, b := pxStartBackend(t, nil), pxStartBackend(t, nil)
+	s := pxBuild(t, nil, "/", `http { upstream u { server %s; server %s; }
+		server { location / { proxy_pass http://u; } } }`, a.addr, b.addr)
+	p := &unsure{}
+	s.p.persist = p
+	g := pxServe(t, s.p)
+	for range 4 {
+		if code, body := g.get(t, "/"); code != 200 {
+			t.Fatalf("got %d %q, want 200", code, body)
+		}
+	}
+	if p.asked.Load() != 4 || a.count() != 2 || b.count() != 2 {
+		t.Errorf("asked %d, backends got %d and %d; want 4, 2 and 2 (round robin)", p.asked.Load(), a.count(), b.count())
+	}
+}
 
 // TestPinnedPeerAtMaxConnsIs502: a pinned peer that fills up between
 // Choose and Acquire ends the request; the loop does not spin on it nor
@@ -212,7 +248,7 @@ func TestPinnedPeerAtMaxConnsIs502(t *testing.T) {
 		server { location / { proxy_pass http://u; } } }`, a.addr, b.addr)
 	full := s.p.up.Peers[0]
 	s.p.persist = pinned{full}
-	if !full.Acquire(t0) {
+	if !full.Acquire(time.Now()) {
 		t.Fatal("acquire")
 	}
 	defer full.Release()
@@ -246,5 +282,29 @@ func TestStickyCleanedCookieKeepsItsPlace(t *testing.T) {
 	g.raw(t, "GET / HTTP/1.1\r\nHost: gw\r\nCookie: route="+md5Hex(be.addr)+"\r\n\r\n")
 	if h := be.last(t).header; strings.Contains(strings.ToLower(h), "cookie") {
 		t.Errorf("backend saw a Cookie header:\n%s", h)
+	}
+}
+
+// TestStickyPersistenceOncePerUpstream: two locations share one compiled
+// policy, each with its own scope.
+func TestStickyPersistenceOncePerUpstream(t *testing.T) {
+	cfg := pxConf(t, `http { upstream u { server 10.0.0.1:80; session_sticky option=indirect; }
+		server { location /a { proxy_pass http://u; session_sticky_header upstream=u; }
+		location /b { proxy_pass http://u; session_sticky_bypass 1; } location /c { proxy_pass http://10.0.0.1:80; } } }`)
+	b := NewBuilder(Options{Persistence: persist.Sticky})
+	pa, err1 := b.Proxy(pxLocation(t, cfg, "/a"))
+	pb, err2 := b.Proxy(pxLocation(t, cfg, "/b"))
+	pc, err3 := b.Proxy(pxLocation(t, cfg, "/c"))
+	if err1 != nil || err2 != nil || err3 != nil {
+		t.Fatal(err1, err2, err3)
+	}
+	if pa.persist == nil || pa.persist != pb.persist {
+		t.Error("the locations of one upstream do not share its persistence")
+	}
+	if !pa.scope.Clean || pb.scope.Clean || len(pa.scope.Bypass) != 0 || len(pb.scope.Bypass) != 1 {
+		t.Errorf("scopes %+v %+v", pa.scope, pb.scope)
+	}
+	if pc.persist != nil {
+		t.Error("an upstream without session_sticky got persistence")
 	}
 }

@@ -42,11 +42,11 @@ func (x *exchange) try(peer *upstream.Peer) tryResult {
 	x.conn = transport.ConnOf(x.resp.LocalAddr())
 	c := x.conn
 	if err != nil {
-		if x.body.err != nil {
+		if x.body.Err != nil {
 			return tryResult{kind: outClient, status: x.clientFailed()}
 		}
-		if x.spool.err != nil {
-			return tryResult{kind: outClient, status: x.spoolFailed("pread()", x.spool.name, x.spool.err)}
+		if x.spool.Err != nil {
+			return tryResult{kind: outClient, status: x.spoolFailed("pread()", x.spool.Name, x.spool.Err)}
 		}
 		f := classify(err, c)
 		t.Status = f.status()
@@ -139,7 +139,7 @@ const statusClientClosed = 499
 // watched, or the request body is still being read from it (the watch must
 // be the connection's only reader). It returns the watcher, or nil.
 func (x *exchange) watchClient() ClientWatcher {
-	if x.p.ignoreClientAbort || x.body.unread() {
+	if x.p.ignoreClientAbort || x.body.Unread() {
 		return nil
 	}
 	c, ok := x.ctx.Conn().(ClientWatcher)

@@ -10,6 +10,7 @@ import (
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/proxy/body"
 	"github.com/gw-proxy/gw/upstream/tunnel"
 )
 
@@ -83,7 +84,7 @@ func (x *exchange) offerUpgrade() {
 		return
 	}
 	in := &x.ctx.Request.Header
-	if n := in.ContentLength(); in.IsHTTP11() && (n == 0 || n == bodyNone) {
+	if n := in.ContentLength(); in.IsHTTP11() && (n == 0 || n == body.None) {
 		if len(proto) == 0 && in.IsGet() {
 			if v := clientUpgrade(in); vars.HasToken(v, "websocket") {
 				proto = v
@@ -135,7 +136,7 @@ func (x *exchange) handshakeHead(proto []byte) []byte {
 // clientUpgrade is the value of the client's first Upgrade line.
 func clientUpgrade(in *fasthttp.RequestHeader) []byte {
 	var v []byte
-	eachRequestHeader(in, func(name, value []byte) {
+	vars.EachRequestHeader(in, func(name, value []byte) {
 		if v == nil && equalFold(name, "upgrade") {
 			v = value
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
+	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/proxy"
 )
 
@@ -65,7 +66,7 @@ func eachSettings(cfg *conf.Config, fn func(*conf.Settings)) {
 // runtime; under -t they are fresh and thrown away. session_sticky is
 // compiled here too (sids, cookie parts), so -t reports its errors.
 func compile(cfg *conf.Config, gen uint64, shared proxy.Options) (*runtime, error) {
-	shared.Persistence = proxy.StickyPersistence
+	shared.Persistence = persist.Sticky
 	rt := &runtime{gen: gen, cfg: cfg, log: shared.Log, matchers: map[*conf.Server]*location.Matcher{},
 		proxies: map[*conf.Location]*proxy.Proxy{}, upstream: proxy.NewBuilder(shared)}
 	if cfg.HTTP == nil {

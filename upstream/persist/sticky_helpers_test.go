@@ -1,4 +1,4 @@
-package proxy
+package persist
 
 import (
 	"bufio"
@@ -11,7 +11,9 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/parser"
 	"github.com/gw-proxy/gw/upstream"
 )
 
@@ -37,40 +39,73 @@ func stSID(i int) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// stFixture is the proxy of location / over the fixture upstream.
+// stFixture is session_sticky over the fixture upstream, as location /
+// of the configuration sees it.
 type stFixture struct {
-	p  *Proxy
-	sp *stickyPersistence
-	up *upstream.Upstream
+	sp    *stickyPersistence
+	up    *upstream.Upstream
+	scope Scope
 }
 
 // stBuild compiles `upstream u { <fixture servers> session_sticky <params>; }`
 // and a location / with extra directives.
 func stBuild(t testing.TB, params, loc string) *stFixture {
 	t.Helper()
-	s := pxBuild(t, nil, "/", `http { upstream u { %s session_sticky %s; }
-		server { location / { proxy_pass http://u; %s } } }`, stServers, params, loc)
-	sp, ok := s.p.persist.(*stickyPersistence)
-	if !ok {
-		t.Fatalf("persistence %T, want session_sticky's", s.p.persist)
+	l := stLocation(t, fmt.Sprintf(`http { upstream u { %s session_sticky %s; }
+		server { location / { proxy_pass http://u; %s } } }`, stServers, params, loc))
+	up, err := upstream.NewUpstream(l.Settings.ProxyPass.Upstream, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return &stFixture{p: s.p, sp: sp, up: s.p.up}
+	p, err := Sticky(up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, ok := p.(*stickyPersistence)
+	if !ok {
+		t.Fatalf("persistence %T, want session_sticky's", p)
+	}
+	return &stFixture{sp: sp, up: up, scope: NewScope(&l.Settings.Sticky, up.Name())}
 }
 
-// request parses a raw request head (CRLFs added) into a PersistRequest at
-// t0, as the exchange prepares one.
-func (f *stFixture) request(t testing.TB, head string) *PersistRequest {
+// stLocation builds a configuration and returns the first location of
+// its first server.
+func stLocation(t testing.TB, src string) *conf.Location {
+	t.Helper()
+	tree, err := parser.Parse("test.conf", []byte("events {}\n"+src))
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, src)
+	}
+	cfg, err := conf.Build(tree, t.TempDir())
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, src)
+	}
+	return cfg.HTTP.Servers[0].Locations[0]
+}
+
+// request parses a raw request head (CRLFs added) into a Request at t0, as
+// the exchange prepares one.
+func (f *stFixture) request(t testing.TB, head string) *Request {
 	t.Helper()
 	raw := strings.ReplaceAll(strings.TrimSpace(head), "\n", "\r\n") + "\r\n\r\n"
 	ctx := &fasthttp.RequestCtx{}
 	if err := ctx.Request.Read(bufio.NewReader(strings.NewReader(raw))); err != nil {
 		t.Fatalf("request %q: %v", raw, err)
 	}
-	return &PersistRequest{Ctx: ctx, R: &vars.Request{Ctx: ctx}, Scope: &f.p.scope, Now: t0}
+	return &Request{Ctx: ctx, R: &vars.Request{Ctx: ctx}, Scope: &f.scope, Now: t0}
+}
+
+// choose runs Choose, which session_sticky never fails.
+func (f *stFixture) choose(r *Request) Choice {
+	c, err := f.sp.Choose(r)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 // get is a GET / with the given extra header lines.
-func (f *stFixture) get(t testing.TB, lines ...string) *PersistRequest {
+func (f *stFixture) get(t testing.TB, lines ...string) *Request {
 	t.Helper()
 	return f.request(t, "GET / HTTP/1.1\nHost: gw\n"+strings.Join(lines, "\n"))
 }

@@ -1,4 +1,4 @@
-package proxy
+package persist
 
 import (
 	"github.com/valyala/fasthttp"
@@ -8,8 +8,9 @@ import (
 )
 
 // stickyState is what session_sticky remembers of one request between the
-// hook's calls. It lives in the pooled exchange: the slices keep their
-// capacity from one request to the next, so the hot path does not allocate.
+// hook's calls: its slot in the Request, which the pooled exchange keeps,
+// so the slices keep their capacity from one request to the next and the
+// hot path does not allocate.
 type stickyState struct {
 	chosen   bool // Choose ran
 	bypassed bool // session_sticky_bypass applied
@@ -25,9 +26,19 @@ type stickyState struct {
 	buf   []byte // scratch: bypass values, Set-Cookie and Cache-Control values
 }
 
-// reset clears st for the next request, keeping the buffers and dropping
+// stickyKind is session_sticky's slot in every Request.
+var stickyKind = NewKind()
+
+func newStickyState() Slot { return new(stickyState) }
+
+// stickyOf returns session_sticky's memory of r.
+func stickyOf(r *Request) *stickyState {
+	return r.Slot(stickyKind, newStickyState).(*stickyState)
+}
+
+// Reset clears st for the next request, keeping the buffers and dropping
 // the references into the last request's headers.
-func (st *stickyState) reset() {
+func (st *stickyState) Reset() {
 	clear(st.lines)
 	clear(st.setCookie)
 	clear(st.names)
@@ -43,8 +54,8 @@ func (st *stickyState) reset() {
 func (st *stickyState) cookieLines(ctx *fasthttp.RequestCtx) [][]byte {
 	if !st.haveLines {
 		st.haveLines = true
-		eachRequestHeader(&ctx.Request.Header, func(name, value []byte) {
-			if equalFold(name, "cookie") {
+		vars.EachRequestHeader(&ctx.Request.Header, func(name, value []byte) {
+			if vars.LowerEqual(name, "cookie") {
 				st.lines = append(st.lines, value)
 			}
 		})
@@ -53,7 +64,8 @@ func (st *stickyState) cookieLines(ctx *fasthttp.RequestCtx) [][]byte {
 }
 
 // setLetters writes $sticky_cookie (the client-cookie letter) and
-// $sticky_status, the two HAProxy-style letters of spec §6: the client's
+// $sticky_status, two letters in the manner of HAProxy's termination
+// state cookie flags, so operators read them the same way: the client's
 // cookie, then what gw did with the response cookie. The JSON access log
 // shows $sticky_status as its "sticky" field.
 func (st *stickyState) setLetters(r *vars.Request, a sticky.Action) {

@@ -1,4 +1,4 @@
-package proxy
+package persist
 
 import (
 	"strconv"
@@ -63,7 +63,7 @@ func TestStickyChoose(t *testing.T) {
 				target = "/?nosticky=1"
 			}
 			s := f.request(t, "GET "+target+" HTTP/1.1\nHost: gw\n"+strings.Join(tt.lines, "\n"))
-			c := f.sp.Choose(s)
+			c := f.choose(s)
 			got := -1
 			if c.Peer != nil {
 				got = c.Peer.Index()
@@ -87,7 +87,7 @@ func TestStickyChoose(t *testing.T) {
 func TestStickyChooseLeavesBalancerAlone(t *testing.T) {
 	sticky, control := stBuild(t, "", ""), stBuild(t, "", "")
 	for i := 0; i < 5; i++ {
-		if c := sticky.sp.Choose(sticky.get(t, "Cookie: route="+stSID(stB))); c.Peer == nil {
+		if c := sticky.choose(sticky.get(t, "Cookie: route="+stSID(stB))); c.Peer == nil {
 			t.Fatal("cookie did not route")
 		}
 	}
@@ -150,35 +150,14 @@ func TestStickyRequestCleaning(t *testing.T) {
 // TestStickyCompileErrors: a sid the cookie cannot carry is a configuration
 // error at the server's line.
 func TestStickyCompileErrors(t *testing.T) {
-	cfg := pxConf(t, `http { upstream u { server 10.0.0.1:80 id=a|b; session_sticky hash=plain maxidle=1h; }
+	l := stLocation(t, `http { upstream u { server 10.0.0.1:80 id=a|b; session_sticky hash=plain maxidle=1h; }
 		server { location / { proxy_pass http://u; } } }`)
-	b := NewBuilder(Options{Persistence: StickyPersistence})
-	_, err := b.Proxy(pxLocation(t, cfg, "/"))
+	up, err := upstream.NewUpstream(l.Settings.ProxyPass.Upstream, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Sticky(up)
 	if err == nil || !strings.Contains(err.Error(), `"a|b"`) || !strings.Contains(err.Error(), "test.conf:") {
 		t.Fatalf("error %v, want the server's position and its id", err)
-	}
-}
-
-// TestStickyPersistenceOncePerUpstream: two locations share one compiled
-// policy, each with its own scope.
-func TestStickyPersistenceOncePerUpstream(t *testing.T) {
-	cfg := pxConf(t, `http { upstream u { server 10.0.0.1:80; session_sticky option=indirect; }
-		server { location /a { proxy_pass http://u; session_sticky_header upstream=u; }
-		location /b { proxy_pass http://u; session_sticky_bypass 1; } location /c { proxy_pass http://10.0.0.1:80; } } }`)
-	b := NewBuilder(Options{Persistence: StickyPersistence})
-	pa, err1 := b.Proxy(pxLocation(t, cfg, "/a"))
-	pb, err2 := b.Proxy(pxLocation(t, cfg, "/b"))
-	pc, err3 := b.Proxy(pxLocation(t, cfg, "/c"))
-	if err1 != nil || err2 != nil || err3 != nil {
-		t.Fatal(err1, err2, err3)
-	}
-	if pa.persist == nil || pa.persist != pb.persist {
-		t.Error("the locations of one upstream do not share its persistence")
-	}
-	if !pa.scope.Clean || pb.scope.Clean || len(pa.scope.Bypass) != 0 || len(pb.scope.Bypass) != 1 {
-		t.Errorf("scopes %+v %+v", pa.scope, pb.scope)
-	}
-	if pc.persist != nil {
-		t.Error("an upstream without session_sticky got persistence")
 	}
 }

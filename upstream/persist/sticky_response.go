@@ -1,10 +1,11 @@
-package proxy
+package persist
 
 import (
 	"slices"
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/sticky"
 	"github.com/gw-proxy/gw/upstream"
 )
@@ -14,13 +15,15 @@ var (
 	strCacheControl = []byte("Cache-Control")
 )
 
-// Respond applies spec §5 to the upstream response that goes to the
-// client: the sticky package decides from the status, the method, the
-// peer that answered and the backend's Set-Cookie lines; this applies the
-// decision to the header and records the response letter of
-// $sticky_status. Bypassed requests are left alone entirely (§1).
-func (sp *stickyPersistence) Respond(s *PersistRequest, p *upstream.Peer, h *fasthttp.ResponseHeader) {
-	st := &s.sticky
+// Respond writes the response cookie on the upstream response that goes
+// to the client: the sticky package decides from the status, the method,
+// the peer that answered and the backend's Set-Cookie lines; this applies
+// the decision to the header, records the response letter of
+// $sticky_status, and counts a session started on p when the cookie binds
+// a visitor who was not bound to it. Bypassed requests are left alone
+// entirely: bypass means persistence does not touch the request.
+func (sp *stickyPersistence) Respond(s *Request, p *upstream.Peer, h *fasthttp.ResponseHeader) {
+	st := stickyOf(s)
 	if !st.chosen || st.bypassed {
 		return
 	}
@@ -37,7 +40,7 @@ func (sp *stickyPersistence) Respond(s *PersistRequest, p *upstream.Peer, h *fas
 	switch ch.Edit {
 	case sticky.EditAppend:
 		// After the backend's own lines, its same-named one included
-		// (option=direct keeps it, §5): fasthttp's ResponseHeader keeps
+		// (option=direct keeps it): fasthttp's ResponseHeader keeps
 		// every Set-Cookie it parses or is added, in order, and the proxy
 		// copies them all (copyHeader). Only its SetCookie method would
 		// collapse lines of one name.
@@ -48,7 +51,20 @@ func (sp *stickyPersistence) Respond(s *PersistRequest, p *upstream.Peer, h *fas
 	if ch.Private {
 		st.makePrivate(h)
 	}
+	if started(ch.Action, st.client, p) {
+		p.State().CountSession()
+	}
 	st.setLetters(s.R, ch.Action)
+}
+
+// started reports whether a response cookie written with action a starts
+// a session on p: it names p (inserted or rewritten) for a client whose
+// cookie did not bind it to p already.
+func started(a sticky.Action, c sticky.Client, p *upstream.Peer) bool {
+	if a != sticky.CookieInserted && a != sticky.CookieRewritten {
+		return false
+	}
+	return !c.Sticky() || c.Peer != p.Index()
 }
 
 // editSetCookies rewrites the backend's Set-Cookie lines for an
@@ -98,7 +114,7 @@ func (st *stickyState) makePrivate(h *fasthttp.ResponseHeader) {
 	names := st.names[:0]
 	start := len(st.buf)
 	for k, v := range h.All() {
-		if !equalFold(k, "cache-control") {
+		if !vars.LowerEqual(k, "cache-control") {
 			continue
 		}
 		if len(names) > 0 {

@@ -1,4 +1,4 @@
-package proxy
+package persist
 
 import (
 	"strconv"
@@ -88,7 +88,7 @@ func TestStickyRespond(t *testing.T) {
 				head += "\nCookie: " + tt.cookie
 			}
 			s := f.request(t, head)
-			f.sp.Choose(s)
+			f.choose(s)
 			h := stResponse(t, tt.response)
 			f.sp.Respond(s, f.up.Peers[tt.peer], h)
 			if got := setCookies(h); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
@@ -111,7 +111,7 @@ func TestStickyRespond(t *testing.T) {
 func TestStickyNoCacheKeepsHeaderOrder(t *testing.T) {
 	f := stBuild(t, "nocache", "")
 	s := f.get(t)
-	f.sp.Choose(s)
+	f.choose(s)
 	h := stResponse(t, "HTTP/1.1 200 OK\nX-One: 1\nCache-Control: max-age=5\nX-Two: 2\nX-Three: 3")
 	f.sp.Respond(s, f.up.Peers[stA], h)
 	var names []string
@@ -134,5 +134,40 @@ func TestStickyRespondWithoutChoose(t *testing.T) {
 	f.sp.Respond(s, f.up.Peers[stA], h)
 	if got := setCookies(h); len(got) != 0 || len(s.R.StickyStatus) != 0 {
 		t.Errorf("Set-Cookie %q, letters %q", got, s.R.StickyStatus)
+	}
+}
+
+// TestStickyCountsSessions: a cookie that binds a visitor to a server
+// counts a session started there; a returning visitor, or one the backend
+// cookie merely refreshes, does not.
+func TestStickyCountsSessions(t *testing.T) {
+	tests := []struct {
+		name, params, cookie string
+		peer                 int
+		response             string
+		want                 uint64
+	}{
+		{"new visitor", "", "", stA, "HTTP/1.1 200 OK", 1},
+		{"returning visitor", "", "route=" + stSID(stA), stA, "HTTP/1.1 200 OK", 0},
+		{"moved off a down server", "", "route=" + stSID(stDown), stA, "HTTP/1.1 200 OK", 1},
+		{"rewrite: the backend's cookie is the session", "mode=rewrite", "", stB, "HTTP/1.1 200 OK\nSet-Cookie: route=app", 1},
+		{"rewrite, returning", "mode=rewrite", "route=" + stSID(stB), stB, "HTTP/1.1 200 OK\nSet-Cookie: route=app", 0},
+		{"rewrite without the backend's cookie", "mode=rewrite", "", stB, "HTTP/1.1 200 OK", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := stBuild(t, tt.params, "")
+			var s *Request
+			if tt.cookie == "" {
+				s = f.get(t)
+			} else {
+				s = f.get(t, "Cookie: "+tt.cookie)
+			}
+			f.choose(s)
+			f.sp.Respond(s, f.up.Peers[tt.peer], stResponse(t, tt.response))
+			if got := f.up.Peers[tt.peer].State().Sessions(); got != tt.want {
+				t.Errorf("sessions %d, want %d ($sticky_status %s)", got, tt.want, s.R.StickyStatus)
+			}
+		})
 	}
 }
