@@ -12,7 +12,14 @@ import (
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
+	"github.com/gw-proxy/gw/upstream/proxy"
 )
+
+// The proxy watches a client that may leave while an upstream is awaited
+// only if the client's connection is a proxy.ClientWatcher, which it finds
+// out by a type assertion at run time. edge does not import the proxy, so
+// this is where the compiler checks that edge.Conn still is one.
+var _ proxy.ClientWatcher = (*edge.Conn)(nil)
 
 // binding ties a listener to the runtime currently serving it and to the
 // socket's index in that runtime's router. A reload replaces the binding,
