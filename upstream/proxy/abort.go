@@ -21,8 +21,13 @@ type ClientWatcher interface {
 	UpstreamDone()
 }
 
-// AbortTarget is told that the client of a try has left.
-type AbortTarget interface{ ClientGone() }
+// AbortTarget is told that the client of a try has left. It is an alias
+// of an unnamed interface type, not a type of proxy's own, so that a
+// client connection can implement ClientWatcher without importing proxy:
+// cmd/gw's edge.Conn does (edge.AbortTarget is the same type), so the
+// proxy's tests can serve through edge's fasthttp hooks without an import
+// cycle.
+type AbortTarget = interface{ ClientGone() }
 
 // abortWatch is proxy_ignore_client_abort off for one exchange: a client
 // that leaves while a try waits for the upstream gets the upstream request

@@ -12,11 +12,12 @@ import (
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttputil"
 
+	"github.com/gw-proxy/gw/cmd/gw/fastserver"
 	"github.com/gw-proxy/gw/conf/vars"
 )
 
-// pxGateway serves a proxy on an in-memory listener, as cmd/gw will: the
-// fasthttp server's options are the ones gw uses.
+// pxGateway serves a proxy on an in-memory listener, as cmd/gw does: the
+// fasthttp server is the one cmd/gw builds (fastserver.New).
 type pxGateway struct {
 	ln  *fasthttputil.InmemoryListener
 	srv *fasthttp.Server
@@ -33,24 +34,28 @@ func pxServe(t testing.TB, p *Proxy) *pxGateway {
 	return g.start(t, func(ctx *fasthttp.RequestCtx) { g.handle(p, ctx) })
 }
 
-// start serves h the way cmd/gw configures fasthttp.
+// start serves h with cmd/gw's fasthttp server.
 func (g *pxGateway) start(t testing.TB, h fasthttp.RequestHandler) *pxGateway {
 	g.ln = fasthttputil.NewInmemoryListener()
-	g.srv = &fasthttp.Server{
-		Handler:                       h,
-		DisableHeaderNamesNormalizing: true,
-		NoDefaultServerHeader:         true,
-		NoDefaultContentType:          true,
-		DisablePreParseMultipartForm:  true,
-		StreamRequestBody:             true,
-		MaxRequestBodySize:            1 << 40,
-		Logger:                        pxQuiet{},
-	}
+	g.srv = pxFastServer(t, h)
 	go g.srv.Serve(g.ln) //nolint:errcheck
 	// Closing the listener is enough: Shutdown would poll for idle
 	// connections in 100ms steps.
 	t.Cleanup(func() { _ = g.ln.Close() })
 	return g
+}
+
+// pxFastServer is cmd/gw's fasthttp server for h, with the settings of a
+// default server that writes no client directive (nginx's defaults): no
+// proxy test configures the client side of a connection. The connections
+// it serves are not edge's, so edge's per-connection client timeouts and
+// client-abort watch stay out of these tests; its checks of the request
+// header (HeaderReceived) apply, and a request they refuse gets fasthttp's
+// default error answer, not gw's page.
+func pxFastServer(t testing.TB, h fasthttp.RequestHandler) *fasthttp.Server {
+	t.Helper()
+	st := pxConf(t, "http { server { } }").HTTP.Servers[0].Settings
+	return fastserver.New(st, fastserver.Hooks{Handler: h, Logger: pxQuiet{}})
 }
 
 func (g *pxGateway) handle(p *Proxy, ctx *fasthttp.RequestCtx) {

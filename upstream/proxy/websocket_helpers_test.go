@@ -202,8 +202,8 @@ type wsSetup struct {
 	reg  *tunnel.Tunnels
 }
 
-// wsServe builds the proxy of location loc and serves it the way cmd/gw
-// configures fasthttp.
+// wsServe builds the proxy of location loc and serves it with cmd/gw's
+// fasthttp server.
 func wsServe(t testing.TB, loc, src string, args ...any) *wsSetup {
 	t.Helper()
 	return wsServeWith(t, nil, loc, src, args...)
@@ -219,16 +219,7 @@ func wsServeWith(t testing.TB, tweak func(*fasthttp.Server), loc, src string, ar
 		t.Fatal(err)
 	}
 	s.addr = ln.Addr().String()
-	srv := &fasthttp.Server{
-		Handler:                       func(ctx *fasthttp.RequestCtx) { s.g.handle(s.p, ctx) },
-		DisableHeaderNamesNormalizing: true,
-		NoDefaultServerHeader:         true,
-		NoDefaultContentType:          true,
-		DisablePreParseMultipartForm:  true,
-		StreamRequestBody:             true,
-		MaxRequestBodySize:            64 << 10,
-		Logger:                        pxQuiet{},
-	}
+	srv := pxFastServer(t, func(ctx *fasthttp.RequestCtx) { s.g.handle(s.p, ctx) })
 	if tweak != nil {
 		tweak(srv)
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -63,10 +62,10 @@ type Conn struct {
 	pending     []byte
 	fixBuf      []byte
 
-	// The client-abort watch (clientwatch.go): awaitState is 0, the
+	// The client-abort watch (watch.go): awaitState is 0, the
 	// coarse time a wait for an upstream began, or watching.
 	awaitState           atomic.Int64
-	abortTarget          proxy.AbortTarget
+	abortTarget          AbortTarget
 	watchStop, watchDone chan struct{}
 }
 

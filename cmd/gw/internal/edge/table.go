@@ -29,7 +29,7 @@ type Table struct {
 	// freed is signalled (without blocking) whenever a connection leaves.
 	freed chan struct{}
 
-	// watcher: watchAwaiting runs (see clientwatch.go).
+	// watcher: watchAwaiting runs (see watch.go).
 	watcher atomic.Bool
 }
 

@@ -5,7 +5,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -25,11 +24,17 @@ const clientWatchDelay = 100 * time.Millisecond
 // watching is awaitState's value while a watch runs.
 const watching = -1
 
-var _ proxy.ClientWatcher = (*Conn)(nil)
+// AbortTarget is what AwaitUpstream tells that the client left: the
+// proxy's try. It is the same type as upstream/proxy's AbortTarget (both
+// alias one unnamed interface), so Conn is a proxy.ClientWatcher while edge
+// does not import the proxy, and the proxy's tests can serve through
+// edge's fasthttp hooks without an import cycle. serve checks that Conn
+// still is one.
+type AbortTarget = interface{ ClientGone() }
 
 // AwaitUpstream starts a wait for an upstream: t is told if the client
 // leaves before UpstreamDone. It runs on the serving goroutine.
-func (c *Conn) AwaitUpstream(t proxy.AbortTarget) {
+func (c *Conn) AwaitUpstream(t AbortTarget) {
 	c.abortTarget = t // published by the store below
 	c.awaitState.Store(transport.CoarseNow().UnixNano())
 	c.table.wakeWatcher()

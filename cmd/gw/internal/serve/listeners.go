@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"math"
 	"net"
 	"sync/atomic"
 	"time"
@@ -9,10 +8,18 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
 
+	"github.com/gw-proxy/gw/cmd/gw/fastserver"
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
+	"github.com/gw-proxy/gw/upstream/proxy"
 )
+
+// The proxy watches a client that may leave while an upstream is awaited
+// only if the client's connection is a proxy.ClientWatcher, which it finds
+// out by a type assertion at run time. edge does not import the proxy, so
+// this is where the compiler checks that edge.Conn still is one.
+var _ proxy.ClientWatcher = (*edge.Conn)(nil)
 
 // binding ties a listener to the runtime currently serving it and to the
 // socket's index in that runtime's router. A reload replaces the binding,
@@ -69,57 +76,18 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 	return l, nil
 }
 
-// newFastServer is gw's one fasthttp server configuration, for a listener
-// whose default server has settings st: the handler and the hooks reach
-// the runtime through the listener's binding, so a reload changes what
-// they serve. Tests build their servers with it too.
+// newFastServer is the fasthttp server of a listener whose default server
+// has settings st: fastserver's options, with hooks that reach the runtime
+// through the listener's binding, so a reload changes what they serve.
+// Tests build their servers with it too.
 func (l *listener) newFastServer(st *conf.Settings) *fasthttp.Server {
-	return &fasthttp.Server{
-		Handler:        func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
-		ErrorHandler:   func(ctx *fasthttp.RequestCtx, err error) { badRequest(*l.log(), ctx, err) },
-		HeaderReceived: edge.HeaderReceived,
-		ExpectHandler:  func(ctx *fasthttp.RequestCtx) int { return l.binding.Load().expect(ctx, *l.log()) },
-		// worker_connections is enforced by the connection table, which
-		// makes room by closing idle connections; fasthttp's own limit
-		// would answer 503 instead, so it is set out of reach.
-		Concurrency: math.MaxInt32,
-		ConnState:   edge.ConnState,
-		// ReadTimeout is client_header_timeout: fasthttp sets it when a
-		// request's first byte arrives, and clientConn replaces it with
-		// client_body_timeout once the header is read. send_timeout is
-		// applied per write by clientConn, so fasthttp sets no write
-		// deadline of its own.
-		IdleTimeout:        st.KeepaliveTimeout,
-		ReadTimeout:        st.ClientHeaderTimeout,
-		MaxRequestsPerConn: st.KeepaliveRequests,
-		// With StreamRequestBody this is how much of a body fasthttp buffers
-		// before handing the rest over as a stream, not a limit:
-		// client_max_body_size is enforced per location by the proxy.
-		MaxRequestBodySize:            bodyBufferSize,
-		ReadBufferSize:                st.LargeClientHeaderBuffers.Number * int(st.LargeClientHeaderBuffers.Size),
-		DisableHeaderNamesNormalizing: true, // forward header names byte for byte
-		NoDefaultServerHeader:         true, // set per response from server_tokens
-		NoDefaultContentType:          true,
-		DisablePreParseMultipartForm:  true,
-		StreamRequestBody:             true, // uploads go upstream as they arrive
-		CloseOnShutdown:               true,
-		// fasthttp's errors would otherwise quote the request's bytes,
-		// cookies and credentials included, into the error log.
-		SecureErrorLogMessage: true,
-		// Idle keep-alive connections give their read and write buffers
-		// back to the pools: with large_client_header_buffers' 32 KiB read
-		// buffer, 10,000 idle clients would otherwise hold 320 MiB.
-		ReduceMemoryUsage: true,
-		Logger:            fasthttpLogger{l},
-	}
+	return fastserver.New(st, fastserver.Hooks{
+		Handler:       func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
+		ErrorHandler:  func(ctx *fasthttp.RequestCtx, err error) { badRequest(*l.log(), ctx, err) },
+		ExpectHandler: func(ctx *fasthttp.RequestCtx) int { return l.binding.Load().expect(ctx, *l.log()) },
+		Logger:        fasthttpLogger{l},
+	})
 }
-
-// bodyBufferSize is fasthttp's MaxRequestBodySize. With StreamRequestBody
-// it is no limit: fasthttp reads at most min(bodyBufferSize, 8 KiB) of a
-// body before the handler runs (its prefetch) and hands the rest over as a
-// stream, so no body is held whole here. What the proxy then keeps in
-// memory is bounded by client_body_buffer_size (upstream/proxy/body.go).
-const bodyBufferSize = 64 << 10
 
 // log is the error log of the runtime the listener serves.
 func (l *listener) log() *zerolog.Logger { return &l.binding.Load().rt.log }
