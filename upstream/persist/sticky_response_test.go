@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// TestStickyRespond is spec §5 on fasthttp's header: the Set-Cookie lines
+// TestStickyRespond is the response cookie rules on fasthttp's header:
+// insert, rewrite, prefix, refresh, nocache, postonly; the Set-Cookie lines
 // and Cache-Control the client receives, and the response letter of
 // $sticky_status.
 func TestStickyRespond(t *testing.T) {

@@ -8,7 +8,8 @@ import (
 	"github.com/gw-proxy/gw/upstream"
 )
 
-// TestStickyChoose is spec §3 and §4, one case per rule: which peer the
+// TestStickyChoose is the reading and routing rules, one case per rule:
+// which peer the
 // cookie binds the request to, whether the session is pinned, what is
 // refused, and the client letter of $sticky_status.
 func TestStickyChoose(t *testing.T) {
@@ -28,29 +29,29 @@ func TestStickyChoose(t *testing.T) {
 		status  int
 		letters string
 	}{
-		{"§4.1 no cookie: new session", "", "", nil, nil, -1, false, 0, "NN"},
-		{"§4.2 cookie of an available server: that server", "", "", []string{cookie(stSID(stB))}, nil, stB, false, 0, "VN"},
-		{"§4.2 drain server keeps its sessions", "", "", []string{cookie(stSID(stDrain))}, nil, stDrain, false, 0, "VN"},
-		{"§2 backups have sids", "", "", []string{cookie(stSID(stBackup))}, nil, stBackup, false, 0, "VN"},
-		{"§4.4 fallback=off pins the session", "fallback=off", "", []string{cookie(stSID(stA))}, nil, stA, true, 0, "VN"},
-		{"§4.3 down server, fallback=on: new session", "", "", []string{cookie(stSID(stDown))}, nil, -1, false, 0, "DN"},
-		{"§4.3 down server, fallback=off: 502", "fallback=off", "", []string{cookie(stSID(stDown))}, nil, -1, false, 502, "DN"},
-		{"§4.3 passively failed server is unavailable", "fallback=off", "", []string{cookie(stSID(stB))},
+		{"no cookie: new session", "", "", nil, nil, -1, false, 0, "NN"},
+		{"cookie of an available server: that server", "", "", []string{cookie(stSID(stB))}, nil, stB, false, 0, "VN"},
+		{"drain server keeps its sessions", "", "", []string{cookie(stSID(stDrain))}, nil, stDrain, false, 0, "VN"},
+		{"backups have sids", "", "", []string{cookie(stSID(stBackup))}, nil, stBackup, false, 0, "VN"},
+		{"fallback=off pins the session", "fallback=off", "", []string{cookie(stSID(stA))}, nil, stA, true, 0, "VN"},
+		{"down server, fallback=on: new session", "", "", []string{cookie(stSID(stDown))}, nil, -1, false, 0, "DN"},
+		{"down server, fallback=off: 502", "fallback=off", "", []string{cookie(stSID(stDown))}, nil, -1, false, 502, "DN"},
+		{"passively failed server is unavailable", "fallback=off", "", []string{cookie(stSID(stB))},
 			func(f *stFixture) { f.up.Peers[stB].Failure(t0) }, -1, false, 502, "DN"},
-		{"§4.3 server at max_conns is unavailable", "", "", []string{cookie(stSID(stFull))},
+		{"server at max_conns is unavailable", "", "", []string{cookie(stSID(stFull))},
 			func(f *stFixture) { f.up.Peers[stFull].Acquire(t0) }, -1, false, 0, "DN"},
-		{"§4.3 unknown sid, fallback=on: new session", "", "", []string{cookie("0123456789abcdef0123456789abcdef")}, nil, -1, false, 0, "IN"},
-		{"§4.3 unknown sid, fallback=off: 502", "fallback=off", "", []string{cookie("0123456789abcdef0123456789abcdef")}, nil, -1, false, 502, "IN"},
-		{"§3 illegal cookie is no cookie, even with fallback=off", "mode=prefix fallback=off", "", []string{cookie(stSID(stA))}, nil, -1, false, 0, "IN"},
-		{"§3 prefix mode: the sid before ~", "mode=prefix", "", []string{cookie(stSID(stB) + "~app-session")}, nil, stB, false, 0, "VN"},
-		{"§3 exact name: mytest is not route", "", "", []string{"Cookie: myroute=" + stSID(stB) + "; route_x=" + stSID(stA)}, nil, -1, false, 0, "NN"},
-		{"§3 several lines and a lower-case name", "", "", []string{"Cookie: a=1", "cookie: b=2; route=" + stSID(stB)}, nil, stB, false, 0, "VN"},
-		{"§3 duplicate names: the first usable wins", "", "", []string{cookie(stSID(stDown) + "; route=" + stSID(stA))}, nil, stA, false, 0, "VN"},
-		{"§3 timed cookie within maxidle", "maxidle=60", "", []string{timed(stB, now-60, now-600)}, nil, stB, false, 0, "VN"},
-		{"§3 idle-expired cookie: new session even with fallback=off", "maxidle=60 fallback=off", "", []string{timed(stB, now-61, now-600)}, nil, -1, false, 0, "EN"},
-		{"§3 life-expired cookie", "maxlife=300", "", []string{timed(stB, now, now-301)}, nil, -1, false, 0, "ON"},
-		{"§1 bypass: the cookie is ignored", "", "session_sticky_bypass $arg_nosticky;", []string{cookie(stSID(stB))}, nil, -1, false, 0, "-N"},
-		{"§1 bypass template 0 is no bypass", "", "session_sticky_bypass 0 '';", []string{cookie(stSID(stB))}, nil, stB, false, 0, "VN"},
+		{"unknown sid, fallback=on: new session", "", "", []string{cookie("0123456789abcdef0123456789abcdef")}, nil, -1, false, 0, "IN"},
+		{"unknown sid, fallback=off: 502", "fallback=off", "", []string{cookie("0123456789abcdef0123456789abcdef")}, nil, -1, false, 502, "IN"},
+		{"illegal cookie is no cookie, even with fallback=off", "mode=prefix fallback=off", "", []string{cookie(stSID(stA))}, nil, -1, false, 0, "IN"},
+		{"prefix mode: the sid before ~", "mode=prefix", "", []string{cookie(stSID(stB) + "~app-session")}, nil, stB, false, 0, "VN"},
+		{"exact name: mytest is not route", "", "", []string{"Cookie: myroute=" + stSID(stB) + "; route_x=" + stSID(stA)}, nil, -1, false, 0, "NN"},
+		{"several lines and a lower-case name", "", "", []string{"Cookie: a=1", "cookie: b=2; route=" + stSID(stB)}, nil, stB, false, 0, "VN"},
+		{"duplicate names: the first usable wins", "", "", []string{cookie(stSID(stDown) + "; route=" + stSID(stA))}, nil, stA, false, 0, "VN"},
+		{"timed cookie within maxidle", "maxidle=60", "", []string{timed(stB, now-60, now-600)}, nil, stB, false, 0, "VN"},
+		{"idle-expired cookie: new session even with fallback=off", "maxidle=60 fallback=off", "", []string{timed(stB, now-61, now-600)}, nil, -1, false, 0, "EN"},
+		{"life-expired cookie", "maxlife=300", "", []string{timed(stB, now, now-301)}, nil, -1, false, 0, "ON"},
+		{"bypass: the cookie is ignored", "", "session_sticky_bypass $arg_nosticky;", []string{cookie(stSID(stB))}, nil, -1, false, 0, "-N"},
+		{"bypass template 0 is no bypass", "", "session_sticky_bypass 0 '';", []string{cookie(stSID(stB))}, nil, stB, false, 0, "VN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +82,7 @@ func TestStickyChoose(t *testing.T) {
 	}
 }
 
-// TestStickyChooseLeavesBalancerAlone: §4.2, a session bound by its cookie
+// TestStickyChooseLeavesBalancerAlone: a session bound by its cookie
 // takes no turn from the balancer, so cookieless clients see the
 // balancer's sequence as if the sticky requests had not happened.
 func TestStickyChooseLeavesBalancerAlone(t *testing.T) {
@@ -104,9 +105,9 @@ func TestStickyChooseLeavesBalancerAlone(t *testing.T) {
 	}
 }
 
-// TestStickyRequestCleaning is §1 session_sticky_header and the last rule
-// of §5: what the backend's Cookie header becomes, by mode and by the
-// location's switch.
+// TestStickyRequestCleaning is session_sticky_header: what the backend's
+// Cookie header becomes, by mode and by the location's switch, rebuilt
+// well-formed or dropped when nothing is left.
 func TestStickyRequestCleaning(t *testing.T) {
 	sidB := stSID(stB)
 	tests := []struct {

@@ -11,7 +11,8 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// TestProxiedRequestAllocs guards issue 6: a whole proxied request (client,
+// TestProxiedRequestAllocs guards the allocation budget of the hot path: a
+// whole proxied request (client,
 // gw, kept-alive upstream connection, stub backend) costs at most one heap
 // allocation. fasthttp's own client transport allocated four per response
 // (its body stream wrapper and three closures); roundTrip pools its upBody

@@ -32,9 +32,11 @@ type requestHeaders struct {
 
 	setsHost bool // a line names Host: no default Host $proxy_host
 	setsConn bool // a line names Connection: no default Connection close
-	// keepalive is the [gw] rule of spec/config.md: the upstream has
-	// `keepalive N`, so gw speaks HTTP/1.1 and never asks the upstream to
-	// close, whatever proxy_http_version and Connection lines say.
+	// keepalive [gw]: the upstream has `keepalive N`, so gw speaks
+	// HTTP/1.1 and never asks the upstream to close, whatever
+	// proxy_http_version and Connection lines say. nginx needs both lines
+	// set by hand for keepalive to work at all, and operators forget them;
+	// an operator who wrote keepalive wants it to work.
 	keepalive bool
 	protocol  string // protoHTTP10 or protoHTTP11
 }

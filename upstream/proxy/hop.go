@@ -7,8 +7,8 @@ import (
 )
 
 // Hop-by-hop headers describe one connection, not the message, so they
-// never cross the proxy in either direction (RFC 9110 section 7.6.1, and
-// spec/config.md): Connection and every header it names, Keep-Alive, TE,
+// never cross the proxy in either direction (RFC 9110 section 7.6.1):
+// Connection and every header it names, Keep-Alive, TE,
 // Trailer, Transfer-Encoding, Upgrade and every Proxy-* header. Upgrade is
 // the exception on a handshake gw proxies (websocket.go), which sends
 // its own Upgrade and Connection lines.

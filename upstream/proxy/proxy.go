@@ -173,7 +173,7 @@ func (p *Proxy) Serve(ctx *fasthttp.RequestCtx, r *vars.Request) int {
 		x.release()
 		return status
 	}
-	// A WebSocket handshake (Upgrade, issue 3 item 7) branches off here:
+	// A WebSocket handshake (Upgrade) branches off here:
 	// the same retry loop sends it on a connection of its own, and a 101
 	// is spliced to the client's (websocket.go).
 	x.offerUpgrade()

@@ -49,7 +49,7 @@ func headLines(head, name string) []string {
 
 // TestStickyBothSetCookieLinesReachTheClient: in option=direct the
 // backend's own route cookie and gw's both reach the client, in that order
-// (§5), through fasthttp's header copy.
+// (option=direct keeps the backend's), through fasthttp's header copy.
 func TestStickyBothSetCookieLinesReachTheClient(t *testing.T) {
 	be := pxStartBackend(t, func(ctx *fasthttp.RequestCtx) {
 		ctx.Response.Header.Add("Set-Cookie", "route=backend-own; Path=/")
@@ -69,10 +69,10 @@ func TestStickyBothSetCookieLinesReachTheClient(t *testing.T) {
 	}
 }
 
-// TestStickyFallbackOnMovesAndReissues: §4.4 with fallback=on, a failed
+// TestStickyFallbackOnMovesAndReissues: with fallback=on, a failed
 // connection to the cookie's server sends the request to the balancer's
-// next pick, and the response carries that server's cookie; §4.5, the
-// client then stays there.
+// next pick, and the response carries that server's cookie; the client
+// then stays there.
 func TestStickyFallbackOnMovesAndReissues(t *testing.T) {
 	dead := pxDeadAddr(t)
 	live := pxStartBackend(t, nil)
@@ -106,7 +106,7 @@ func TestStickyFallbackOnMovesAndReissues(t *testing.T) {
 	}
 }
 
-// TestStickyFallbackOffRetriesTheSamePeer: §4.4 with fallback=off, the
+// TestStickyFallbackOffRetriesTheSamePeer: with fallback=off, the
 // cookie's server is tried again until the tries run out, then 502, or 504
 // when the tries timed out; the other server never sees the request.
 func TestStickyFallbackOffRetriesTheSamePeer(t *testing.T) {
@@ -146,7 +146,7 @@ func TestStickyFallbackOffRetriesTheSamePeer(t *testing.T) {
 	}
 }
 
-// TestStickyFallbackOffRefusesWithNothingProxied: §4.3, a cookie for an
+// TestStickyFallbackOffRefusesWithNothingProxied: a cookie for an
 // unavailable server under fallback=off is answered 502 by gw, logged, and
 // recorded as a try of the upstream, as "no live upstreams" is.
 func TestStickyFallbackOffRefusesWithNothingProxied(t *testing.T) {

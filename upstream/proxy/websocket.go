@@ -15,7 +15,7 @@ import (
 )
 
 // Upgrade handshakes, WebSocket's among them (RFC 9110 section 7.8, RFC 6455
-// section 4; issue 3 item 7).
+// section 4).
 //
 // Which handshakes cross. nginx clears Upgrade like every hop-by-hop header,
 // and an operator opts a location in with the documented recipe
@@ -24,7 +24,7 @@ import (
 //	proxy_set_header Upgrade $http_upgrade;
 //	proxy_set_header Connection "upgrade";
 //
-// spec/config.md lets Upgrade cross "on a WebSocket handshake" [gw]: a
+// gw also lets Upgrade cross on a WebSocket handshake [gw]: a
 // WebSocket application behind gw works without the recipe, which operators
 // forget as often as the keepalive lines, while other protocols (h2c, tcp)
 // still need it. So a request without a body, over HTTP/1.1, is a handshake
