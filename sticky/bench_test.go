@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 // benchPolicy is an 8-peer upstream with Tengine-style md5 sids.
@@ -25,7 +27,7 @@ func browserCookie(sticky string) [][]byte {
 func BenchmarkReadDecide(b *testing.B) {
 	usable := func(peer int) bool { return peer != 3 }
 	b.Run("insert", func(b *testing.B) {
-		p, sids := benchPolicy(b, DefaultConfig())
+		p, sids := benchPolicy(b, conf.DefaultSticky())
 		hdr := browserCookie(sids[5])
 		b.ReportAllocs()
 		for b.Loop() {

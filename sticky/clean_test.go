@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 func TestCleanIndirect(t *testing.T) {
@@ -87,7 +89,7 @@ func TestCleanNotNeeded(t *testing.T) {
 	// insert+direct and rewrite never clean: Tengine declines cleaning in
 	// rewrite mode and direct means the backend sees the cookie.
 	for _, cfg := range []Config{
-		DefaultConfig(),
+		conf.DefaultSticky(),
 		cfgWith(func(c *Config) { c.Mode = ModeRewrite }),
 	} {
 		p := mustPolicy(t, cfg)

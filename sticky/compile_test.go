@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 func TestCompileRejectsUnusableSID(t *testing.T) {
@@ -12,12 +14,12 @@ func TestCompileRejectsUnusableSID(t *testing.T) {
 		cfg  Config
 		sid  string
 	}{
-		{"empty sid", DefaultConfig(), ""},
-		{"sid with space", DefaultConfig(), "a b"},
-		{"sid with semicolon", DefaultConfig(), "a;b"},
-		{"sid with comma", DefaultConfig(), "a,b"},
-		{"sid with quote", DefaultConfig(), `a"b`},
-		{"sid non-ASCII", DefaultConfig(), "sérveur"},
+		{"empty sid", conf.DefaultSticky(), ""},
+		{"sid with space", conf.DefaultSticky(), "a b"},
+		{"sid with semicolon", conf.DefaultSticky(), "a;b"},
+		{"sid with comma", conf.DefaultSticky(), "a,b"},
+		{"sid with quote", conf.DefaultSticky(), `a"b`},
+		{"sid non-ASCII", conf.DefaultSticky(), "sérveur"},
 		{"pipe in timed insert", timedCfg(time.Minute, 0), "a|b"},
 		{"tilde in prefix", cfgWith(func(c *Config) { c.Mode = ModePrefix }), "a~b"},
 	}
@@ -43,9 +45,9 @@ func TestCompileAcceptsSeparatorsWhereHarmless(t *testing.T) {
 		cfg  Config
 		sid  string
 	}{
-		{"pipe in untimed insert", DefaultConfig(), "a|b"},
+		{"pipe in untimed insert", conf.DefaultSticky(), "a|b"},
 		{"tilde in insert", timedCfg(time.Minute, 0), "a~b"},
-		{"ipv6 address with plain hash", DefaultConfig(), "[::1]:8080"},
+		{"ipv6 address with plain hash", conf.DefaultSticky(), "[::1]:8080"},
 	} {
 		if _, err := Compile(c.cfg, []string{c.sid}); err != nil {
 			t.Errorf("%s: Compile = %v", c.name, err)

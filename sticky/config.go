@@ -34,7 +34,3 @@ const (
 	// HashHMAC: the first 32 hex chars of HMAC-SHA256(secret, "ip:port").
 	HashHMAC = conf.StickyHMAC
 )
-
-// DefaultConfig returns the configuration of a bare `session_sticky;`:
-// cookie=route path=/ mode=insert option=direct fallback=on hash=md5.
-func DefaultConfig() Config { return conf.DefaultSticky() }

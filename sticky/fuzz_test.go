@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 // refSegments is an independent, strings-based model of how request Cookie
@@ -64,7 +66,7 @@ func FuzzReadCookie(f *testing.F) {
 	} {
 		f.Add(s, "b=2")
 	}
-	insert := mustPolicy(f, DefaultConfig())
+	insert := mustPolicy(f, conf.DefaultSticky())
 	indirect := mustPolicy(f, cfgWith(func(c *Config) {
 		c.Indirect, c.MaxIdle, c.MaxLife, c.Secret = true, time.Minute, time.Hour, "k"
 	}))

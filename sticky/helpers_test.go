@@ -3,6 +3,8 @@ package sticky
 import (
 	"testing"
 	"time"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 // Test fixtures: three peers with short readable sids, so cookies in the
@@ -28,7 +30,7 @@ func mustPolicy(tb testing.TB, cfg Config, sids ...string) *Policy {
 
 // cfgWith returns DefaultConfig changed by f.
 func cfgWith(f func(c *Config)) Config {
-	c := DefaultConfig()
+	c := conf.DefaultSticky()
 	if f != nil {
 		f(&c)
 	}

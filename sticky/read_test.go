@@ -3,6 +3,8 @@ package sticky
 import (
 	"strings"
 	"testing"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 func TestReadInsert(t *testing.T) {
@@ -52,7 +54,7 @@ func TestReadInsert(t *testing.T) {
 		{"duplicate: invalid then valid", []string{"route=zz; route=c"}, ClientValid, 2, false},
 		{"duplicate across lines", []string{"route=zz", "route=a"}, ClientValid, 0, false},
 	}
-	p := mustPolicy(t, DefaultConfig())
+	p := mustPolicy(t, conf.DefaultSticky())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := p.Read(lines(tt.cookie...), testNow, nil)
@@ -86,7 +88,7 @@ func TestReadUsable(t *testing.T) {
 		{"unknown sid outranks an illegal pair", "route=; route=zz", downB, ClientInvalid, -1},
 		{"D outranks an unknown sid", "route=zz; route=b", noneUsable, ClientDown, 1},
 	}
-	p := mustPolicy(t, DefaultConfig())
+	p := mustPolicy(t, conf.DefaultSticky())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := p.Read(lines(tt.cookie), testNow, tt.usable)

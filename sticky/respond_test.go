@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 var (
@@ -147,7 +149,7 @@ func TestRespondBackendCookieModes(t *testing.T) {
 }
 
 func TestRespondBadPeer(t *testing.T) {
-	p := mustPolicy(t, DefaultConfig())
+	p := mustPolicy(t, conf.DefaultSticky())
 	for _, peer := range []int{-1, 3, 100} {
 		got, dst := p.Respond(nil, Reply{Status: 200, Peer: peer, Client: noCookie}, nil)
 		if got.Action != CookieNothing || got.Edit != EditNone || len(dst) != 0 {

@@ -3,6 +3,8 @@ package sticky
 import (
 	"strings"
 	"testing"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 func TestAppendRewrite(t *testing.T) {
@@ -46,14 +48,14 @@ func TestAppendRewrite(t *testing.T) {
 }
 
 func TestAppendRewriteInsertModeRefuses(t *testing.T) {
-	p := mustPolicy(t, DefaultConfig())
+	p := mustPolicy(t, conf.DefaultSticky())
 	if got, ok := p.AppendRewrite(nil, []byte("route=x"), 0); ok || got != nil {
 		t.Errorf("insert mode AppendRewrite = %q, %v", got, ok)
 	}
 }
 
 func TestNames(t *testing.T) {
-	p := mustPolicy(t, DefaultConfig())
+	p := mustPolicy(t, conf.DefaultSticky())
 	tests := []struct {
 		line string
 		want bool

@@ -1,9 +1,13 @@
 package sticky
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gw-proxy/gw/conf"
+)
 
 func TestSID(t *testing.T) {
-	md5 := DefaultConfig()
+	md5 := conf.DefaultSticky()
 	plain := cfgWith(func(c *Config) { c.Hash = HashPlain })
 	hmacCfg := cfgWith(func(c *Config) { c.Hash, c.Secret = HashHMAC, "s3cret" })
 	tests := []struct {

@@ -142,15 +142,3 @@ func TestTriedBits(t *testing.T) {
 		t.Error("Reset left state behind")
 	}
 }
-
-func TestPeerError(t *testing.T) {
-	cause := errors.New("connection refused")
-	err := error(&PeerError{Upstream: "api", Addr: "10.0.0.1:80", Kind: ErrDial, Err: cause})
-	if !errors.Is(err, ErrDial) || !errors.Is(err, cause) || errors.Is(err, ErrTimeout) {
-		t.Error("errors.Is does not see Kind and Err")
-	}
-	want := `connect() failed (connection refused), upstream: "api", peer: "10.0.0.1:80"`
-	if err.Error() != want {
-		t.Errorf("Error() = %q, want %q", err.Error(), want)
-	}
-}

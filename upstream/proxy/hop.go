@@ -71,13 +71,3 @@ func (t *connTokens) has(name []byte) bool {
 	}
 	return false
 }
-
-// hasClose reports whether the tokens include "close".
-func (t *connTokens) hasClose() bool {
-	for _, n := range t.names {
-		if equalFold(n, "close") {
-			return true
-		}
-	}
-	return false
-}
