@@ -46,15 +46,14 @@ type connTokens struct {
 
 func (t *connTokens) reset() { t.names = t.names[:0] }
 
+// comma separates the items of a list header.
+var comma = []byte{','}
+
 // add splits one Connection value into its comma-separated tokens.
 func (t *connTokens) add(value []byte) {
 	for len(value) > 0 {
-		tok := value
-		if i := bytes.IndexByte(value, ','); i >= 0 {
-			tok, value = value[:i], value[i+1:]
-		} else {
-			value = nil
-		}
+		var tok []byte
+		tok, value, _ = bytes.Cut(value, comma)
 		tok = bytes.TrimSpace(tok)
 		if len(tok) > 0 {
 			t.names = append(t.names, tok)

@@ -173,14 +173,11 @@ func isMethod(m []byte) bool {
 // exception this check adds: a space inside a name (TestFasthttpChecks
 // keeps that division of labour honest).
 func checkHeaderLines(raw []byte) int {
+	lf := []byte{'\n'}
 	var cl, te int
 	for len(raw) > 0 {
-		line := raw
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			line, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
-		}
+		var line []byte
+		line, raw, _ = bytes.Cut(raw, lf)
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
