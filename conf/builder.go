@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -169,14 +168,4 @@ func prefixed(prefix, name string) string {
 		return filepath.Clean(name)
 	}
 	return filepath.Join(prefix, name)
-}
-
-// template parses an argument that may hold variables; vars's error (for
-// example `unknown "x" variable`) gets the argument's position.
-func template(a parser.Arg) (*vars.Template, error) {
-	t, err := vars.Parse(a.Value)
-	if err != nil {
-		return nil, errorAt(a.Pos, "%s", err.Error())
-	}
-	return t, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -50,7 +51,7 @@ func listenParam(b *builder, l *Listen, a parser.Arg) error {
 	case v == "reuseport":
 		l.ReusePort = true
 	case strings.HasPrefix(v, "backlog="):
-		n, ok := parseNumber(v[len("backlog="):])
+		n, ok := value.Number(v[len("backlog="):])
 		if !ok || n == 0 {
 			return errorAt(a.Pos, "invalid backlog %q", v[len("backlog="):])
 		}
@@ -110,7 +111,7 @@ func listenAddrs(a parser.Arg) ([]string, error) {
 // splitListen splits listen's address into host and port, with port 80
 // when none is written; the error text is nginx's ngx_parse_url reason.
 func splitListen(v string) (host, port string, err error) {
-	if _, ok := parseNumber(v); ok {
+	if _, ok := value.Number(v); ok {
 		return "", v, checkPort(v)
 	}
 	switch {

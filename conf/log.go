@@ -3,6 +3,7 @@ package conf
 import (
 	"strings"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -53,12 +54,12 @@ func logFormatDirective(b *builder, d *parser.Directive) error {
 	// at the string that holds it.
 	var text strings.Builder
 	for _, a := range parts {
-		if _, err := template(a); err != nil {
+		if _, err := value.Template(a); err != nil {
 			return err
 		}
 		text.WriteString(a.Value)
 	}
-	t, err := template(parser.Arg{Pos: parts[0].Pos, Value: text.String()})
+	t, err := value.Template(parser.Arg{Pos: parts[0].Pos, Value: text.String()})
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func accessLogSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 
 func accessLogParam(b *builder, l *AccessLog, a parser.Arg) error {
 	if cond, ok := strings.CutPrefix(a.Value, "if="); ok {
-		t, err := template(parser.Arg{Pos: a.Pos, Value: cond})
+		t, err := value.Template(parser.Arg{Pos: a.Pos, Value: cond})
 		if err != nil {
 			return err
 		}

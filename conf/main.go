@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -99,7 +100,7 @@ func workerProcesses(b *builder, d *parser.Directive) error {
 		b.cfg.WorkerProcesses = 0
 		return nil
 	}
-	n, ok := parseNumber(v)
+	n, ok := value.Number(v)
 	if !ok || n == 0 {
 		return invalidValue(d, d.Args[0])
 	}
@@ -108,7 +109,7 @@ func workerProcesses(b *builder, d *parser.Directive) error {
 }
 
 func shutdownTimeout(b *builder, d *parser.Directive) error {
-	t, ok := parseTime(d.Args[0].Value)
+	t, ok := value.Time(d.Args[0].Value)
 	if !ok {
 		return invalidValue(d, d.Args[0])
 	}
@@ -127,7 +128,7 @@ func eventsBlock(b *builder, d *parser.Directive) error {
 }
 
 func workerConnections(b *builder, d *parser.Directive) error {
-	n, ok := parseNumber(d.Args[0].Value)
+	n, ok := value.Number(d.Args[0].Value)
 	if !ok || n == 0 {
 		return errorAt(d.Args[0].Pos, "%q directive invalid number", d.Name)
 	}

@@ -3,6 +3,7 @@ package conf
 import (
 	"strings"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -53,7 +54,7 @@ func checkStickyRef(h *HTTP, d *parser.Directive, name string) error {
 func setStickyBypass(_ *builder, d *parser.Directive) (func(*Settings), error) {
 	ts := make([]*vars.Template, len(d.Args))
 	for i, a := range d.Args {
-		t, err := template(a)
+		t, err := value.Template(a)
 		if err != nil {
 			return nil, err
 		}

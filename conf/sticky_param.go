@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -115,7 +116,7 @@ func pick[T any](dst *T, v string, words map[string]T) bool {
 // stickyTime parses a positive time: plain seconds as Tengine writes them,
 // or an nginx time ("30s", "10m", "1d").
 func stickyTime(dst *time.Duration, v string) bool {
-	d, ok := parseSeconds(v)
+	d, ok := value.Seconds(v)
 	if !ok || d <= 0 {
 		return false
 	}

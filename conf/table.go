@@ -44,9 +44,9 @@ package conf
 // checked after the walk with b.later, so a name may be used before the
 // block that defines it.
 //
-// The toolbox for handlers (builder.go, values.go): errorAt for positioned
-// errors, invalidValue for `"x" directive invalid value`, template for
-// arguments with variables, parseTime / parseSize / parseNumber and the
+// The toolbox for handlers (builder.go, setters.go): errorAt for positioned
+// errors, invalidValue for `"x" directive invalid value`, the value
+// subpackage for numbers, sizes, times and arguments with variables, the
 // timeSetter / sizeSetter / numberSetter / flagSetter row makers, b.path for
 // file names under the prefix, b.notice / b.warn, b.later, b.http(),
 // b.currentUpstream() and b.walkUpstream for the upstream block.

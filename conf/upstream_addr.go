@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+
+	"github.com/gw-proxy/gw/conf/value"
 )
 
 // defaultUpstreamPort is the port of a server written without one.
@@ -64,7 +66,7 @@ func splitUpstreamAddr(s string) (host string, ip netip.Addr, port uint16, errTe
 	}
 	port = defaultUpstreamPort
 	if rest != "" {
-		n, ok := parseNumber(rest[1:])
+		n, ok := value.Number(rest[1:])
 		if !ok || n < 1 || n > 65535 {
 			return "", ip, 0, "invalid port"
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -11,22 +12,22 @@ import (
 // bad value is nginx's `invalid parameter "ARG"`.
 var serverParams = map[string]func(s *UpstreamServer, v string) bool{
 	"weight": func(s *UpstreamServer, v string) bool {
-		n, ok := parseNumber(v)
+		n, ok := value.Number(v)
 		s.Weight = n
 		return ok && n > 0
 	},
 	"max_fails": func(s *UpstreamServer, v string) bool {
-		n, ok := parseNumber(v)
+		n, ok := value.Number(v)
 		s.MaxFails = n
 		return ok
 	},
 	"max_conns": func(s *UpstreamServer, v string) bool {
-		n, ok := parseNumber(v)
+		n, ok := value.Number(v)
 		s.MaxConns = n
 		return ok
 	},
 	"fail_timeout": func(s *UpstreamServer, v string) bool {
-		d, ok := parseSeconds(v)
+		d, ok := value.Seconds(v)
 		s.FailTimeout = d
 		return ok
 	},

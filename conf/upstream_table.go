@@ -1,6 +1,7 @@
 package conf
 
 import (
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -90,7 +91,7 @@ func parseBalancer(k BalancerKind, d *parser.Directive) (Balancer, error) {
 	var extra []parser.Arg
 	switch k {
 	case Hash:
-		key, err := template(d.Args[0])
+		key, err := value.Template(d.Args[0])
 		if err != nil {
 			return bal, err
 		}
@@ -122,7 +123,7 @@ func parseBalancer(k BalancerKind, d *parser.Directive) (Balancer, error) {
 // handleUpstreamKeepalive is `keepalive N`: the idle connections cached.
 func handleUpstreamKeepalive(b *builder, d *parser.Directive) error {
 	a := d.Args[0]
-	n, ok := parseNumber(a.Value)
+	n, ok := value.Number(a.Value)
 	if !ok || n < 1 {
 		return errorAt(a.Pos, "invalid value %q in %q directive", a.Value, d.Name)
 	}
@@ -133,7 +134,7 @@ func handleUpstreamKeepalive(b *builder, d *parser.Directive) error {
 // handleUpstreamKeepaliveTimeout is the upstream's keepalive_timeout, not
 // the client one of http/server/location.
 func handleUpstreamKeepaliveTimeout(b *builder, d *parser.Directive) error {
-	t, ok := parseTime(d.Args[0].Value)
+	t, ok := value.Time(d.Args[0].Value)
 	if !ok {
 		return invalidValue(d, d.Args[0])
 	}
@@ -144,7 +145,7 @@ func handleUpstreamKeepaliveTimeout(b *builder, d *parser.Directive) error {
 // handleUpstreamKeepaliveRequests is the upstream's keepalive_requests.
 func handleUpstreamKeepaliveRequests(b *builder, d *parser.Directive) error {
 	a := d.Args[0]
-	n, ok := parseNumber(a.Value)
+	n, ok := value.Number(a.Value)
 	if !ok {
 		// ngx_conf_set_num_slot's words.
 		return errorAt(a.Pos, "%q directive invalid number", d.Name)
