@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/address"
 	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -68,11 +69,11 @@ func parseServer(d *parser.Directive) ([]*UpstreamServer, error) {
 		return nil, errorAt(a.Pos, "invalid parameter %q", a.Value)
 	}
 	addr := d.Args[0]
-	host, ip, port, bad := splitUpstreamAddr(addr.Value)
+	host, ip, port, bad := address.SplitUpstream(addr.Value)
 	if bad != "" {
 		return nil, errorAt(addr.Pos, "%s in upstream %q", bad, addr.Value)
 	}
-	addrs, ok := resolveUpstreamAddr(host, ip, port)
+	addrs, ok := address.Resolve(host, ip, port)
 	if !ok {
 		return nil, errorAt(addr.Pos, "host not found in upstream %q", addr.Value)
 	}

@@ -1,0 +1,33 @@
+package conf
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/gw-proxy/gw/parser"
+)
+
+// TestServerLocalhost builds a server named by a host name with the real
+// resolver: localhost is in every /etc/hosts, so no network is needed. It
+// gives one UpstreamServer per address, all named as written.
+func TestServerLocalhost(t *testing.T) {
+	src := "events {}\nhttp {\n    upstream app { server localhost:9000 weight=3; }\n}\n"
+	tree, err := parser.Parse("t.conf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Build(tree, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addrs []string
+	for _, s := range cfg.HTTP.Upstream("APP").Servers {
+		if s.Name != "localhost:9000" || s.Weight != 3 || s.Pos.Line != 3 {
+			t.Errorf("server %+v: want name localhost:9000, weight 3, line 3", s)
+		}
+		addrs = append(addrs, s.Addr)
+	}
+	if !slices.Contains(addrs, "127.0.0.1:9000") {
+		t.Errorf("localhost:9000 resolved to %q, want 127.0.0.1:9000 among them", addrs)
+	}
+}
