@@ -2,6 +2,8 @@ package conf
 
 import (
 	"time"
+
+	"github.com/gw-proxy/gw/conf/sticky"
 )
 
 // The defaults gw applies when a directive is not written. They are
@@ -94,11 +96,11 @@ func defaultSettings(prefix string, combined *LogFormat) *Settings {
 // nginx does not inherit: return and proxy_pass belong to the level that
 // wrote them. Slices are shared with the parent; a level that writes an
 // array directive first replaces it (see directive.reset), so the parent's
-// backing array is never appended to. mergeSticky gives the level its own
+// backing array is never appended to. sticky.Merge gives the level its own
 // copy of the sticky switches, which are replaced in place.
 func (s *Settings) inherit(parent *Settings) {
 	*s = *parent
-	mergeSticky(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
+	sticky.Merge(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
 	s.Return = nil
 	s.ProxyPass = nil
 	s.accessLogOff = false

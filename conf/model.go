@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -149,7 +150,7 @@ type Settings struct {
 
 	// Sticky holds session_sticky_header / session_sticky_hide_cookie /
 	// session_sticky_bypass (see the upstream part of the table).
-	Sticky StickySettings
+	Sticky sticky.Settings
 
 	// ProxyPass is only set on the location that wrote it: nginx does not
 	// inherit proxy_pass into nested locations. nil: nothing is proxied.

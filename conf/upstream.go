@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -29,7 +30,7 @@ type Upstream struct {
 
 	// Sticky is the session_sticky directive, nil when there is none. It
 	// never replaces Balancer: first visits and fallbacks still use it.
-	Sticky *Sticky
+	Sticky *sticky.Config
 }
 
 // The nginx defaults of an upstream's keepalive settings.

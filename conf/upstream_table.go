@@ -1,6 +1,7 @@
 package conf
 
 import (
+	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -157,7 +158,7 @@ func handleUpstreamKeepaliveRequests(b *builder, d *parser.Directive) error {
 // handleSticky is session_sticky in an upstream. The walker has already
 // refused a second one (`"session_sticky" directive is duplicate`).
 func handleSticky(b *builder, d *parser.Directive) error {
-	s, err := parseSticky(d)
+	s, err := sticky.Parse(d)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package conf
+package sticky
 
 import (
 	"strings"
@@ -14,56 +14,56 @@ import (
 type stickyParam struct {
 	name  string
 	bare  bool // a flag written without "=value"
-	parse func(s *Sticky, value string) bool
+	parse func(s *Config, v string) bool
 	// msg is Tengine's message for a bad value; "" means "invalid NAME".
 	msg string
 }
 
 // stickyParams is every session_sticky parameter of session-sticky.md §1.
 var stickyParams = []stickyParam{
-	{name: "cookie", parse: func(s *Sticky, v string) bool { s.Cookie = v; return isCookieToken(v) }},
-	{name: "domain", parse: func(s *Sticky, v string) bool { s.Domain = v; return isAttrValue(v) }},
-	{name: "path", parse: func(s *Sticky, v string) bool { s.Path = v; return isAttrValue(v) }},
-	{name: "maxage", parse: func(s *Sticky, v string) bool { return stickyTime(&s.MaxAge, v) }},
-	{name: "maxidle", parse: func(s *Sticky, v string) bool { return stickyTime(&s.MaxIdle, v) }},
-	{name: "maxlife", parse: func(s *Sticky, v string) bool { return stickyTime(&s.MaxLife, v) }},
-	{name: "mode", parse: func(s *Sticky, v string) bool { return pick(&s.Mode, v, stickyModes) }},
-	{name: "option", parse: func(s *Sticky, v string) bool { return pick(&s.Indirect, v, stickyOptions) }},
-	{name: "fallback", parse: func(s *Sticky, v string) bool { return pick(&s.Fallback, v, switchWords) }},
-	{name: "hash", parse: func(s *Sticky, v string) bool { return pick(&s.Hash, v, stickyHashes) }, msg: "invalid hash mode"},
-	{name: "secret", parse: func(s *Sticky, v string) bool { s.Secret = v; return v != "" }},
+	{name: "cookie", parse: func(s *Config, v string) bool { s.Cookie = v; return isCookieToken(v) }},
+	{name: "domain", parse: func(s *Config, v string) bool { s.Domain = v; return isAttrValue(v) }},
+	{name: "path", parse: func(s *Config, v string) bool { s.Path = v; return isAttrValue(v) }},
+	{name: "maxage", parse: func(s *Config, v string) bool { return stickyTime(&s.MaxAge, v) }},
+	{name: "maxidle", parse: func(s *Config, v string) bool { return stickyTime(&s.MaxIdle, v) }},
+	{name: "maxlife", parse: func(s *Config, v string) bool { return stickyTime(&s.MaxLife, v) }},
+	{name: "mode", parse: func(s *Config, v string) bool { return pick(&s.Mode, v, stickyModes) }},
+	{name: "option", parse: func(s *Config, v string) bool { return pick(&s.Indirect, v, stickyOptions) }},
+	{name: "fallback", parse: func(s *Config, v string) bool { return pick(&s.Fallback, v, switchWords) }},
+	{name: "hash", parse: func(s *Config, v string) bool { return pick(&s.Hash, v, stickyHashes) }, msg: "invalid hash mode"},
+	{name: "secret", parse: func(s *Config, v string) bool { s.Secret = v; return v != "" }},
 	// The value is kept as Set-Cookie spells it.
-	{name: "samesite", parse: func(s *Sticky, v string) bool { return pick(&s.SameSite, v, sameSites) }},
-	{name: "httponly", bare: true, parse: func(s *Sticky, _ string) bool { s.HTTPOnly = true; return true }},
-	{name: "secure", bare: true, parse: func(s *Sticky, _ string) bool { s.Secure = true; return true }},
-	{name: "nocache", bare: true, parse: func(s *Sticky, _ string) bool { s.NoCache = true; return true }},
-	{name: "postonly", bare: true, parse: func(s *Sticky, _ string) bool { s.PostOnly = true; return true }},
-	{name: "preserve", bare: true, parse: func(s *Sticky, _ string) bool { s.Preserve = true; return true }},
+	{name: "samesite", parse: func(s *Config, v string) bool { return pick(&s.SameSite, v, sameSites) }},
+	{name: "httponly", bare: true, parse: func(s *Config, _ string) bool { s.HTTPOnly = true; return true }},
+	{name: "secure", bare: true, parse: func(s *Config, _ string) bool { s.Secure = true; return true }},
+	{name: "nocache", bare: true, parse: func(s *Config, _ string) bool { s.NoCache = true; return true }},
+	{name: "postonly", bare: true, parse: func(s *Config, _ string) bool { s.PostOnly = true; return true }},
+	{name: "preserve", bare: true, parse: func(s *Config, _ string) bool { s.Preserve = true; return true }},
 }
 
-// parseSticky reads a session_sticky directive. Unlike Tengine's prefix
+// Parse reads a session_sticky directive. Unlike Tengine's prefix
 // comparisons (which took "mode=insertx" for insert) every keyword must be
 // written exactly, and a repeated parameter is an error instead of Tengine's
 // silent "last one wins".
-func parseSticky(d *parser.Directive) (*Sticky, error) {
-	s := defaultSticky(d.Pos)
+func Parse(d *parser.Directive) (*Config, error) {
+	s := defaultConfig(d.Pos)
 	seen := make(map[string]parser.Pos, len(d.Args))
 	for _, a := range d.Args {
-		name, value, hasValue := strings.Cut(a.Value, "=")
+		name, v, hasValue := strings.Cut(a.Value, "=")
 		p := findStickyParam(name)
 		if p == nil || p.bare == hasValue {
-			return nil, errorAt(a.Pos, "invalid argument %q", a.Value)
+			return nil, parser.Errorf(a.Pos, "invalid argument %q", a.Value)
 		}
 		if _, dup := seen[name]; dup {
-			return nil, errorAt(a.Pos, "duplicate parameter %q", a.Value)
+			return nil, parser.Errorf(a.Pos, "duplicate parameter %q", a.Value)
 		}
 		seen[name] = a.Pos
-		if !p.parse(s, value) {
+		if !p.parse(s, v) {
 			msg := p.msg
 			if msg == "" {
 				msg = "invalid " + p.name
 			}
-			return nil, errorAt(a.Pos, "%s %q", msg, a.Value)
+			return nil, parser.Errorf(a.Pos, "%s %q", msg, a.Value)
 		}
 	}
 	return s, checkStickyCombination(s, seen)
@@ -80,24 +80,24 @@ func findStickyParam(name string) *stickyParam {
 
 // checkStickyCombination rejects parameters that contradict each other;
 // the error points at the parameter that makes the combination wrong.
-func checkStickyCombination(s *Sticky, seen map[string]parser.Pos) error {
+func checkStickyCombination(s *Config, seen map[string]parser.Pos) error {
 	switch {
-	case s.Mode == StickyRewrite && s.Indirect:
+	case s.Mode == ModeRewrite && s.Indirect:
 		// Tengine silently dropped indirect here; rewrite has no cookie of
 		// its own to hide, so the operator asked for something impossible.
-		return errorAt(seen["option"], `"option=indirect" cannot be used with "mode=rewrite"`)
-	case s.Preserve && s.Mode != StickyInsert:
-		return errorAt(seen["preserve"], `"preserve" requires "mode=insert"`)
-	case s.Hash == StickyHMAC && s.Secret == "":
-		return errorAt(seen["hash"], `"hash=hmac" requires "secret="`)
+		return parser.Errorf(seen["option"], `"option=indirect" cannot be used with "mode=rewrite"`)
+	case s.Preserve && s.Mode != ModeInsert:
+		return parser.Errorf(seen["preserve"], `"preserve" requires "mode=insert"`)
+	case s.Hash == HashHMAC && s.Secret == "":
+		return parser.Errorf(seen["hash"], `"hash=hmac" requires "secret="`)
 	}
 	return nil
 }
 
 // The words of the keyword parameters and what they stand for.
 var (
-	stickyModes   = map[string]StickyMode{"insert": StickyInsert, "rewrite": StickyRewrite, "prefix": StickyPrefix}
-	stickyHashes  = map[string]StickyHash{"md5": StickyMD5, "plain": StickyPlain, "hmac": StickyHMAC}
+	stickyModes   = map[string]Mode{"insert": ModeInsert, "rewrite": ModeRewrite, "prefix": ModePrefix}
+	stickyHashes  = map[string]Hash{"md5": HashMD5, "plain": HashPlain, "hmac": HashHMAC}
 	stickyOptions = map[string]bool{"indirect": true, "direct": false}
 	switchWords   = map[string]bool{"on": true, "off": false}
 	sameSites     = map[string]string{"strict": "Strict", "lax": "Lax", "none": "None"}
