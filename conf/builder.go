@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -13,9 +14,9 @@ import (
 type builder struct {
 	cfg *Config
 
-	server   *Server   // the server block being walked, nil outside one
-	loc      *Location // the innermost location being walked, nil outside one
-	upstream *Upstream // the upstream block being walked, nil outside one
+	server        *Server          // the server block being walked, nil outside one
+	loc           *Location        // the innermost location being walked, nil outside one
+	upstreamBlock *upstream.Config // the upstream block being walked, nil outside one
 
 	lvl    *level   // the settings level of the block being walked
 	levels []*level // every level, parents before children: merge order
@@ -137,12 +138,12 @@ func (b *builder) runChecks() error {
 func (b *builder) http() *HTTP { return b.cfg.HTTP }
 
 // currentUpstream returns the upstream block being walked, nil outside one.
-func (b *builder) currentUpstream() *Upstream { return b.upstream }
+func (b *builder) currentUpstream() *upstream.Config { return b.upstreamBlock }
 
 // walkUpstream walks an upstream's block with u as the current upstream.
-func (b *builder) walkUpstream(u *Upstream, block []*parser.Directive) error {
-	b.upstream = u
-	defer func() { b.upstream = nil }()
+func (b *builder) walkUpstream(u *upstream.Config, block []*parser.Directive) error {
+	b.upstreamBlock = u
+	defer func() { b.upstreamBlock = nil }()
 	return b.walk(block, ctxUpstream)
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -129,7 +130,7 @@ func (d *dumper) text(v reflect.Value) string {
 			return "<nil>"
 		}
 		return fmt.Sprintf("/%s/", x.String())
-	case *Upstream:
+	case *upstream.Config:
 		if x == nil {
 			return "<nil>"
 		}

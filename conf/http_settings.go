@@ -112,13 +112,13 @@ func errorPageResponse(a parser.Arg) (int, error) {
 func keepaliveTimeoutSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 	t, ok := value.Time(d.Args[0].Value)
 	if !ok {
-		return nil, invalidValue(d, d.Args[0])
+		return nil, value.Invalid(d, d.Args[0])
 	}
 	var header time.Duration
 	if len(d.Args) == 2 {
 		// The header carries whole seconds: nginx parses it without ms.
 		if header, ok = value.Seconds(d.Args[1].Value); !ok {
-			return nil, invalidValue(d, d.Args[1])
+			return nil, value.Invalid(d, d.Args[1])
 		}
 	}
 	return func(s *Settings) {
@@ -131,11 +131,11 @@ func keepaliveTimeoutSetter(_ *builder, d *parser.Directive) (func(*Settings), e
 func headerBuffersSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 	n, ok := value.Number(d.Args[0].Value)
 	if !ok || n == 0 {
-		return nil, invalidValue(d, d.Args[0])
+		return nil, value.Invalid(d, d.Args[0])
 	}
 	size, ok := value.Size(d.Args[1].Value)
 	if !ok || size == 0 {
-		return nil, invalidValue(d, d.Args[1])
+		return nil, value.Invalid(d, d.Args[1])
 	}
 	bufs := Buffers{Number: n, Size: size}
 	return func(s *Settings) { s.LargeClientHeaderBuffers = bufs }, nil
@@ -159,7 +159,7 @@ func bodyTempPathSetter(b *builder, d *parser.Directive) (func(*Settings), error
 	for _, a := range d.Args[1:] {
 		n, ok := value.Number(a.Value)
 		if digits += n; !ok || n == 0 || digits > 10 {
-			return nil, invalidValue(d, a)
+			return nil, value.Invalid(d, a)
 		}
 	}
 	if len(d.Args) > 1 {

@@ -102,7 +102,7 @@ func workerProcesses(b *builder, d *parser.Directive) error {
 	}
 	n, ok := value.Number(v)
 	if !ok || n == 0 {
-		return invalidValue(d, d.Args[0])
+		return value.Invalid(d, d.Args[0])
 	}
 	b.cfg.WorkerProcesses = n
 	return nil
@@ -111,7 +111,7 @@ func workerProcesses(b *builder, d *parser.Directive) error {
 func shutdownTimeout(b *builder, d *parser.Directive) error {
 	t, ok := value.Time(d.Args[0].Value)
 	if !ok {
-		return invalidValue(d, d.Args[0])
+		return value.Invalid(d, d.Args[0])
 	}
 	if t == 0 {
 		// nginx: no limit at all, which a service manager turns into a
@@ -130,7 +130,7 @@ func eventsBlock(b *builder, d *parser.Directive) error {
 func workerConnections(b *builder, d *parser.Directive) error {
 	n, ok := value.Number(d.Args[0].Value)
 	if !ok || n == 0 {
-		return errorAt(d.Args[0].Pos, "%q directive invalid number", d.Name)
+		return value.InvalidNumber(d, d.Args[0])
 	}
 	b.cfg.WorkerConnections = n
 	return nil

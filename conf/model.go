@@ -2,9 +2,11 @@ package conf
 
 import (
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gw-proxy/gw/conf/sticky"
+	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -52,7 +54,7 @@ type HTTP struct {
 	Pos        parser.Pos
 	Settings   *Settings // http-level settings: nginx's defaults and the http block's directives
 	Servers    []*Server
-	Upstreams  []*Upstream // in file order
+	Upstreams  []*upstream.Config // in file order
 	LogFormats map[string]*LogFormat
 }
 
@@ -241,7 +243,7 @@ type ProxyPass struct {
 	// the request URI matched by the location prefix is replaced by it.
 	URI string
 	// Upstream is the upstream block named by Host; nil for a literal host.
-	Upstream *Upstream
+	Upstream *upstream.Config
 	// Addrs are the resolved ip:port of a literal host, in resolver order;
 	// nil when Upstream is set.
 	Addrs []string
@@ -327,4 +329,15 @@ type LogFormat struct {
 	Name   string
 	Escape vars.Escape // escape=default|json|none, parsed
 	Format *vars.Template
+}
+
+// Upstream returns the upstream called name, compared case-insensitively as
+// nginx does, or nil.
+func (h *HTTP) Upstream(name string) *upstream.Config {
+	for _, u := range h.Upstreams {
+		if strings.EqualFold(u.Name, name) {
+			return u
+		}
+	}
+	return nil
 }

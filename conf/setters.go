@@ -12,7 +12,7 @@ func timeSetter(field func(*Settings) *time.Duration) setter {
 	return func(_ *builder, d *parser.Directive) (func(*Settings), error) {
 		v, ok := value.Time(d.Args[0].Value)
 		if !ok {
-			return nil, invalidValue(d, d.Args[0])
+			return nil, value.Invalid(d, d.Args[0])
 		}
 		return func(s *Settings) { *field(s) = v }, nil
 	}
@@ -23,7 +23,7 @@ func sizeSetter(field func(*Settings) *int64) setter {
 	return func(_ *builder, d *parser.Directive) (func(*Settings), error) {
 		v, ok := value.Size(d.Args[0].Value)
 		if !ok {
-			return nil, invalidValue(d, d.Args[0])
+			return nil, value.Invalid(d, d.Args[0])
 		}
 		return func(s *Settings) { *field(s) = v }, nil
 	}
@@ -35,7 +35,7 @@ func numberSetter(field func(*Settings) *int) setter {
 	return func(_ *builder, d *parser.Directive) (func(*Settings), error) {
 		v, ok := value.Number(d.Args[0].Value)
 		if !ok {
-			return nil, errorAt(d.Args[0].Pos, "%q directive invalid number", d.Name)
+			return nil, value.InvalidNumber(d, d.Args[0])
 		}
 		return func(s *Settings) { *field(s) = v }, nil
 	}

@@ -9,7 +9,7 @@ import (
 
 // TestServerLocalhost builds a server named by a host name with the real
 // resolver: localhost is in every /etc/hosts, so no network is needed. It
-// gives one UpstreamServer per address, all named as written.
+// gives one upstream.Server per address, all named as written.
 func TestServerLocalhost(t *testing.T) {
 	src := "events {}\nhttp {\n    upstream app { server localhost:9000 weight=3; }\n}\n"
 	tree, err := parser.Parse("t.conf", []byte(src))
