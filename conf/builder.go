@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -102,7 +103,7 @@ func (b *builder) pushLevel(out *Settings) (pop func()) {
 func (b *builder) merge() {
 	for _, lv := range b.levels {
 		if lv.parent == nil {
-			*lv.out = *defaultSettings(b.cfg.Prefix, b.cfg.HTTP.LogFormats[combinedName])
+			*lv.out = *defaultSettings(b.cfg.Prefix, b.cfg.HTTP.LogFormats[logs.CombinedName])
 		} else {
 			lv.out.inherit(lv.parent.out)
 		}

@@ -3,6 +3,7 @@ package conf
 import (
 	"time"
 
+	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/sticky"
 )
 
@@ -13,7 +14,6 @@ const (
 	// pid file to find the running gw.
 	defaultPidFile  = "logs/gw.pid"
 	defaultErrorLog = "logs/error.log"
-	defaultLogLevel = "error"
 	// defaultAccessLog is nginx's: requests are logged in the combined
 	// format to logs/access.log under the prefix unless access_log says
 	// otherwise.
@@ -38,10 +38,6 @@ const (
 	defaultBodyTempPath  = "client_body_temp" // under the prefix, as nginx's
 	defaultHeaderBufs    = 4
 	defaultHeaderBufSize = 8 << 10 // large_client_header_buffers 4 8k
-
-	// combinedFormat is nginx's predefined log_format combined.
-	combinedFormat = `$remote_addr - $remote_user [$time_local] "$request" ` +
-		`$status $body_bytes_sent "$http_referer" "$http_user_agent"`
 )
 
 // defaultConfig returns the main-context defaults. worker_processes
@@ -52,7 +48,7 @@ func defaultConfig(prefix string) *Config {
 	return &Config{
 		Prefix:                prefix,
 		PidFile:               prefixed(prefix, defaultPidFile),
-		ErrorLog:              ErrorLog{Path: prefixed(prefix, defaultErrorLog), Level: defaultLogLevel},
+		ErrorLog:              logs.ErrorLog{Path: prefixed(prefix, defaultErrorLog), Level: logs.DefaultLevel},
 		WorkerProcesses:       0,
 		WorkerShutdownTimeout: DefaultShutdownTimeout,
 		WorkerConnections:     defaultWorkerConnections,
@@ -61,7 +57,7 @@ func defaultConfig(prefix string) *Config {
 
 // defaultSettings returns the http-level settings before any directive:
 // nginx's defaults. combined is the http block's predefined log format.
-func defaultSettings(prefix string, combined *LogFormat) *Settings {
+func defaultSettings(prefix string, combined *logs.Format) *Settings {
 	return &Settings{
 		ServerTokens:         true,
 		ClientMaxBodySize:    defaultMaxBodySize,
@@ -86,7 +82,7 @@ func defaultSettings(prefix string, combined *LogFormat) *Settings {
 		LargeClientHeaderBuffers: Buffers{Number: defaultHeaderBufs, Size: defaultHeaderBufSize},
 
 		// [gw] nginx's default file, in gw's JSON format (Format nil).
-		AccessLogs: []AccessLog{{Path: prefixed(prefix, defaultAccessLog)}},
+		AccessLogs: []logs.AccessLog{{Path: prefixed(prefix, defaultAccessLog)}},
 		// nginx's default since 1.23.4.
 		SSLProtocols: []string{"TLSv1.2", "TLSv1.3"},
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
@@ -43,7 +44,7 @@ func (d *dumper) line(depth int, format string, args ...any) {
 }
 
 func (d *dumper) http(h *HTTP) {
-	base := defaultSettings(d.prefix, h.LogFormats[combinedName])
+	base := defaultSettings(d.prefix, h.LogFormats[logs.CombinedName])
 	d.settings(1, h.Settings, base)
 	d.parent = append(d.parent, h.Settings)
 	for _, srv := range h.Servers {
@@ -135,7 +136,7 @@ func (d *dumper) text(v reflect.Value) string {
 			return "<nil>"
 		}
 		return "upstream " + x.Name
-	case *LogFormat:
+	case *logs.Format:
 		if x == nil {
 			return "<nil>"
 		}

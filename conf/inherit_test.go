@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -160,7 +161,7 @@ func TestDefaults(t *testing.T) {
 		{"worker_shutdown_timeout 10s", c.WorkerShutdownTimeout == 10*time.Second},
 		{"daemon off", !c.Daemon},
 		{"pid logs/gw.pid", c.PidFile == c.Prefix+"/logs/gw.pid"},
-		{"error_log logs/error.log error", c.ErrorLog == ErrorLog{Path: c.Prefix + "/logs/error.log", Level: "error"}},
+		{"error_log logs/error.log error", c.ErrorLog == logs.ErrorLog{Path: c.Prefix + "/logs/error.log", Level: "error"}},
 	}
 	for _, ch := range checks {
 		if !ch.ok {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
@@ -19,7 +20,7 @@ type Config struct {
 
 	Daemon                bool
 	PidFile               string // absolute path, "" when no pid file is written
-	ErrorLog              ErrorLog
+	ErrorLog              logs.ErrorLog
 	WorkerProcesses       int // 0 means auto: one per core
 	WorkerShutdownTimeout time.Duration
 	WorkerConnections     int
@@ -37,12 +38,6 @@ type Config struct {
 	Warnings []Notice
 }
 
-// ErrorLog is where gw writes its own log lines and from which level on.
-type ErrorLog struct {
-	Path  string // absolute path, or "stderr"
-	Level string // debug, info, notice, warn, error, crit, alert, emerg
-}
-
 // Notice is a message about a position in the configuration.
 type Notice struct {
 	Pos parser.Pos
@@ -55,7 +50,7 @@ type HTTP struct {
 	Settings   *Settings // http-level settings: nginx's defaults and the http block's directives
 	Servers    []*Server
 	Upstreams  []*upstream.Config // in file order
-	LogFormats map[string]*LogFormat
+	LogFormats map[string]*logs.Format
 }
 
 // Server is one server block.
@@ -207,7 +202,7 @@ type Settings struct {
 
 	// AccessLogs are where requests handled at this level are logged; empty
 	// means access_log off.
-	AccessLogs []AccessLog
+	AccessLogs []logs.AccessLog
 
 	SSLCertificate    string   // absolute path, "" when none
 	SSLCertificateKey string   // absolute path, "" when none
@@ -289,19 +284,6 @@ type Buffers struct {
 	Size   int64
 }
 
-// AccessLog is one access_log destination.
-type AccessLog struct {
-	Pos  parser.Pos
-	Path string // absolute path, or "stderr"
-	// Format is resolved after the whole http block is read; nil means
-	// gw's JSON line [gw: nginx defaults to combined; issue 3 asks for
-	// zerolog JSON unless a format is named].
-	Format *LogFormat
-	// FormatName is the log_format's name as written ("" when none).
-	FormatName string
-	If         *vars.Template // if=: log only when non-empty and not "0"; nil: always
-}
-
 // Return is `return CODE [TEXT|URL]` or `return URL`.
 type Return struct {
 	Pos  parser.Pos
@@ -321,14 +303,6 @@ type ErrorPage struct {
 	Codes    []int
 	Response int // 0: keep the status; -1: "=" without a code (take the page's status)
 	URI      *vars.Template
-}
-
-// LogFormat is a log_format.
-type LogFormat struct {
-	Pos    parser.Pos
-	Name   string
-	Escape vars.Escape // escape=default|json|none, parsed
-	Format *vars.Template
 }
 
 // Upstream returns the upstream called name, compared case-insensitively as
