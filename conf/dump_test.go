@@ -2,6 +2,7 @@ package conf
 
 import (
 	"fmt"
+	"net/netip"
 	"reflect"
 	"regexp"
 	"sort"
@@ -121,6 +122,8 @@ func (d *dumper) text(v reflect.Value) string {
 		return x.String()
 	case parser.Pos:
 		return strings.TrimPrefix(x.String(), d.prefix+"/")
+	case netip.AddrPort:
+		return fmt.Sprintf("%q", x.String())
 	case *vars.Template:
 		if x == nil {
 			return "<nil>"

@@ -154,7 +154,7 @@ func TestDefaults(t *testing.T) {
 		{"access_log logs/access.log in gw's JSON", len(s.AccessLogs) == 1 && s.AccessLogs[0].Format == nil &&
 			s.AccessLogs[0].Path == c.Prefix+"/logs/access.log"},
 		{"large_client_header_buffers 4 8k", s.LargeClientHeaderBuffers == Buffers{4, 8 << 10}},
-		{"listen *:80", c.HTTP.Servers[0].Listens[0].Addr == "0.0.0.0:80"},
+		{"listen *:80", c.HTTP.Servers[0].Listens[0].Addr.String() == "0.0.0.0:80"},
 		{"server_name \"\"", c.HTTP.Servers[0].Names[0].Name == ""},
 		{"worker_processes auto", c.WorkerProcesses == 0},
 		{"worker_connections 512", c.WorkerConnections == 512},

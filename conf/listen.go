@@ -1,6 +1,7 @@
 package conf
 
 import (
+	"net/netip"
 	"strings"
 
 	"github.com/gw-proxy/gw/conf/address"
@@ -15,7 +16,9 @@ var listenIgnored = []string{"http2", "deferred", "bind", "ipv6only=", "so_keepa
 
 // listenDirective adds one Listen per address the listen's host names:
 // an IP literal is one, a host name may resolve to several (nginx binds
-// them all).
+// them all). A server may listen on a socket once: nginx's
+// ngx_http_add_server refuses the second listen at once, whatever it is
+// spelt.
 func listenDirective(b *builder, d *parser.Directive) error {
 	addrs, err := address.Listen(d.Args[0])
 	if err != nil {
@@ -70,4 +73,32 @@ func isListenIgnored(v string) bool {
 		}
 	}
 	return false
+}
+
+// checkListens applies nginx's rules for servers sharing a socket address
+// (ngx_http_add_addresses), once every server is read, in its order for each
+// listen: socket options (backlog, reuseport) on at most one listen of an
+// address, since there is one socket, even when they are the same; then
+// one default_server per address. Addresses compare as sockets, so ":080"
+// and ":80" are one address, named as nginx prints it ("0.0.0.0:80").
+func checkListens(servers []*Server) error {
+	def := make(map[netip.AddrPort]bool)
+	opts := make(map[netip.AddrPort]bool)
+	for _, srv := range servers {
+		for _, l := range srv.Listens {
+			if l.ReusePort || l.Backlog > 0 {
+				if opts[l.Addr] {
+					return errorAt(l.Pos, "duplicate listen options for %s", l.Addr)
+				}
+				opts[l.Addr] = true
+			}
+			if l.DefaultServer {
+				if def[l.Addr] {
+					return errorAt(l.Pos, "a duplicate default server for %s", l.Addr)
+				}
+				def[l.Addr] = true
+			}
+		}
+	}
+	return nil
 }

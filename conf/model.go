@@ -1,6 +1,7 @@
 package conf
 
 import (
+	"net/netip"
 	"regexp"
 	"strings"
 	"time"
@@ -66,8 +67,11 @@ type Server struct {
 
 // Listen is one listen directive.
 type Listen struct {
-	Pos           parser.Pos
-	Addr          string // normalised host:port: "0.0.0.0:80", "127.0.0.1:8080", "[::1]:80"
+	Pos parser.Pos
+	// Addr is the socket address, with nginx's defaults applied and host
+	// names resolved: 0.0.0.0:80, 127.0.0.1:8080, [::1]:80. One socket has
+	// one value, whatever the spelling (":080" is ":80").
+	Addr          netip.AddrPort
 	DefaultServer bool
 	SSL           bool
 	ReusePort     bool

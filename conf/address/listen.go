@@ -2,6 +2,7 @@ package address
 
 import (
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -9,11 +10,13 @@ import (
 	"github.com/gw-proxy/gw/parser"
 )
 
-// Listen normalises listen's address to host:port strings: "8080" is
-// 0.0.0.0:8080, "127.0.0.1" is 127.0.0.1:80, "*:80" is 0.0.0.0:80,
-// "[::1]" is [::1]:80, and a host name is resolved now, as nginx does. Its
-// errors are nginx's, at the argument.
-func Listen(a parser.Arg) ([]string, error) {
+// Listen reads listen's address with nginx's defaults: "8080" is
+// 0.0.0.0:8080, "127.0.0.1" is 127.0.0.1:80, "*:80" is 0.0.0.0:80, "[::1]"
+// is [::1]:80, and a host name is resolved now, as nginx does. The
+// addresses are netip values, so that two spellings of one socket (":080"
+// and ":80", "[::ffff:127.0.0.1]" and "127.0.0.1") are equal, as they are to
+// the kernel. Its errors are nginx's, at the argument.
+func Listen(a parser.Arg) ([]netip.AddrPort, error) {
 	v := a.Value
 	if strings.HasPrefix(v, "unix:") {
 		return nil, parser.Errorf(a.Pos, "unix domain sockets are not supported in %q of the \"listen\" directive", v)
@@ -25,8 +28,11 @@ func Listen(a parser.Arg) ([]string, error) {
 	if host == "*" || host == "" {
 		host = "0.0.0.0"
 	}
+	// An IPv4-mapped IPv6 literal stands for its IPv4 address, as it always
+	// has in gw: the socket is an IPv4 one, equal to the plain spelling.
 	if ip := net.ParseIP(host); ip != nil {
-		return []string{net.JoinHostPort(ip.String(), port)}, nil
+		addr, _ := netip.AddrFromSlice(ip)
+		return []netip.AddrPort{netip.AddrPortFrom(addr.Unmap(), port)}, nil
 	}
 	// Where a name has both families (localhost is 127.0.0.1 and ::1 on
 	// most systems) gw listens on the IPv4 addresses only, so that
@@ -38,38 +44,41 @@ func Listen(a parser.Arg) ([]string, error) {
 	if err != nil || len(ips) == 0 {
 		return nil, parser.Errorf(a.Pos, "host not found in %q of the \"listen\" directive", v)
 	}
-	out := make([]string, 0, len(ips))
+	out := make([]netip.AddrPort, 0, len(ips))
 	for _, ip := range ips {
-		out = append(out, net.JoinHostPort(ip, port))
+		out = append(out, netip.AddrPortFrom(ip, port))
 	}
 	return out, nil
 }
 
 // splitListen splits listen's address into host and port, with port 80
 // when none is written; the error text is nginx's ngx_parse_url reason.
-func splitListen(v string) (host, port string, err error) {
+func splitListen(v string) (host string, port uint16, err error) {
 	if _, ok := value.Number(v); ok {
-		return "", v, checkPort(v)
+		port, err = checkPort(v)
+		return "", port, err
 	}
 	switch {
 	case strings.HasPrefix(v, "["):
 		end := strings.IndexByte(v, ']')
 		if end < 0 {
-			return "", "", errInvalidHost
+			return "", 0, errInvalidHost
 		}
 		host, rest := v[1:end], v[end+1:]
 		if rest == "" {
-			return host, "80", nil
+			return host, defaultPort, nil
 		}
 		if !strings.HasPrefix(rest, ":") {
-			return "", "", errInvalidHost
+			return "", 0, errInvalidHost
 		}
-		return host, rest[1:], checkPort(rest[1:])
+		port, err = checkPort(rest[1:])
+		return host, port, err
 	case strings.Contains(v, ":"):
 		i := strings.LastIndexByte(v, ':')
-		return v[:i], v[i+1:], checkPort(v[i+1:])
+		port, err = checkPort(v[i+1:])
+		return v[:i], port, err
 	}
-	return v, "80", nil
+	return v, defaultPort, nil
 }
 
 // listenError is a reason that Listen wraps with the address.
@@ -83,18 +92,18 @@ const (
 )
 
 // checkPort accepts 1-65535, as nginx does (port 0 is not a real port).
-func checkPort(p string) error {
+func checkPort(p string) (uint16, error) {
 	n, err := strconv.Atoi(p)
 	if err != nil || n < 1 || n > 65535 || strings.HasPrefix(p, "+") {
-		return errInvalidPort
+		return 0, errInvalidPort
 	}
-	return nil
+	return uint16(n), nil
 }
 
-// resolveHost returns a host name's addresses as text, IPv4 and IPv6
-// apart, each in resolver order. It goes through LookupHost, the resolver
-// of upstream servers too, so tests can stub both.
-func resolveHost(host string) (v4, v6 []string, err error) {
+// resolveHost returns a host name's addresses, IPv4 and IPv6 apart, each
+// in resolver order. It goes through LookupHost, the resolver of upstream
+// servers too, so tests can stub both.
+func resolveHost(host string) (v4, v6 []netip.Addr, err error) {
 	ips, err := LookupHost(host)
 	if err != nil {
 		return nil, nil, err
@@ -102,9 +111,9 @@ func resolveHost(host string) (v4, v6 []string, err error) {
 	for _, ip := range ips {
 		ip = ip.Unmap()
 		if ip.Is4() {
-			v4 = append(v4, ip.String())
+			v4 = append(v4, ip)
 		} else {
-			v6 = append(v6, ip.WithZone("").String())
+			v6 = append(v6, ip.WithZone(""))
 		}
 	}
 	return v4, v6, nil

@@ -22,6 +22,8 @@ func TestListen(t *testing.T) {
 		{"IPv6 without port", "[::]", "[::]:80"},
 		{"host name resolves to its IPv4 addresses", "localhost:8080", "127.0.0.1:8080"},
 		{"IPv6-only host name", "v6only:81", "[::2]:81"},
+		{"leading zeros name the same port", ":0080", "0.0.0.0:80"},
+		{"an IPv4-mapped address is the IPv4 address", "[::ffff:127.0.0.1]:80", "127.0.0.1:80"},
 		{"port 0 is invalid", "0", "invalid port"},
 		{"port over 65535 is invalid", "1.2.3.4:65536", "invalid port"},
 		{"empty port is invalid", "1.2.3.4:", "invalid port"},
@@ -32,7 +34,11 @@ func TestListen(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			addrs, err := address.Listen(parser.Arg{Value: tt.in})
-			got := strings.Join(addrs, " ")
+			var texts []string
+			for _, a := range addrs {
+				texts = append(texts, a.String())
+			}
+			got := strings.Join(texts, " ")
 			if err != nil {
 				got = err.Error()
 			}

@@ -7,8 +7,9 @@ import (
 	"github.com/gw-proxy/gw/conf/value"
 )
 
-// defaultUpstreamPort is the port of a server written without one.
-const defaultUpstreamPort = 80
+// defaultPort is the port of a listen or an upstream server written
+// without one, nginx's.
+const defaultPort = 80
 
 // SplitUpstream splits a server address the way nginx's ngx_parse_url
 // does for an upstream server: "host", "host:port", "[ipv6]" or
@@ -54,7 +55,7 @@ func SplitUpstream(s string) (host string, ip netip.Addr, port uint16, errText s
 			ip = a
 		}
 	}
-	port = defaultUpstreamPort
+	port = defaultPort
 	if rest != "" {
 		n, ok := value.Number(rest[1:])
 		if !ok || n < 1 || n > 65535 {
