@@ -159,9 +159,11 @@ type Settings struct {
 
 	// ProxySetHeaders are the proxy_set_header lines in order. nginx's
 	// defaults (Host $proxy_host, Connection close) are not in the list:
-	// the proxy adds them unless a line here names the same header, and
-	// applies the [gw] keepalive rule of spec/config.md. An empty value
-	// means the header is not sent.
+	// the proxy adds them unless a line here names the same header. [gw]
+	// To an upstream with keepalive the proxy speaks HTTP/1.1 and never
+	// sends Connection close, whatever these lines and proxy_http_version
+	// say: nginx needs both set by hand for keep-alive to work, which users
+	// forget. An empty value means the header is not sent.
 	ProxySetHeaders  []Header
 	ProxyHideHeaders []string // lower-cased
 	ProxyPassHeaders []string // lower-cased

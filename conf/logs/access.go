@@ -13,8 +13,10 @@ type AccessLog struct {
 	Pos  parser.Pos
 	Path string // absolute path, or "stderr"
 	// Format is resolved after the whole http block is read; nil means
-	// gw's JSON line [gw: nginx defaults to combined; issue 3 asks for
-	// zerolog JSON unless a format is named].
+	// gw's JSON line [gw: nginx defaults to combined; gw's default is a
+	// JSON line with fixed field names, which log pipelines read without a
+	// format and which has room for what combined lacks, such as the
+	// upstream and the session_sticky letters].
 	Format *Format
 	// FormatName is the log_format's name as written ("" when none).
 	FormatName string
@@ -42,8 +44,8 @@ func ParseAccess(d *parser.Directive, path func(string) string,
 	if strings.ContainsRune(first.Value, '$') || strings.HasPrefix(first.Value, "syslog:") {
 		return l, false, parser.Errorf(first.Pos, "invalid parameter %q", first.Value)
 	}
-	// [gw] Without a format name the line is gw's JSON (issue 3), not
-	// nginx's combined: FormatName stays "" and Format nil.
+	// [gw] Without a format name the line is gw's JSON, not nginx's
+	// combined (see AccessLog.Format): FormatName stays "" and Format nil.
 	l = AccessLog{Pos: d.Pos, Path: first.Value}
 	if l.Path != "stderr" {
 		l.Path = path(l.Path)

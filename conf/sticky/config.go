@@ -9,7 +9,7 @@ import (
 // Mode is session_sticky's mode= parameter: how the cookie is made.
 type Mode uint8
 
-// The session_sticky modes (session-sticky.md §1).
+// The session_sticky modes, Tengine's three.
 const (
 	ModeInsert  Mode = iota // gw adds its own cookie (Tengine's default)
 	ModeRewrite             // the backend's cookie value is replaced by the sid
@@ -31,7 +31,8 @@ func (m Mode) String() string {
 // computed from its address.
 type Hash uint8
 
-// The sid functions (session-sticky.md §2).
+// The sid functions, which make a server's cookie value from its address;
+// md5 is Tengine's default, so cookies it issued keep routing.
 const (
 	HashMD5   Hash = iota // hex MD5 of ip:port, Tengine's value
 	HashPlain             // the server's id=, else ip:port

@@ -19,7 +19,9 @@ type stickyParam struct {
 	msg string
 }
 
-// stickyParams is every session_sticky parameter of session-sticky.md §1.
+// stickyParams is every session_sticky parameter: Tengine's, and those gw
+// adds: HAProxy's cookie options (httponly, secure, nocache, postonly,
+// preserve), samesite, and secret for hash=hmac.
 var stickyParams = []stickyParam{
 	{name: "cookie", parse: func(s *Config, v string) bool { s.Cookie = v; return isCookieToken(v) }},
 	{name: "domain", parse: func(s *Config, v string) bool { s.Domain = v; return isAttrValue(v) }},
