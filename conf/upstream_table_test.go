@@ -3,23 +3,13 @@ package conf
 import (
 	"slices"
 	"testing"
-
-	"github.com/gw-proxy/gw/parser"
 )
 
 // TestServerLocalhost builds a server named by a host name with the real
 // resolver: localhost is in every /etc/hosts, so no network is needed. It
 // gives one upstream.Server per address, all named as written.
 func TestServerLocalhost(t *testing.T) {
-	src := "events {}\nhttp {\n    upstream app { server localhost:9000 weight=3; }\n}\n"
-	tree, err := parser.Parse("t.conf", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := Build(tree, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := buildText(t, "events {}\nhttp {\n    upstream app { server localhost:9000 weight=3; }\n}\n")
 	var addrs []string
 	for _, s := range cfg.HTTP.Upstream("APP").Servers {
 		if s.Name != "localhost:9000" || s.Weight != 3 || s.Pos.Line != 3 {
