@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf/address/addresstest"
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -33,7 +33,7 @@ func loadTestdata(t *testing.T, file string) (*Config, string, error) {
 // TestGoldenOK builds every testdata/ok/*.conf and compares the dump of the
 // model with its .golden file.
 func TestGoldenOK(t *testing.T) {
-	addresstest.Hosts(t, coreHosts)
+	conftest.Hosts(t, coreHosts)
 	files, _ := filepath.Glob("testdata/ok/*.conf")
 	if len(files) == 0 {
 		t.Fatal("no testdata/ok/*.conf")
@@ -53,7 +53,7 @@ func TestGoldenOK(t *testing.T) {
 // TestGoldenBad loads every testdata/bad/*.conf and compares the error,
 // with its file:line:col, with its .err file.
 func TestGoldenBad(t *testing.T) {
-	addresstest.Hosts(t, coreHosts)
+	conftest.Hosts(t, coreHosts)
 	files, _ := filepath.Glob("testdata/bad/*.conf")
 	if len(files) == 0 {
 		t.Fatal("no testdata/bad/*.conf")

@@ -3,7 +3,7 @@ package conf
 import (
 	"testing"
 
-	"github.com/gw-proxy/gw/conf/address/addresstest"
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 )
 
 // TestListenSharing covers nginx's rules for listens that share a socket
@@ -11,7 +11,7 @@ import (
 // socket spelt two ways (":080" and ":80", an IPv4-mapped address, a host
 // name) is one address, named as nginx prints it.
 func TestListenSharing(t *testing.T) {
-	addresstest.Hosts(t, map[string][]string{"localhost": {"127.0.0.1"}})
+	conftest.Hosts(t, map[string][]string{"localhost": {"127.0.0.1"}})
 	runErrorCases(t, []errorCase{
 		{"one server listening twice on an address",
 			"server { listen 127.0.0.1:80; »listen 127.0.0.1:80; }", "a duplicate listen 127.0.0.1:80"},

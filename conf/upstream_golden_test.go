@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf/address/addresstest"
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -41,7 +41,7 @@ func compareFile(t *testing.T, path string, got []byte) {
 // as ok/X.golden, bad/X.conf fails with the error in bad/X.err.
 
 func TestUpstreamGoldenOK(t *testing.T) {
-	addresstest.Hosts(t, coreHosts)
+	conftest.Hosts(t, coreHosts)
 	for _, f := range upstreamTestdata(t, "ok") {
 		name := strings.TrimSuffix(filepath.Base(f), ".conf")
 		t.Run(name, func(t *testing.T) {
@@ -55,7 +55,7 @@ func TestUpstreamGoldenOK(t *testing.T) {
 }
 
 func TestUpstreamGoldenBad(t *testing.T) {
-	addresstest.Hosts(t, coreHosts)
+	conftest.Hosts(t, coreHosts)
 	for _, f := range upstreamTestdata(t, "bad") {
 		name := strings.TrimSuffix(filepath.Base(f), ".conf")
 		t.Run(name, func(t *testing.T) {

@@ -5,12 +5,12 @@ import (
 	"testing"
 
 	"github.com/gw-proxy/gw/conf/address"
-	"github.com/gw-proxy/gw/conf/address/addresstest"
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/parser"
 )
 
 func TestListen(t *testing.T) {
-	addresstest.Hosts(t, map[string][]string{"localhost": {"::1", "127.0.0.1"}, "v6only": {"::2"}})
+	conftest.Hosts(t, map[string][]string{"localhost": {"::1", "127.0.0.1"}, "v6only": {"::2"}})
 	tests := []struct {
 		name, in string
 		want     string // addresses joined by " ", or the error

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/gw-proxy/gw/conf/address"
-	"github.com/gw-proxy/gw/conf/address/addresstest"
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 )
 
 func TestSplitUpstream(t *testing.T) {
@@ -61,7 +61,7 @@ func TestSplitUpstream(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
-	addresstest.Hosts(t, map[string][]string{
+	conftest.Hosts(t, map[string][]string{
 		"multi": {"::1", "10.0.0.2", "10.0.0.1", "::ffff:10.0.0.2", "fe80::1%eth0"},
 	})
 	got, ok := address.Resolve("multi", netip.Addr{}, 8080)

@@ -4,19 +4,10 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/parser"
 )
-
-// directive parses src, which holds one directive.
-func directive(t *testing.T, src string) *parser.Directive {
-	t.Helper()
-	ds, err := parser.Parse("t.conf", []byte(src))
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("parse %q: %v", src, err)
-	}
-	return ds[0]
-}
 
 func under(name string) string { return "/prefix/" + name }
 
@@ -25,7 +16,7 @@ func TestParseAccess(t *testing.T) {
 	notice := func(pos parser.Pos, format string, args ...any) {
 		notices = append(notices, fmt.Sprintf(format, args...)+" at "+pos.String())
 	}
-	d := directive(t, "access_log logs/a.log main if=$arg_log buffer=32k;")
+	d := conftest.Directive(t, "access_log logs/a.log main if=$arg_log buffer=32k;")
 	l, off, err := logs.ParseAccess(d, under, notice)
 	if err != nil || off {
 		t.Fatalf("ParseAccess: off %v, %v", off, err)
@@ -47,10 +38,10 @@ func TestParseAccess(t *testing.T) {
 		t.Errorf("Bind of an unknown format: %v", err)
 	}
 
-	if _, off, err := logs.ParseAccess(directive(t, "access_log off;"), under, notice); !off || err != nil {
+	if _, off, err := logs.ParseAccess(conftest.Directive(t, "access_log off;"), under, notice); !off || err != nil {
 		t.Errorf("access_log off: off %v, %v", off, err)
 	}
-	_, _, err = logs.ParseAccess(directive(t, "access_log off main;"), under, notice)
+	_, _, err = logs.ParseAccess(conftest.Directive(t, "access_log off main;"), under, notice)
 	if err == nil || err.Error() != `invalid parameter "main" in t.conf:1:16` {
 		t.Errorf("access_log off main: %v", err)
 	}
@@ -62,29 +53,29 @@ func TestParseFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	formats := map[string]*logs.Format{combined.Name: combined}
-	f, err := logs.ParseFormat(directive(t, `log_format main escape=json '$remote_addr ' '$status';`), formats)
+	f, err := logs.ParseFormat(conftest.Directive(t, `log_format main escape=json '$remote_addr ' '$status';`), formats)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.Name != "main" || f.Format.String() != "$remote_addr $status" {
 		t.Errorf("got %q %q, want the strings joined", f.Name, f.Format.String())
 	}
-	_, err = logs.ParseFormat(directive(t, "log_format combined $status;"), formats)
+	_, err = logs.ParseFormat(conftest.Directive(t, "log_format combined $status;"), formats)
 	if err == nil || err.Error() != `duplicate "log_format" name "combined" in t.conf:1:12` {
 		t.Errorf("redefining combined: %v", err)
 	}
 }
 
 func TestParseError(t *testing.T) {
-	el, err := logs.ParseError(directive(t, "error_log logs/e.log warn;"), under)
+	el, err := logs.ParseError(conftest.Directive(t, "error_log logs/e.log warn;"), under)
 	if err != nil || el != (logs.ErrorLog{Path: "/prefix/logs/e.log", Level: "warn"}) {
 		t.Errorf("got %+v, %v", el, err)
 	}
-	el, err = logs.ParseError(directive(t, "error_log stderr;"), under)
+	el, err = logs.ParseError(conftest.Directive(t, "error_log stderr;"), under)
 	if err != nil || el != (logs.ErrorLog{Path: "stderr", Level: logs.DefaultLevel}) {
 		t.Errorf("stderr: got %+v, %v", el, err)
 	}
-	if _, err := logs.ParseError(directive(t, "error_log syslog:server=x;"), under); err == nil {
+	if _, err := logs.ParseError(conftest.Directive(t, "error_log syslog:server=x;"), under); err == nil {
 		t.Error("syslog: accepted")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/conf/ssl"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -63,15 +64,11 @@ func TestParseProtocols(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
-			ds, err := parser.Parse("t.conf", []byte(tt.src))
-			if err != nil {
-				t.Fatal(err)
-			}
 			var warned []string
 			warn := func(pos parser.Pos, format string, args ...any) {
 				warned = append(warned, fmt.Sprintf(format, args...)+" at "+pos.String())
 			}
-			got, err := ssl.ParseProtocols(ds[0], warn)
+			got, err := ssl.ParseProtocols(conftest.Directive(t, tt.src), warn)
 			if errText(err) != tt.err {
 				t.Fatalf("error %v, want %q", err, tt.err)
 			}

@@ -5,22 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/parser"
 )
 
-// directiveOf parses src, which holds one directive, for tests of the
-// functions that read one directive.
-func directiveOf(t *testing.T, src string) *parser.Directive {
-	t.Helper()
-	ds, err := parser.Parse("t.conf", []byte(src))
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("parse %q: %v (%d directives)", src, err, len(ds))
-	}
-	return ds[0]
-}
-
 func TestStickyDefaults(t *testing.T) {
-	s, err := Parse(directiveOf(t, "session_sticky;"))
+	s, err := Parse(conftest.Directive(t, "session_sticky;"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +28,7 @@ func TestStickyDefaults(t *testing.T) {
 }
 
 func TestStickyEveryParameter(t *testing.T) {
-	s, err := Parse(directiveOf(t, "session_sticky cookie=SID domain=.example.com path=/app "+
+	s, err := Parse(conftest.Directive(t, "session_sticky cookie=SID domain=.example.com path=/app "+
 		"maxage=1h maxidle=600 maxlife=1d mode=insert option=indirect fallback=off hash=hmac "+
 		"secret=k3y httponly secure samesite=lax nocache postonly preserve;"))
 	if err != nil {
@@ -75,7 +65,7 @@ func TestModes(t *testing.T) {
 		{"session_sticky option=direct hash=md5;", ModeInsert, HashMD5, false, false},
 	}
 	for _, tt := range tests {
-		s, err := Parse(directiveOf(t, tt.src))
+		s, err := Parse(conftest.Directive(t, tt.src))
 		if err != nil {
 			t.Errorf("%s: %v", tt.src, err)
 			continue
@@ -120,7 +110,7 @@ func TestStickyBadParameters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse(directiveOf(t, tt.src))
+			_, err := Parse(conftest.Directive(t, tt.src))
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("got  %v\nwant %s", err, tt.want)
 			}

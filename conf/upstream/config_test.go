@@ -4,21 +4,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf/address/addresstest"
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/conf/upstream"
-	"github.com/gw-proxy/gw/parser"
 )
 
 // read builds the upstream block src the way conf's table does: each
 // directive of the block to the method that reads it, then Check.
 func read(t *testing.T, src string) (*upstream.Config, error) {
 	t.Helper()
-	ds, err := parser.Parse("t.conf", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := ds[0]
+	block := conftest.Directive(t, src)
 	u := upstream.New(block.Pos, block.Args[0].Value)
+	var err error
 	for _, d := range block.Block {
 		switch d.Name {
 		case "server":
@@ -38,7 +34,7 @@ func read(t *testing.T, src string) (*upstream.Config, error) {
 }
 
 func TestBlock(t *testing.T) {
-	addresstest.Hosts(t, map[string][]string{"backend.lan": {"::1", "10.0.0.7"}})
+	conftest.Hosts(t, map[string][]string{"backend.lan": {"::1", "10.0.0.7"}})
 	u, err := read(t, "upstream app { server backend.lan:8080 weight=2 id=a; server 10.0.0.9 backup; keepalive 4; }")
 	if err != nil {
 		t.Fatal(err)

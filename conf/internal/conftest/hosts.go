@@ -1,7 +1,4 @@
-// Package addresstest replaces the host-name resolver of package address
-// for one test, so that tests and golden files depend neither on the
-// machine's /etc/hosts nor on a network.
-package addresstest
+package conftest
 
 import (
 	"errors"
@@ -15,6 +12,8 @@ import (
 // Hosts makes address.LookupHost resolve each name of hosts (compared
 // case-insensitively, as DNS does) to its addresses, in the order given,
 // until t ends. Any other name fails, as nosuchhost.invalid does for real.
+// Tests and golden files then depend neither on the machine's /etc/hosts
+// nor on a network.
 func Hosts(t testing.TB, hosts map[string][]string) {
 	t.Helper()
 	saved := address.LookupHost
