@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/conf/logs"
+	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -14,9 +15,9 @@ import (
 type builder struct {
 	cfg *Config
 
-	server   *Server   // the server block being walked, nil outside one
-	loc      *Location // the innermost location being walked, nil outside one
-	upstream *Upstream // the upstream block being walked, nil outside one
+	server        *Server          // the server block being walked, nil outside one
+	loc           *Location        // the innermost location being walked, nil outside one
+	upstreamBlock *upstream.Config // the upstream block being walked, nil outside one
 
 	lvl    *level   // the settings level of the block being walked
 	levels []*level // every level, parents before children: merge order
@@ -102,7 +103,7 @@ func (b *builder) pushLevel(out *Settings) (pop func()) {
 func (b *builder) merge() {
 	for _, lv := range b.levels {
 		if lv.parent == nil {
-			*lv.out = *defaultSettings(b.cfg.Prefix, b.cfg.HTTP.LogFormats[combinedName])
+			*lv.out = *defaultSettings(b.cfg.Prefix, b.cfg.HTTP.LogFormats[logs.CombinedName])
 		} else {
 			lv.out.inherit(lv.parent.out)
 		}
@@ -138,12 +139,12 @@ func (b *builder) runChecks() error {
 func (b *builder) http() *HTTP { return b.cfg.HTTP }
 
 // currentUpstream returns the upstream block being walked, nil outside one.
-func (b *builder) currentUpstream() *Upstream { return b.upstream }
+func (b *builder) currentUpstream() *upstream.Config { return b.upstreamBlock }
 
 // walkUpstream walks an upstream's block with u as the current upstream.
-func (b *builder) walkUpstream(u *Upstream, block []*parser.Directive) error {
-	b.upstream = u
-	defer func() { b.upstream = nil }()
+func (b *builder) walkUpstream(u *upstream.Config, block []*parser.Directive) error {
+	b.upstreamBlock = u
+	defer func() { b.upstreamBlock = nil }()
 	return b.walk(block, ctxUpstream)
 }
 
@@ -169,14 +170,4 @@ func prefixed(prefix, name string) string {
 		return filepath.Clean(name)
 	}
 	return filepath.Join(prefix, name)
-}
-
-// template parses an argument that may hold variables; vars's error (for
-// example `unknown "x" variable`) gets the argument's position.
-func template(a parser.Arg) (*vars.Template, error) {
-	t, err := vars.Parse(a.Value)
-	if err != nil {
-		return nil, errorAt(a.Pos, "%s", err.Error())
-	}
-	return t, nil
 }

@@ -2,6 +2,9 @@ package conf
 
 import (
 	"time"
+
+	"github.com/gw-proxy/gw/conf/logs"
+	"github.com/gw-proxy/gw/conf/sticky"
 )
 
 // The defaults gw applies when a directive is not written. They are
@@ -11,7 +14,6 @@ const (
 	// pid file to find the running gw.
 	defaultPidFile  = "logs/gw.pid"
 	defaultErrorLog = "logs/error.log"
-	defaultLogLevel = "error"
 	// defaultAccessLog is nginx's: requests are logged in the combined
 	// format to logs/access.log under the prefix unless access_log says
 	// otherwise.
@@ -36,10 +38,6 @@ const (
 	defaultBodyTempPath  = "client_body_temp" // under the prefix, as nginx's
 	defaultHeaderBufs    = 4
 	defaultHeaderBufSize = 8 << 10 // large_client_header_buffers 4 8k
-
-	// combinedFormat is nginx's predefined log_format combined.
-	combinedFormat = `$remote_addr - $remote_user [$time_local] "$request" ` +
-		`$status $body_bytes_sent "$http_referer" "$http_user_agent"`
 )
 
 // defaultConfig returns the main-context defaults. worker_processes
@@ -50,7 +48,7 @@ func defaultConfig(prefix string) *Config {
 	return &Config{
 		Prefix:                prefix,
 		PidFile:               prefixed(prefix, defaultPidFile),
-		ErrorLog:              ErrorLog{Path: prefixed(prefix, defaultErrorLog), Level: defaultLogLevel},
+		ErrorLog:              logs.ErrorLog{Path: prefixed(prefix, defaultErrorLog), Level: logs.DefaultLevel},
 		WorkerProcesses:       0,
 		WorkerShutdownTimeout: DefaultShutdownTimeout,
 		WorkerConnections:     defaultWorkerConnections,
@@ -59,7 +57,7 @@ func defaultConfig(prefix string) *Config {
 
 // defaultSettings returns the http-level settings before any directive:
 // nginx's defaults. combined is the http block's predefined log format.
-func defaultSettings(prefix string, combined *LogFormat) *Settings {
+func defaultSettings(prefix string, combined *logs.Format) *Settings {
 	return &Settings{
 		ServerTokens:         true,
 		ClientMaxBodySize:    defaultMaxBodySize,
@@ -84,7 +82,7 @@ func defaultSettings(prefix string, combined *LogFormat) *Settings {
 		LargeClientHeaderBuffers: Buffers{Number: defaultHeaderBufs, Size: defaultHeaderBufSize},
 
 		// [gw] nginx's default file, in gw's JSON format (Format nil).
-		AccessLogs: []AccessLog{{Path: prefixed(prefix, defaultAccessLog)}},
+		AccessLogs: []logs.AccessLog{{Path: prefixed(prefix, defaultAccessLog)}},
 		// nginx's default since 1.23.4.
 		SSLProtocols: []string{"TLSv1.2", "TLSv1.3"},
 	}
@@ -94,11 +92,11 @@ func defaultSettings(prefix string, combined *LogFormat) *Settings {
 // nginx does not inherit: return and proxy_pass belong to the level that
 // wrote them. Slices are shared with the parent; a level that writes an
 // array directive first replaces it (see directive.reset), so the parent's
-// backing array is never appended to. mergeSticky gives the level its own
+// backing array is never appended to. sticky.Merge gives the level its own
 // copy of the sticky switches, which are replaced in place.
 func (s *Settings) inherit(parent *Settings) {
 	*s = *parent
-	mergeSticky(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
+	sticky.Merge(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
 	s.Return = nil
 	s.ProxyPass = nil
 	s.accessLogOff = false

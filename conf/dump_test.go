@@ -2,12 +2,15 @@ package conf
 
 import (
 	"fmt"
+	"net/netip"
 	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/logs"
+	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -42,7 +45,7 @@ func (d *dumper) line(depth int, format string, args ...any) {
 }
 
 func (d *dumper) http(h *HTTP) {
-	base := defaultSettings(d.prefix, h.LogFormats[combinedName])
+	base := defaultSettings(d.prefix, h.LogFormats[logs.CombinedName])
 	d.settings(1, h.Settings, base)
 	d.parent = append(d.parent, h.Settings)
 	for _, srv := range h.Servers {
@@ -119,6 +122,8 @@ func (d *dumper) text(v reflect.Value) string {
 		return x.String()
 	case parser.Pos:
 		return strings.TrimPrefix(x.String(), d.prefix+"/")
+	case netip.AddrPort:
+		return fmt.Sprintf("%q", x.String())
 	case *vars.Template:
 		if x == nil {
 			return "<nil>"
@@ -129,12 +134,12 @@ func (d *dumper) text(v reflect.Value) string {
 			return "<nil>"
 		}
 		return fmt.Sprintf("/%s/", x.String())
-	case *Upstream:
+	case *upstream.Config:
 		if x == nil {
 			return "<nil>"
 		}
 		return "upstream " + x.Name
-	case *LogFormat:
+	case *logs.Format:
 		if x == nil {
 			return "<nil>"
 		}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -23,7 +24,7 @@ func FuzzBuild(f *testing.F) {
 	prefix := f.TempDir()
 	f.Fuzz(func(t *testing.T, src []byte) {
 		// Host names must not reach a real resolver from a fuzzer.
-		fakeLookup(t, map[string][]string{"localhost": {"127.0.0.1"}})
+		conftest.Hosts(t, map[string][]string{"localhost": {"127.0.0.1"}})
 		tree, err := parser.Parse("fuzz.conf", src)
 		if err != nil {
 			return

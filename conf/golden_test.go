@@ -6,11 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/parser"
 )
 
 // coreHosts is the resolver of the core golden tests (the -update flag
-// and fakeLookup are shared with the upstream side's golden tests):
+// and the resolver are shared with the upstream side's golden tests):
 // localhost has both families, IPv6 first, to show that listen picks IPv4.
 var coreHosts = map[string][]string{
 	"localhost":   {"::1", "127.0.0.1"},
@@ -32,7 +33,7 @@ func loadTestdata(t *testing.T, file string) (*Config, string, error) {
 // TestGoldenOK builds every testdata/ok/*.conf and compares the dump of the
 // model with its .golden file.
 func TestGoldenOK(t *testing.T) {
-	fakeLookup(t, coreHosts)
+	conftest.Hosts(t, coreHosts)
 	files, _ := filepath.Glob("testdata/ok/*.conf")
 	if len(files) == 0 {
 		t.Fatal("no testdata/ok/*.conf")
@@ -52,7 +53,7 @@ func TestGoldenOK(t *testing.T) {
 // TestGoldenBad loads every testdata/bad/*.conf and compares the error,
 // with its file:line:col, with its .err file.
 func TestGoldenBad(t *testing.T) {
-	fakeLookup(t, coreHosts)
+	conftest.Hosts(t, coreHosts)
 	files, _ := filepath.Glob("testdata/bad/*.conf")
 	if len(files) == 0 {
 		t.Fatal("no testdata/bad/*.conf")

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -13,7 +14,7 @@ import (
 func returnSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 	r := &Return{Pos: d.Pos}
 	first := d.Args[0]
-	code, isCode := parseNumber(first.Value)
+	code, isCode := value.Number(first.Value)
 	var text *parser.Arg
 	switch {
 	case isCode && code <= 999:
@@ -27,7 +28,7 @@ func returnSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 		return nil, errorAt(first.Pos, "invalid return code %q", first.Value)
 	}
 	if text != nil {
-		t, err := template(*text)
+		t, err := value.Template(*text)
 		if err != nil {
 			return nil, err
 		}
@@ -56,7 +57,7 @@ func addHeaderSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 		}
 		h.Always = true
 	}
-	v, err := template(d.Args[1])
+	v, err := value.Template(d.Args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +68,7 @@ func addHeaderSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 // errorPageSetter reads `error_page CODE ... [=[RESPONSE]] URI`.
 func errorPageSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 	args := d.Args
-	uri, err := template(args[len(args)-1])
+	uri, err := value.Template(args[len(args)-1])
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +84,7 @@ func errorPageSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 		return nil, errorAt(d.Pos, "invalid number of arguments in %q directive", d.Name)
 	}
 	for _, a := range codes {
-		c, ok := parseNumber(a.Value)
+		c, ok := value.Number(a.Value)
 		if !ok {
 			return nil, errorAt(a.Pos, "invalid value %q", a.Value)
 		}
@@ -100,7 +101,7 @@ func errorPageResponse(a parser.Arg) (int, error) {
 	if a.Value == "=" {
 		return -1, nil
 	}
-	c, ok := parseNumber(a.Value[1:])
+	c, ok := value.Number(a.Value[1:])
 	if !ok || c == 0 || c > 999 {
 		return 0, errorAt(a.Pos, "invalid value %q", a.Value)
 	}
@@ -109,15 +110,15 @@ func errorPageResponse(a parser.Arg) (int, error) {
 
 // keepaliveTimeoutSetter reads `keepalive_timeout TIMEOUT [HEADER_TIMEOUT]`.
 func keepaliveTimeoutSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
-	t, ok := parseTime(d.Args[0].Value)
+	t, ok := value.Time(d.Args[0].Value)
 	if !ok {
-		return nil, invalidValue(d, d.Args[0])
+		return nil, value.Invalid(d, d.Args[0])
 	}
 	var header time.Duration
 	if len(d.Args) == 2 {
 		// The header carries whole seconds: nginx parses it without ms.
-		if header, ok = parseNginxTime(d.Args[1].Value, false); !ok {
-			return nil, invalidValue(d, d.Args[1])
+		if header, ok = value.Seconds(d.Args[1].Value); !ok {
+			return nil, value.Invalid(d, d.Args[1])
 		}
 	}
 	return func(s *Settings) {
@@ -128,13 +129,13 @@ func keepaliveTimeoutSetter(_ *builder, d *parser.Directive) (func(*Settings), e
 
 // headerBuffersSetter reads `large_client_header_buffers NUMBER SIZE`.
 func headerBuffersSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
-	n, ok := parseNumber(d.Args[0].Value)
+	n, ok := value.Number(d.Args[0].Value)
 	if !ok || n == 0 {
-		return nil, invalidValue(d, d.Args[0])
+		return nil, value.Invalid(d, d.Args[0])
 	}
-	size, ok := parseSize(d.Args[1].Value)
+	size, ok := value.Size(d.Args[1].Value)
 	if !ok || size == 0 {
-		return nil, invalidValue(d, d.Args[1])
+		return nil, value.Invalid(d, d.Args[1])
 	}
 	bufs := Buffers{Number: n, Size: size}
 	return func(s *Settings) { s.LargeClientHeaderBuffers = bufs }, nil
@@ -156,9 +157,9 @@ func bodyTempPathSetter(b *builder, d *parser.Directive) (func(*Settings), error
 	dir := b.path(d.Args[0].Value)
 	digits := 0
 	for _, a := range d.Args[1:] {
-		n, ok := parseNumber(a.Value)
+		n, ok := value.Number(a.Value)
 		if digits += n; !ok || n == 0 || digits > 10 {
-			return nil, invalidValue(d, a)
+			return nil, value.Invalid(d, a)
 		}
 	}
 	if len(d.Args) > 1 {

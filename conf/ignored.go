@@ -7,9 +7,9 @@ import (
 // ignoredDirectives tune nginx internals (worker processes, its buffers,
 // its hash tables, its temp files) and mean nothing to gw.
 // client_body_temp_path is not one of them: gw spools request bodies there
-// (http.go). They are
-// accepted so nginx configurations load unchanged, and each use is reported
-// as a notice: this is the one list spec/config.md asks for.
+// (http.go). They are accepted so nginx configurations load unchanged, and
+// each use is reported as a notice. They are kept in this one list so that
+// what gw ignores can be read, and changed, in one place.
 var ignoredDirectives = []directive{
 	ignored("worker_rlimit_nofile", ctxMain),
 	ignored("worker_cpu_affinity", ctxMain),

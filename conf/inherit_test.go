@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -153,14 +154,14 @@ func TestDefaults(t *testing.T) {
 		{"access_log logs/access.log in gw's JSON", len(s.AccessLogs) == 1 && s.AccessLogs[0].Format == nil &&
 			s.AccessLogs[0].Path == c.Prefix+"/logs/access.log"},
 		{"large_client_header_buffers 4 8k", s.LargeClientHeaderBuffers == Buffers{4, 8 << 10}},
-		{"listen *:80", c.HTTP.Servers[0].Listens[0].Addr == "0.0.0.0:80"},
+		{"listen *:80", c.HTTP.Servers[0].Listens[0].Addr.String() == "0.0.0.0:80"},
 		{"server_name \"\"", c.HTTP.Servers[0].Names[0].Name == ""},
 		{"worker_processes auto", c.WorkerProcesses == 0},
 		{"worker_connections 512", c.WorkerConnections == 512},
 		{"worker_shutdown_timeout 10s", c.WorkerShutdownTimeout == 10*time.Second},
 		{"daemon off", !c.Daemon},
 		{"pid logs/gw.pid", c.PidFile == c.Prefix+"/logs/gw.pid"},
-		{"error_log logs/error.log error", c.ErrorLog == ErrorLog{Path: c.Prefix + "/logs/error.log", Level: "error"}},
+		{"error_log logs/error.log error", c.ErrorLog == logs.ErrorLog{Path: c.Prefix + "/logs/error.log", Level: "error"}},
 	}
 	for _, ch := range checks {
 		if !ch.ok {

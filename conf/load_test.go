@@ -105,8 +105,9 @@ func TestLoadMissingFileIsPositionedError(t *testing.T) {
 	}
 }
 
-// laterDirectives are spec/config.md's "later" directives: an example that
-// uses one is skipped until its issue lands, not failed.
+// laterDirectives are nginx and Tengine directives gw does not have yet but
+// means to: an example that uses one shows where gw is going, so it is
+// skipped, not failed, until the directive exists.
 var laterDirectives = []string{"allow", "deny", "auth_basic", "auth_basic_user_file", "map", "set",
 	"check_status", "gw_status", "real_ip_header", "set_real_ip_from"}
 

@@ -99,7 +99,8 @@ func checkNesting(d *parser.Directive, parent, loc *Location) error {
 
 // checkLocations rejects two locations at one level with the same pattern
 // and kind (nginx's ngx_http_join_exact_locations): "^~ /x" and "/x" are
-// the same prefix, "= /x" beside "/x" is fine. Regexes may repeat.
+// the same prefix, "= /x" beside "/x" is fine. Regexes may repeat. The
+// location package builds its matchers on this and does not check again.
 func checkLocations(locs []*Location) error {
 	seen := make(map[string]bool, len(locs))
 	for _, l := range locs {

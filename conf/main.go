@@ -1,9 +1,8 @@
 package conf
 
 import (
-	"slices"
-	"strings"
-
+	"github.com/gw-proxy/gw/conf/logs"
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -25,9 +24,6 @@ var mainDirectives = []directive{
 	{name: "include", ctx: ctxMain | ctxEvents | ctxHSL | ctxUpstream, args: exactly(1), multi: true,
 		handle: unexpandedInclude},
 }
-
-// logLevels are nginx's error_log levels.
-var logLevels = []string{"debug", "info", "notice", "warn", "error", "crit", "alert", "emerg"}
 
 func daemonDirective(b *builder, d *parser.Directive) error {
 	b.cfg.Daemon = isOn(d.Args[0])
@@ -53,7 +49,7 @@ func pidDirective(b *builder, d *parser.Directive) error {
 // gw keeps the first and warns about the others, rather than refusing a
 // configuration nginx accepts.
 func errorLogDirective(b *builder, d *parser.Directive) error {
-	el, err := parseErrorLog(b, d)
+	el, err := logs.ParseError(d, b.path)
 	if err != nil {
 		return err
 	}
@@ -67,30 +63,11 @@ func errorLogDirective(b *builder, d *parser.Directive) error {
 }
 
 func innerErrorLog(b *builder, d *parser.Directive) error {
-	if _, err := parseErrorLog(b, d); err != nil {
+	if _, err := logs.ParseError(d, b.path); err != nil {
 		return err
 	}
 	b.notice(d.Pos, "\"error_log\" is accepted and ignored here: gw has one error log, set in the main context")
 	return nil
-}
-
-func parseErrorLog(b *builder, d *parser.Directive) (ErrorLog, error) {
-	path := d.Args[0].Value
-	if strings.HasPrefix(path, "syslog:") || strings.HasPrefix(path, "memory:") {
-		return ErrorLog{}, errorAt(d.Args[0].Pos, "invalid parameter %q", path)
-	}
-	if path != "stderr" {
-		path = b.path(path)
-	}
-	el := ErrorLog{Path: path, Level: defaultLogLevel}
-	if len(d.Args) == 2 {
-		lv := d.Args[1].Value
-		if !slices.Contains(logLevels, lv) {
-			return ErrorLog{}, errorAt(d.Args[1].Pos, "invalid log level %q", lv)
-		}
-		el.Level = lv
-	}
-	return el, nil
 }
 
 func workerProcesses(b *builder, d *parser.Directive) error {
@@ -99,18 +76,18 @@ func workerProcesses(b *builder, d *parser.Directive) error {
 		b.cfg.WorkerProcesses = 0
 		return nil
 	}
-	n, ok := parseNumber(v)
+	n, ok := value.Number(v)
 	if !ok || n == 0 {
-		return invalidValue(d, d.Args[0])
+		return value.Invalid(d, d.Args[0])
 	}
 	b.cfg.WorkerProcesses = n
 	return nil
 }
 
 func shutdownTimeout(b *builder, d *parser.Directive) error {
-	t, ok := parseTime(d.Args[0].Value)
+	t, ok := value.Time(d.Args[0].Value)
 	if !ok {
-		return invalidValue(d, d.Args[0])
+		return value.Invalid(d, d.Args[0])
 	}
 	if t == 0 {
 		// nginx: no limit at all, which a service manager turns into a
@@ -127,9 +104,9 @@ func eventsBlock(b *builder, d *parser.Directive) error {
 }
 
 func workerConnections(b *builder, d *parser.Directive) error {
-	n, ok := parseNumber(d.Args[0].Value)
+	n, ok := value.Number(d.Args[0].Value)
 	if !ok || n == 0 {
-		return errorAt(d.Args[0].Pos, "%q directive invalid number", d.Name)
+		return value.InvalidNumber(d, d.Args[0])
 	}
 	b.cfg.WorkerConnections = n
 	return nil
@@ -138,11 +115,11 @@ func workerConnections(b *builder, d *parser.Directive) error {
 // httpBlock builds the http block: its own settings level, the predefined
 // combined log format, then every directive inside.
 func httpBlock(b *builder, d *parser.Directive) error {
-	combined, err := predefinedCombined()
+	combined, err := logs.Combined()
 	if err != nil {
 		return err
 	}
-	h := &HTTP{Pos: d.Pos, Settings: &Settings{}, LogFormats: map[string]*LogFormat{combinedName: combined}}
+	h := &HTTP{Pos: d.Pos, Settings: &Settings{}, LogFormats: map[string]*logs.Format{combined.Name: combined}}
 	b.cfg.HTTP = h
 	pop := b.pushLevel(h.Settings)
 	defer pop()

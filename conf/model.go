@@ -1,9 +1,14 @@
 package conf
 
 import (
+	"net/netip"
 	"regexp"
+	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/logs"
+	"github.com/gw-proxy/gw/conf/sticky"
+	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -16,7 +21,7 @@ type Config struct {
 
 	Daemon                bool
 	PidFile               string // absolute path, "" when no pid file is written
-	ErrorLog              ErrorLog
+	ErrorLog              logs.ErrorLog
 	WorkerProcesses       int // 0 means auto: one per core
 	WorkerShutdownTimeout time.Duration
 	WorkerConnections     int
@@ -34,12 +39,6 @@ type Config struct {
 	Warnings []Notice
 }
 
-// ErrorLog is where gw writes its own log lines and from which level on.
-type ErrorLog struct {
-	Path  string // absolute path, or "stderr"
-	Level string // debug, info, notice, warn, error, crit, alert, emerg
-}
-
 // Notice is a message about a position in the configuration.
 type Notice struct {
 	Pos parser.Pos
@@ -51,8 +50,8 @@ type HTTP struct {
 	Pos        parser.Pos
 	Settings   *Settings // http-level settings: nginx's defaults and the http block's directives
 	Servers    []*Server
-	Upstreams  []*Upstream // in file order
-	LogFormats map[string]*LogFormat
+	Upstreams  []*upstream.Config // in file order
+	LogFormats map[string]*logs.Format
 }
 
 // Server is one server block.
@@ -68,8 +67,11 @@ type Server struct {
 
 // Listen is one listen directive.
 type Listen struct {
-	Pos           parser.Pos
-	Addr          string // normalised host:port: "0.0.0.0:80", "127.0.0.1:8080", "[::1]:80"
+	Pos parser.Pos
+	// Addr is the socket address, with nginx's defaults applied and host
+	// names resolved: 0.0.0.0:80, 127.0.0.1:8080, [::1]:80. One socket has
+	// one value, whatever the spelling (":080" is ":80").
+	Addr          netip.AddrPort
 	DefaultServer bool
 	SSL           bool
 	ReusePort     bool
@@ -149,7 +151,7 @@ type Settings struct {
 
 	// Sticky holds session_sticky_header / session_sticky_hide_cookie /
 	// session_sticky_bypass (see the upstream part of the table).
-	Sticky StickySettings
+	Sticky sticky.Settings
 
 	// ProxyPass is only set on the location that wrote it: nginx does not
 	// inherit proxy_pass into nested locations. nil: nothing is proxied.
@@ -157,9 +159,11 @@ type Settings struct {
 
 	// ProxySetHeaders are the proxy_set_header lines in order. nginx's
 	// defaults (Host $proxy_host, Connection close) are not in the list:
-	// the proxy adds them unless a line here names the same header, and
-	// applies the [gw] keepalive rule of spec/config.md. An empty value
-	// means the header is not sent.
+	// the proxy adds them unless a line here names the same header. [gw]
+	// To an upstream with keepalive the proxy speaks HTTP/1.1 and never
+	// sends Connection close, whatever these lines and proxy_http_version
+	// say: nginx needs both set by hand for keep-alive to work, which users
+	// forget. An empty value means the header is not sent.
 	ProxySetHeaders  []Header
 	ProxyHideHeaders []string // lower-cased
 	ProxyPassHeaders []string // lower-cased
@@ -204,7 +208,7 @@ type Settings struct {
 
 	// AccessLogs are where requests handled at this level are logged; empty
 	// means access_log off.
-	AccessLogs []AccessLog
+	AccessLogs []logs.AccessLog
 
 	SSLCertificate    string   // absolute path, "" when none
 	SSLCertificateKey string   // absolute path, "" when none
@@ -240,7 +244,7 @@ type ProxyPass struct {
 	// the request URI matched by the location prefix is replaced by it.
 	URI string
 	// Upstream is the upstream block named by Host; nil for a literal host.
-	Upstream *Upstream
+	Upstream *upstream.Config
 	// Addrs are the resolved ip:port of a literal host, in resolver order;
 	// nil when Upstream is set.
 	Addrs []string
@@ -286,19 +290,6 @@ type Buffers struct {
 	Size   int64
 }
 
-// AccessLog is one access_log destination.
-type AccessLog struct {
-	Pos  parser.Pos
-	Path string // absolute path, or "stderr"
-	// Format is resolved after the whole http block is read; nil means
-	// gw's JSON line [gw: nginx defaults to combined; issue 3 asks for
-	// zerolog JSON unless a format is named].
-	Format *LogFormat
-	// FormatName is the log_format's name as written ("" when none).
-	FormatName string
-	If         *vars.Template // if=: log only when non-empty and not "0"; nil: always
-}
-
 // Return is `return CODE [TEXT|URL]` or `return URL`.
 type Return struct {
 	Pos  parser.Pos
@@ -320,10 +311,13 @@ type ErrorPage struct {
 	URI      *vars.Template
 }
 
-// LogFormat is a log_format.
-type LogFormat struct {
-	Pos    parser.Pos
-	Name   string
-	Escape vars.Escape // escape=default|json|none, parsed
-	Format *vars.Template
+// Upstream returns the upstream called name, compared case-insensitively as
+// nginx does, or nil.
+func (h *HTTP) Upstream(name string) *upstream.Config {
+	for _, u := range h.Upstreams {
+		if strings.EqualFold(u.Name, name) {
+			return u
+		}
+	}
+	return nil
 }

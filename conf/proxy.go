@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -73,7 +74,7 @@ func nextUpstreamSetter(_ *builder, d *parser.Directive) (func(*Settings), error
 }
 
 func proxySetHeaderSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
-	v, err := template(d.Args[1])
+	v, err := value.Template(d.Args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +100,7 @@ func proxyHTTPVersionSetter(_ *builder, d *parser.Directive) (func(*Settings), e
 }
 
 func proxySSLNameSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
-	t, err := template(d.Args[0])
+	t, err := value.Template(d.Args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func proxyRedirectSetter(b *builder, d *parser.Directive) (func(*Settings), erro
 		}
 		r.From, r.Regex = from, re
 	}
-	to, err := template(d.Args[1])
+	to, err := value.Template(d.Args[1])
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package conf
 import (
 	"strings"
 
+	"github.com/gw-proxy/gw/conf/address"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -55,10 +56,10 @@ func parseProxyURL(a parser.Arg) (p *ProxyPass, rest string, err error) {
 
 // resolveProxyPass binds the URL's host to an upstream block (names compare
 // case-insensitively, as in nginx), or resolves a literal host[:port] the
-// way an upstream's server is resolved (splitUpstreamAddr,
-// resolveUpstreamAddr), so both name the same addresses.
+// way an upstream's server is resolved (address.SplitUpstream,
+// address.Resolve), so both name the same addresses.
 func (b *builder) resolveProxyPass(p *ProxyPass, a parser.Arg, rest string) error {
-	name, port, hasPort := splitHostPort(p.Host)
+	name, port, hasPort := address.SplitHostPort(p.Host)
 	if u := b.http().Upstream(name); u != nil {
 		if hasPort {
 			return errorAt(a.Pos, "upstream %q may not have port %s", u.Name, port)
@@ -66,7 +67,7 @@ func (b *builder) resolveProxyPass(p *ProxyPass, a parser.Arg, rest string) erro
 		p.Upstream, p.ProxyHost = u, p.Host
 		return nil
 	}
-	host, ip, n, reason := splitUpstreamAddr(p.Host)
+	host, ip, n, reason := address.SplitUpstream(p.Host)
 	if reason != "" {
 		return errorAt(a.Pos, "%s in upstream %q", reason, rest)
 	}
@@ -82,29 +83,10 @@ func (b *builder) resolveProxyPass(p *ProxyPass, a parser.Arg, rest string) erro
 	if n == defPort {
 		p.ProxyHost = strings.TrimSuffix(p.Host, ":"+port)
 	}
-	addrs, ok := resolveUpstreamAddr(host, ip, n)
+	addrs, ok := address.Resolve(host, ip, n)
 	if !ok {
 		return errorAt(a.Pos, "host not found in upstream %q", rest)
 	}
 	p.Addrs = addrs
 	return nil
-}
-
-// splitHostPort splits host[:port] and [v6]:port without judging either.
-func splitHostPort(hp string) (host, port string, hasPort bool) {
-	if strings.HasPrefix(hp, "[") {
-		end := strings.IndexByte(hp, ']')
-		if end < 0 {
-			return hp, "", false
-		}
-		host, rest := hp[1:end], hp[end+1:]
-		if p, ok := strings.CutPrefix(rest, ":"); ok {
-			return host, p, true
-		}
-		return host, "", false
-	}
-	if i := strings.LastIndexByte(hp, ':'); i >= 0 {
-		return hp[:i], hp[i+1:], true
-	}
-	return hp, "", false
 }

@@ -1,6 +1,7 @@
 package conf
 
 import (
+	"net/netip"
 	"os"
 	"regexp"
 	"strings"
@@ -11,7 +12,7 @@ import (
 // defaultListen is where a server without listen is reachable: nginx's
 // *:80 when it runs as root (nginx uses *:8000 otherwise; gw does not look
 // at its user, so the configuration means the same for everybody).
-const defaultListen = "0.0.0.0:80"
+var defaultListen = netip.AddrPortFrom(netip.IPv4Unspecified(), 80)
 
 // serverBlock builds one server: a settings level below http, its block,
 // then nginx's defaults for what the block left out.

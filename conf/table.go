@@ -44,9 +44,9 @@ package conf
 // checked after the walk with b.later, so a name may be used before the
 // block that defines it.
 //
-// The toolbox for handlers (builder.go, values.go): errorAt for positioned
-// errors, invalidValue for `"x" directive invalid value`, template for
-// arguments with variables, parseTime / parseSize / parseNumber and the
+// The toolbox for handlers (builder.go, setters.go): errorAt for positioned
+// errors, the value subpackage for numbers, sizes, times and arguments with
+// variables and for nginx's `"x" directive invalid value|number`, the
 // timeSetter / sizeSetter / numberSetter / flagSetter row makers, b.path for
 // file names under the prefix, b.notice / b.warn, b.later, b.http(),
 // b.currentUpstream() and b.walkUpstream for the upstream block.
@@ -206,10 +206,4 @@ func isOn(a parser.Arg) bool { return strings.EqualFold(a.Value, "on") }
 // the position it refers to.
 func errorAt(pos parser.Pos, format string, args ...any) error {
 	return parser.Errorf(pos, format, args...)
-}
-
-// invalidValue is nginx's message when a slot handler rejects a value
-// (ngx_conf_set_*_slot return "invalid value"): `"x" directive invalid value`.
-func invalidValue(d *parser.Directive, a parser.Arg) error {
-	return errorAt(a.Pos, "%q directive invalid value", d.Name)
 }

@@ -4,38 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/parser"
 )
 
 // update is the -update flag of every golden test of the package.
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// fakeLookup replaces the host-name resolver for one test: each name of
-// hosts resolves to its addresses, in the order given; any other name
-// fails, as nosuchhost.invalid does for real. Golden files then do not
-// depend on the machine's /etc/hosts or on a network.
-func fakeLookup(t *testing.T, hosts map[string][]string) {
-	t.Helper()
-	saved := lookupHost
-	t.Cleanup(func() { lookupHost = saved })
-	lookupHost = func(host string) ([]netip.Addr, error) {
-		addrs, ok := hosts[strings.ToLower(host)]
-		if !ok {
-			return nil, errors.New("no such host")
-		}
-		out := make([]netip.Addr, len(addrs))
-		for i, a := range addrs {
-			out[i] = netip.MustParseAddr(a)
-		}
-		return out, nil
-	}
-}
 
 // compareFile compares got with a golden file, or rewrites the file under
 // -update.
@@ -62,7 +41,7 @@ func compareFile(t *testing.T, path string, got []byte) {
 // as ok/X.golden, bad/X.conf fails with the error in bad/X.err.
 
 func TestUpstreamGoldenOK(t *testing.T) {
-	fakeLookup(t, coreHosts)
+	conftest.Hosts(t, coreHosts)
 	for _, f := range upstreamTestdata(t, "ok") {
 		name := strings.TrimSuffix(filepath.Base(f), ".conf")
 		t.Run(name, func(t *testing.T) {
@@ -76,7 +55,7 @@ func TestUpstreamGoldenOK(t *testing.T) {
 }
 
 func TestUpstreamGoldenBad(t *testing.T) {
-	fakeLookup(t, coreHosts)
+	conftest.Hosts(t, coreHosts)
 	for _, f := range upstreamTestdata(t, "bad") {
 		name := strings.TrimSuffix(filepath.Base(f), ".conf")
 		t.Run(name, func(t *testing.T) {

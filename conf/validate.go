@@ -17,31 +17,6 @@ func validateHTTP(b *builder, h *HTTP) error {
 	return nil
 }
 
-// checkListens applies nginx's rules for servers sharing an address: one
-// default_server per address, and socket options (backlog, reuseport) given
-// on at most one listen of an address, since there is one socket.
-func checkListens(servers []*Server) error {
-	def := make(map[string]bool)
-	opts := make(map[string]bool)
-	for _, srv := range servers {
-		for _, l := range srv.Listens {
-			if l.DefaultServer {
-				if def[l.Addr] {
-					return errorAt(l.Pos, "a duplicate default server for %s", l.Addr)
-				}
-				def[l.Addr] = true
-			}
-			if l.ReusePort || l.Backlog > 0 {
-				if opts[l.Addr] {
-					return errorAt(l.Pos, "duplicate listen options for %s", l.Addr)
-				}
-				opts[l.Addr] = true
-			}
-		}
-	}
-	return nil
-}
-
 // warnConflictingNames reports a name given to two servers on one address:
 // like nginx, the first server keeps it and the warning says the second
 // one's is ignored.
@@ -50,9 +25,9 @@ func warnConflictingNames(b *builder, servers []*Server) {
 	for _, srv := range servers {
 		for _, l := range srv.Listens {
 			for _, n := range srv.Names {
-				key := l.Addr + " " + n.Name
+				key := l.Addr.String() + " " + n.Name
 				if n.Kind == NameRegex {
-					key = l.Addr + " ~" + n.Name
+					key = l.Addr.String() + " ~" + n.Name
 				}
 				if o, ok := owner[key]; ok && o != srv {
 					b.warn(n.Pos, "conflicting server name %q on %s, ignored", n.Name, l.Addr)

@@ -14,19 +14,16 @@ import (
 // bound separately. On a port without a wildcard every address gets its
 // own socket.
 //
-// Errors use nginx's words and the position of the offending listen or
-// name: `a duplicate listen 0.0.0.0:80`, `duplicate listen options for
-// 0.0.0.0:80`, `a duplicate default server for 0.0.0.0:80`, `invalid server
-// name or wildcard "x" on 0.0.0.0:80`. A name claimed twice on one address
-// is not an error in nginx but a warning, `conflicting server name "x" on
+// servers must have passed conf's checks of listens that share an address
+// (one listen per server and address, socket options and default_server on
+// one listen at most): they are not made again here. Errors use nginx's
+// words and the position of the offending name: `invalid server name or
+// wildcard "x" on 0.0.0.0:80`. A name claimed twice on one address is not
+// an error in nginx but a warning, `conflicting server name "x" on
 // 0.0.0.0:80, ignored`, returned by Warnings; the first server keeps it.
 func NewRouter(servers []*conf.Server) (*Router, error) {
-	ports, err := collectPorts(servers)
-	if err != nil {
-		return nil, err
-	}
 	r := &Router{}
-	for _, p := range ports {
+	for _, p := range collectPorts(servers) {
 		if err := r.addPort(p); err != nil {
 			return nil, err
 		}

@@ -10,13 +10,12 @@ import (
 
 // Compile builds the location matcher of one server block.
 //
-// It reports, in nginx's words and at the second location's position, two
-// prefix locations (`/x` and `^~ /x` count as the same) or two exact
-// locations with the same pattern in the same block: `duplicate location
-// "/x"` (ngx_http_join_exact_locations). An exact and a prefix location may
-// share a pattern; the exact one wins for that URI. Regex and named
-// locations are not checked for duplicates, as in nginx: the first one
-// written wins.
+// s must have passed conf's check that no block holds two prefix locations
+// (`/x` and `^~ /x` count as the same) or two exact locations with the same
+// pattern: a tree that has them anyway matches the first one written. An
+// exact and a prefix location may share a pattern; the exact one wins for
+// that URI. Regex and named locations may repeat, as in nginx: the first
+// one written wins.
 func Compile(s *conf.Server) (*Matcher, error) {
 	m := &Matcher{named: map[string]*conf.Location{}}
 	if s == nil {
@@ -57,9 +56,7 @@ func compileLevel(locs []*conf.Location) (*level, error) {
 			if lv.static == nil {
 				lv.static = &radix{}
 			}
-			if !lv.static.insert(l.Pattern, e, l.Modifier == conf.ModExact) {
-				return nil, &parser.Error{Pos: l.Pos, Msg: `duplicate location "` + l.Pattern + `"`}
-			}
+			lv.static.insert(l.Pattern, e, l.Modifier == conf.ModExact)
 		}
 	}
 	return lv, nil

@@ -10,5 +10,7 @@
 // Both are built once per configuration, are immutable afterwards and safe
 // for concurrent use, and allocate nothing per request. The package does no
 // I/O and knows nothing about HTTP libraries: callers pass bytes and
-// addresses in, and get *conf.Server / *conf.Location back.
+// addresses in, and get *conf.Server / *conf.Location back. They take a
+// configuration conf has checked (listens that share an address, duplicate
+// locations) and do not check it again.
 package location

@@ -34,8 +34,9 @@ func ExampleMatcher_Match() {
 }
 
 func ExampleRouter_Select() {
-	a := &conf.Server{Listens: []conf.Listen{{Addr: "0.0.0.0:80"}}, Names: []conf.ServerName{{Name: "a.test"}}}
-	b := &conf.Server{Listens: []conf.Listen{{Addr: "0.0.0.0:80", DefaultServer: true}}, Names: []conf.ServerName{{Name: "*.b.test", Kind: conf.NameWildPrefix}}}
+	addr := netip.MustParseAddrPort("0.0.0.0:80")
+	a := &conf.Server{Listens: []conf.Listen{{Addr: addr}}, Names: []conf.ServerName{{Name: "a.test"}}}
+	b := &conf.Server{Listens: []conf.Listen{{Addr: addr, DefaultServer: true}}, Names: []conf.ServerName{{Name: "*.b.test", Kind: conf.NameWildPrefix}}}
 	r, err := location.NewRouter([]*conf.Server{a, b})
 	if err != nil {
 		panic(err)

@@ -1,6 +1,7 @@
 package location
 
 import (
+	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -105,13 +106,14 @@ func id(s *conf.Server) string {
 }
 
 // listen parses a listen directive's arguments into conf.Listen, with the
-// address normalised as conf does ("80" -> "0.0.0.0:80").
+// address normalised as conf does ("80" -> 0.0.0.0:80).
 func listen(spec string) conf.Listen {
 	f := strings.Fields(spec)
-	l := conf.Listen{Pos: pos(), Addr: f[0]}
-	if !strings.Contains(l.Addr, ":") {
-		l.Addr = "0.0.0.0:" + l.Addr
+	addr := f[0]
+	if !strings.Contains(addr, ":") {
+		addr = "0.0.0.0:" + addr
 	}
+	l := conf.Listen{Pos: pos(), Addr: netip.MustParseAddrPort(addr)}
 	for _, opt := range f[1:] {
 		switch {
 		case opt == "default_server":

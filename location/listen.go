@@ -2,11 +2,8 @@ package location
 
 import (
 	"net/netip"
-	"slices"
-	"strings"
 
 	"github.com/gw-proxy/gw/conf"
-	"github.com/gw-proxy/gw/parser"
 )
 
 // port is every address listened on for one port number and address family
@@ -41,11 +38,11 @@ func (la *listenAddr) bind() bool {
 }
 
 // collectPorts groups every listen directive by port and address, in the
-// order of first appearance, applying nginx's checks from
-// ngx_http_add_addresses in its order: a server listening twice on one
-// address, listen options given twice for one address, two default servers
-// for one address.
-func collectPorts(servers []*conf.Server) ([]*port, error) {
+// order of first appearance. conf has applied nginx's rules for listens
+// that share an address (one listen per server, socket options and
+// default_server on one listen at most), so an address gets what its
+// listens say without a check here.
+func collectPorts(servers []*conf.Server) []*port {
 	var ports []*port
 	byKey := map[portKey]*port{}
 	byAddr := map[netip.AddrPort]*listenAddr{}
@@ -55,15 +52,11 @@ func collectPorts(servers []*conf.Server) ([]*port, error) {
 		}
 		for i := range srv.Listens {
 			l := &srv.Listens[i]
-			ap, err := parseListen(l)
-			if err != nil {
-				return nil, err
-			}
-			la := byAddr[ap]
+			la := byAddr[l.Addr]
 			if la == nil {
-				la = &listenAddr{ap: ap}
-				byAddr[ap] = la
-				key := portKey{v6: !ap.Addr().Is4(), port: ap.Port()}
+				la = &listenAddr{ap: l.Addr}
+				byAddr[l.Addr] = la
+				key := portKey{v6: !l.Addr.Addr().Is4(), port: l.Addr.Port()}
 				p := byKey[key]
 				if p == nil {
 					p = &port{}
@@ -72,50 +65,21 @@ func collectPorts(servers []*conf.Server) ([]*port, error) {
 				}
 				p.addrs = append(p.addrs, la)
 			}
-			if err := la.add(srv, l); err != nil {
-				return nil, err
-			}
+			la.add(srv, l)
 		}
 	}
-	return ports, nil
+	return ports
 }
 
 // add records one listen directive of srv on la.
-func (la *listenAddr) add(srv *conf.Server, l *conf.Listen) error {
-	text := la.ap.String()
-	if slices.Contains(la.servers, srv) {
-		return &parser.Error{Pos: l.Pos, Msg: "a duplicate listen " + text}
-	}
+func (la *listenAddr) add(srv *conf.Server, l *conf.Listen) {
 	la.servers = append(la.servers, srv)
 	if l.ReusePort || l.Backlog > 0 {
-		// nginx refuses a second listen with options for one address even
-		// when the options are the same.
-		if la.opts != nil {
-			return &parser.Error{Pos: l.Pos, Msg: "duplicate listen options for " + text}
-		}
 		la.opts = l
 	}
 	if l.DefaultServer {
-		if la.def != nil {
-			return &parser.Error{Pos: l.Pos, Msg: "a duplicate default server for " + text}
-		}
 		la.def = srv
 	}
 	// One listen with ssl makes the whole address ssl, as in nginx.
 	la.ssl = la.ssl || l.SSL
-	return nil
-}
-
-// parseListen parses conf's normalised address. conf resolves host names;
-// "*:80" is accepted as 0.0.0.0:80 in case it reaches here unnormalised.
-func parseListen(l *conf.Listen) (netip.AddrPort, error) {
-	addr := l.Addr
-	if rest, ok := strings.CutPrefix(addr, "*:"); ok {
-		addr = "0.0.0.0:" + rest
-	}
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil {
-		return netip.AddrPort{}, &parser.Error{Pos: l.Pos, Msg: `host not found in "` + l.Addr + `" of the "listen" directive`}
-	}
-	return ap, nil
 }

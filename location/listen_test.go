@@ -103,41 +103,8 @@ func TestSSLPerAddress(t *testing.T) {
 	}
 }
 
-func TestRouterErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		servers func() ([]*conf.Server, *conf.Listen)
-		want    string
-	}{
-		{"two default servers on one address", func() ([]*conf.Server, *conf.Listen) {
-			b := vhost("b", []string{"80 default_server"})
-			return []*conf.Server{vhost("a", []string{"80 default_server"}), b}, &b.Listens[0]
-		}, "a duplicate default server for 0.0.0.0:80"},
-		{"listen options twice, even the same ones", func() ([]*conf.Server, *conf.Listen) {
-			b := vhost("b", []string{"80 reuseport"})
-			return []*conf.Server{vhost("a", []string{"80 reuseport"}), b}, &b.Listens[0]
-		}, "duplicate listen options for 0.0.0.0:80"},
-		{"one server listening twice on an address", func() ([]*conf.Server, *conf.Listen) {
-			a := vhost("a", []string{"127.0.0.1:80", "127.0.0.1:80"})
-			return []*conf.Server{a}, &a.Listens[1]
-		}, "a duplicate listen 127.0.0.1:80"},
-		{"unresolved host name", func() ([]*conf.Server, *conf.Listen) {
-			a := vhost("a", []string{"localhost:80"})
-			return []*conf.Server{a}, &a.Listens[0]
-		}, `host not found in "localhost:80" of the "listen" directive`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			servers, culprit := tc.servers()
-			_, err := NewRouter(servers)
-			want := tc.want + " in " + culprit.Pos.String()
-			if err == nil || err.Error() != want {
-				t.Errorf("NewRouter error = %v, want %q", err, want)
-			}
-		})
-	}
-}
-
+// TestRouterAccepts builds addresses shared the ways nginx allows. The
+// ways it refuses are conf's errors (conf/listen_test.go).
 func TestRouterAccepts(t *testing.T) {
 	tests := []struct {
 		name    string

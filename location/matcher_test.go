@@ -194,28 +194,15 @@ func TestNilMatcherAndServer(t *testing.T) {
 	}
 }
 
+// TestCompileErrors covers what Compile still refuses, and what it
+// accepts that might look like a duplicate. Duplicate locations are conf's
+// error (conf/location_test.go).
 func TestCompileErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		locs func() (all []*conf.Location, culprit *conf.Location)
 		want string // the message; "" for no error
 	}{
-		{"two prefix locations", func() ([]*conf.Location, *conf.Location) {
-			d := loc("/x")
-			return []*conf.Location{loc("/x"), d}, d
-		}, `duplicate location "/x"`},
-		{"prefix and ^~ with the same pattern", func() ([]*conf.Location, *conf.Location) {
-			d := loc("^~ /x")
-			return []*conf.Location{loc("/"), loc("/x"), d}, d
-		}, `duplicate location "/x"`},
-		{"two exact locations", func() ([]*conf.Location, *conf.Location) {
-			d := loc("= /x")
-			return []*conf.Location{loc("= /x"), loc("/x"), d}, d
-		}, `duplicate location "/x"`},
-		{"duplicates in a nested block", func() ([]*conf.Location, *conf.Location) {
-			d := loc("/a/b")
-			return []*conf.Location{loc("/a", loc("/a/b"), d)}, d
-		}, `duplicate location "/a/b"`},
 		{"exact and prefix may share a pattern", func() ([]*conf.Location, *conf.Location) {
 			return []*conf.Location{loc("/x"), loc("= /x")}, nil
 		}, ""},
@@ -248,5 +235,20 @@ func TestCompileErrors(t *testing.T) {
 				t.Errorf("Compile error %q, want %q...%q", err, tc.want, wantEnd)
 			}
 		})
+	}
+}
+
+// TestDuplicateKeepsFirst covers a tree conf would have refused: Compile
+// does not check it again, and the first location written keeps its slot,
+// as the first of two equal regexes wins.
+func TestDuplicateKeepsFirst(t *testing.T) {
+	prefix, stop := loc("/x"), loc("^~ /x")
+	exact, exactAgain := loc("= /y"), loc("= /y")
+	m := mustCompile(t, server(prefix, stop, exact, exactAgain))
+	if got := m.Match([]byte("/x/a")); got != prefix {
+		t.Errorf("Match(/x/a) = %s at %v, want the first /x", name(got), posOf(got))
+	}
+	if got := m.Match([]byte("/y")); got != exact {
+		t.Errorf("Match(/y) = %s at %v, want the first = /y", name(got), posOf(got))
 	}
 }

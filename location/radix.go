@@ -15,17 +15,17 @@ type radix struct {
 	kids   []*radix
 }
 
-// insert adds e under pattern. The caller has already rejected duplicates, so
-// an occupied slot is never overwritten silently: insert reports false.
-func (n *radix) insert(pattern string, e *entry, exact bool) bool {
+// insert adds e under pattern.
+func (n *radix) insert(pattern string, e *entry, exact bool) {
 	for {
 		if pattern == "" {
-			return n.set(e, exact)
+			n.set(e, exact)
+			return
 		}
 		i := bytes.IndexByte(n.first, pattern[0])
 		if i < 0 {
 			n.addKid(&radix{label: pattern}).set(e, exact)
-			return true
+			return
 		}
 		k := n.kids[i]
 		common := commonPrefix(pattern, k.label)
@@ -37,17 +37,17 @@ func (n *radix) insert(pattern string, e *entry, exact bool) bool {
 	}
 }
 
-// set stores e in the exact or prefix slot of n.
-func (n *radix) set(e *entry, exact bool) bool {
+// set stores e in the exact or prefix slot of n. A slot already taken is
+// a duplicate location, which conf refuses; should one reach here, the
+// first location written keeps the slot, as the first regex written wins.
+func (n *radix) set(e *entry, exact bool) {
 	slot := &n.prefix
 	if exact {
 		slot = &n.exact
 	}
-	if *slot != nil {
-		return false
+	if *slot == nil {
+		*slot = e
 	}
-	*slot = e
-	return true
 }
 
 // addKid appends a child and returns it.

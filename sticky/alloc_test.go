@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 // The hot path must not allocate: these calls run on every proxied
@@ -29,7 +29,7 @@ func TestReadDecideAllocs(t *testing.T) {
 		cfg    Config
 		cookie []string
 	}{
-		{"insert", conf.DefaultSticky(), []string{"a=1; b=2", "route=zz; route=b; route=c"}},
+		{"insert", stickyconf.DefaultConfig(), []string{"a=1; b=2", "route=zz; route=b; route=c"}},
 		{"timed", timedCfg(time.Minute, time.Hour), []string{"x=1; " + ts("c", 1, 1)}},
 		{"timed signed", cfgWith(func(c *Config) { c.MaxIdle, c.Secret = time.Minute, "k" }), nil},
 		{"prefix", cfgWith(func(c *Config) { c.Mode = ModePrefix }), []string{"route=c~SESSION"}},

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 // benchPolicy is an 8-peer upstream with Tengine-style md5 sids.
@@ -27,7 +27,7 @@ func browserCookie(sticky string) [][]byte {
 func BenchmarkReadDecide(b *testing.B) {
 	usable := func(peer int) bool { return peer != 3 }
 	b.Run("insert", func(b *testing.B) {
-		p, sids := benchPolicy(b, conf.DefaultSticky())
+		p, sids := benchPolicy(b, stickyconf.DefaultConfig())
 		hdr := browserCookie(sids[5])
 		b.ReportAllocs()
 		for b.Loop() {

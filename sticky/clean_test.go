@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 func TestCleanIndirect(t *testing.T) {
@@ -89,7 +89,7 @@ func TestCleanNotNeeded(t *testing.T) {
 	// insert+direct and rewrite never clean: Tengine declines cleaning in
 	// rewrite mode and direct means the backend sees the cookie.
 	for _, cfg := range []Config{
-		conf.DefaultSticky(),
+		stickyconf.DefaultConfig(),
 		cfgWith(func(c *Config) { c.Mode = ModeRewrite }),
 	} {
 		p := mustPolicy(t, cfg)

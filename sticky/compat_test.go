@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 // tenginePolicy builds a default policy over real addresses, sids computed
@@ -26,7 +26,7 @@ func tenginePolicy(t *testing.T, cfg Config, addrs []string) *Policy {
 // site moving from Tengine keeps its users' sessions.
 func TestTengineCookieRoutes(t *testing.T) {
 	addrs := []string{"10.0.0.1:8080", "10.0.0.2:8080", "127.0.0.1:9000", "[2001:db8::1]:80"}
-	untimed := tenginePolicy(t, conf.DefaultSticky(), addrs)
+	untimed := tenginePolicy(t, stickyconf.DefaultConfig(), addrs)
 	timed := tenginePolicy(t, timedCfg(time.Hour, 24*time.Hour), addrs)
 	for want, addr := range addrs {
 		sum := md5.Sum([]byte(addr))
@@ -56,7 +56,7 @@ func TestTengineCookieRoutes(t *testing.T) {
 func TestTwoInstancesAgree(t *testing.T) {
 	addrs := []string{"10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80"}
 	for _, cfg := range []Config{
-		conf.DefaultSticky(),
+		stickyconf.DefaultConfig(),
 		cfgWith(func(c *Config) { c.Hash, c.Secret = HashHMAC, "fleet-key" }),
 		cfgWith(func(c *Config) { c.MaxIdle, c.Secret = time.Hour, "fleet-key" }),
 	} {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 func TestCompileRejectsUnusableSID(t *testing.T) {
@@ -14,12 +14,12 @@ func TestCompileRejectsUnusableSID(t *testing.T) {
 		cfg  Config
 		sid  string
 	}{
-		{"empty sid", conf.DefaultSticky(), ""},
-		{"sid with space", conf.DefaultSticky(), "a b"},
-		{"sid with semicolon", conf.DefaultSticky(), "a;b"},
-		{"sid with comma", conf.DefaultSticky(), "a,b"},
-		{"sid with quote", conf.DefaultSticky(), `a"b`},
-		{"sid non-ASCII", conf.DefaultSticky(), "sérveur"},
+		{"empty sid", stickyconf.DefaultConfig(), ""},
+		{"sid with space", stickyconf.DefaultConfig(), "a b"},
+		{"sid with semicolon", stickyconf.DefaultConfig(), "a;b"},
+		{"sid with comma", stickyconf.DefaultConfig(), "a,b"},
+		{"sid with quote", stickyconf.DefaultConfig(), `a"b`},
+		{"sid non-ASCII", stickyconf.DefaultConfig(), "sérveur"},
 		{"pipe in timed insert", timedCfg(time.Minute, 0), "a|b"},
 		{"tilde in prefix", cfgWith(func(c *Config) { c.Mode = ModePrefix }), "a~b"},
 	}
@@ -45,9 +45,9 @@ func TestCompileAcceptsSeparatorsWhereHarmless(t *testing.T) {
 		cfg  Config
 		sid  string
 	}{
-		{"pipe in untimed insert", conf.DefaultSticky(), "a|b"},
+		{"pipe in untimed insert", stickyconf.DefaultConfig(), "a|b"},
 		{"tilde in insert", timedCfg(time.Minute, 0), "a~b"},
-		{"ipv6 address with plain hash", conf.DefaultSticky(), "[::1]:8080"},
+		{"ipv6 address with plain hash", stickyconf.DefaultConfig(), "[::1]:8080"},
 	} {
 		if _, err := Compile(c.cfg, []string{c.sid}); err != nil {
 			t.Errorf("%s: Compile = %v", c.name, err)

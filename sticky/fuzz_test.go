@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 // refSegments is an independent, strings-based model of how request Cookie
@@ -66,7 +66,7 @@ func FuzzReadCookie(f *testing.F) {
 	} {
 		f.Add(s, "b=2")
 	}
-	insert := mustPolicy(f, conf.DefaultSticky())
+	insert := mustPolicy(f, stickyconf.DefaultConfig())
 	indirect := mustPolicy(f, cfgWith(func(c *Config) {
 		c.Indirect, c.MaxIdle, c.MaxLife, c.Secret = true, time.Minute, time.Hour, "k"
 	}))

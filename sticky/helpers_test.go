@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 // Test fixtures: three peers with short readable sids, so cookies in the
@@ -30,7 +30,7 @@ func mustPolicy(tb testing.TB, cfg Config, sids ...string) *Policy {
 
 // cfgWith returns DefaultConfig changed by f.
 func cfgWith(f func(c *Config)) Config {
-	c := conf.DefaultSticky()
+	c := stickyconf.DefaultConfig()
 	if f != nil {
 		f(&c)
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 func TestReadInsert(t *testing.T) {
@@ -54,7 +54,7 @@ func TestReadInsert(t *testing.T) {
 		{"duplicate: invalid then valid", []string{"route=zz; route=c"}, ClientValid, 2, false},
 		{"duplicate across lines", []string{"route=zz", "route=a"}, ClientValid, 0, false},
 	}
-	p := mustPolicy(t, conf.DefaultSticky())
+	p := mustPolicy(t, stickyconf.DefaultConfig())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := p.Read(lines(tt.cookie...), testNow, nil)
@@ -88,7 +88,7 @@ func TestReadUsable(t *testing.T) {
 		{"unknown sid outranks an illegal pair", "route=; route=zz", downB, ClientInvalid, -1},
 		{"D outranks an unknown sid", "route=zz; route=b", noneUsable, ClientDown, 1},
 	}
-	p := mustPolicy(t, conf.DefaultSticky())
+	p := mustPolicy(t, stickyconf.DefaultConfig())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := p.Read(lines(tt.cookie), testNow, tt.usable)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 var (
@@ -149,7 +149,7 @@ func TestRespondBackendCookieModes(t *testing.T) {
 }
 
 func TestRespondBadPeer(t *testing.T) {
-	p := mustPolicy(t, conf.DefaultSticky())
+	p := mustPolicy(t, stickyconf.DefaultConfig())
 	for _, peer := range []int{-1, 3, 100} {
 		got, dst := p.Respond(nil, Reply{Status: 200, Peer: peer, Client: noCookie}, nil)
 		if got.Action != CookieNothing || got.Edit != EditNone || len(dst) != 0 {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 func TestAppendRewrite(t *testing.T) {
@@ -48,14 +48,14 @@ func TestAppendRewrite(t *testing.T) {
 }
 
 func TestAppendRewriteInsertModeRefuses(t *testing.T) {
-	p := mustPolicy(t, conf.DefaultSticky())
+	p := mustPolicy(t, stickyconf.DefaultConfig())
 	if got, ok := p.AppendRewrite(nil, []byte("route=x"), 0); ok || got != nil {
 		t.Errorf("insert mode AppendRewrite = %q, %v", got, ok)
 	}
 }
 
 func TestNames(t *testing.T) {
-	p := mustPolicy(t, conf.DefaultSticky())
+	p := mustPolicy(t, stickyconf.DefaultConfig())
 	tests := []struct {
 		line string
 		want bool

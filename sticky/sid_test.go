@@ -3,11 +3,11 @@ package sticky
 import (
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 )
 
 func TestSID(t *testing.T) {
-	md5 := conf.DefaultSticky()
+	md5 := stickyconf.DefaultConfig()
 	plain := cfgWith(func(c *Config) { c.Hash = HashPlain })
 	hmacCfg := cfgWith(func(c *Config) { c.Hash, c.Secret = HashHMAC, "s3cret" })
 	tests := []struct {

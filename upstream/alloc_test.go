@@ -3,7 +3,7 @@ package upstream
 import (
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 // balancerCases is every balancer, configured as the benchmarks and the
@@ -13,7 +13,7 @@ func balancerCases(t testing.TB) []struct {
 	u    *Upstream
 	key  Key
 } {
-	ss := func(opts ...opt) []*conf.UpstreamServer {
+	ss := func(opts ...opt) []*upstreamconf.Server {
 		out := servers(3, 1, 2, 1, 4, 1, 1, 2)
 		for _, s := range out {
 			for _, o := range opts {

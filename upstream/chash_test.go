@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 func TestSplitChashName(t *testing.T) {
@@ -100,8 +100,8 @@ func TestChashRemovalMovesOnlyItsKeys(t *testing.T) {
 // TestChashNameGroups: the addresses of one server name share its points
 // and take its keys in turn.
 func TestChashNameGroups(t *testing.T) {
-	ss := func() []*conf.UpstreamServer {
-		return []*conf.UpstreamServer{srv(0, named("app:80")), srv(1, named("app:80")), srv(2, named("db:80"))}
+	ss := func() []*upstreamconf.Server {
+		return []*upstreamconf.Server{srv(0, named("app:80")), srv(1, named("app:80")), srv(2, named("db:80"))}
 	}
 	u := build(t, chashB, nil, ss()...)
 	if g := u.balancer.(*chash).groups; len(g) != 2 || len(g[0]) != 2 {

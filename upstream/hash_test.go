@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 // refHash is nginx's plain `hash KEY` written out from its description
@@ -45,7 +45,7 @@ func TestHashKnownValues(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		servers []*conf.UpstreamServer
+		servers []*upstreamconf.Server
 		key     string
 		want    string
 	}{
@@ -110,7 +110,7 @@ func TestHashDistribution(t *testing.T) {
 	weights := []int{1, 2, 3, 2}
 	for _, b := range []struct {
 		name string
-		bal  conf.Balancer
+		bal  upstreamconf.Balancer
 	}{{"hash", hashB}, {"hash consistent", chashB}} {
 		t.Run(b.name, func(t *testing.T) {
 			u := build(t, b.bal, nil, servers(weights...)...)
@@ -130,7 +130,7 @@ func TestHashDistribution(t *testing.T) {
 // TestHashStableAcrossRebuilds: a key maps to the same server in every
 // runtime built from the same configuration, and in every process.
 func TestHashStableAcrossRebuilds(t *testing.T) {
-	for _, bal := range []conf.Balancer{hashB, chashB} {
+	for _, bal := range []upstreamconf.Balancer{hashB, chashB} {
 		u1 := build(t, bal, nil, servers(1, 2, 1)...)
 		u2 := build(t, bal, nil, servers(1, 2, 1)...)
 		for i := range 1000 {

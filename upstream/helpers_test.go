@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
 )
 
@@ -15,27 +15,27 @@ import (
 var t0 = time.Unix(1_700_000_000, 0)
 
 // opt sets one server parameter.
-type opt func(*conf.UpstreamServer)
+type opt func(*upstreamconf.Server)
 
-func weight(n int) opt      { return func(s *conf.UpstreamServer) { s.Weight = n } }
-func maxFails(n int) opt    { return func(s *conf.UpstreamServer) { s.MaxFails = n } }
-func maxConns(n int) opt    { return func(s *conf.UpstreamServer) { s.MaxConns = n } }
-func named(name string) opt { return func(s *conf.UpstreamServer) { s.Name = name } }
+func weight(n int) opt      { return func(s *upstreamconf.Server) { s.Weight = n } }
+func maxFails(n int) opt    { return func(s *upstreamconf.Server) { s.MaxFails = n } }
+func maxConns(n int) opt    { return func(s *upstreamconf.Server) { s.MaxConns = n } }
+func named(name string) opt { return func(s *upstreamconf.Server) { s.Name = name } }
 func failTimeout(d time.Duration) opt {
-	return func(s *conf.UpstreamServer) { s.FailTimeout = d }
+	return func(s *upstreamconf.Server) { s.FailTimeout = d }
 }
 
 var (
-	backup opt = func(s *conf.UpstreamServer) { s.Backup = true }
-	down   opt = func(s *conf.UpstreamServer) { s.Down = true }
-	drain  opt = func(s *conf.UpstreamServer) { s.Drain = true }
+	backup opt = func(s *upstreamconf.Server) { s.Backup = true }
+	down   opt = func(s *upstreamconf.Server) { s.Down = true }
+	drain  opt = func(s *upstreamconf.Server) { s.Drain = true }
 )
 
 // srv is server number i (0 -> "a", address 10.0.0.1:80) with nginx's
 // defaults and opts applied.
-func srv(i int, opts ...opt) *conf.UpstreamServer {
+func srv(i int, opts ...opt) *upstreamconf.Server {
 	addr := fmt.Sprintf("10.0.0.%d:80", i+1)
-	s := &conf.UpstreamServer{Name: addr, Addr: addr, Weight: 1, MaxFails: 1, FailTimeout: 10 * time.Second}
+	s := &upstreamconf.Server{Name: addr, Addr: addr, Weight: 1, MaxFails: 1, FailTimeout: 10 * time.Second}
 	for _, o := range opts {
 		o(s)
 	}
@@ -43,8 +43,8 @@ func srv(i int, opts ...opt) *conf.UpstreamServer {
 }
 
 // servers builds one default server per weight.
-func servers(weights ...int) []*conf.UpstreamServer {
-	out := make([]*conf.UpstreamServer, len(weights))
+func servers(weights ...int) []*upstreamconf.Server {
+	out := make([]*upstreamconf.Server, len(weights))
 	for i, w := range weights {
 		out[i] = srv(i, weight(w))
 	}
@@ -52,19 +52,19 @@ func servers(weights ...int) []*conf.UpstreamServer {
 }
 
 var (
-	roundRobin = conf.Balancer{Kind: conf.RoundRobin}
-	leastConnB = conf.Balancer{Kind: conf.LeastConn}
-	ipHashB    = conf.Balancer{Kind: conf.IPHash}
-	hashB      = conf.Balancer{Kind: conf.Hash, Key: vars.MustParse("$request_uri")}
-	chashB     = conf.Balancer{Kind: conf.Hash, Key: vars.MustParse("$request_uri"), Consistent: true}
-	randomB    = conf.Balancer{Kind: conf.Random}
-	random2B   = conf.Balancer{Kind: conf.Random, Two: true}
+	roundRobin = upstreamconf.Balancer{Kind: upstreamconf.RoundRobin}
+	leastConnB = upstreamconf.Balancer{Kind: upstreamconf.LeastConn}
+	ipHashB    = upstreamconf.Balancer{Kind: upstreamconf.IPHash}
+	hashB      = upstreamconf.Balancer{Kind: upstreamconf.Hash, Key: vars.MustParse("$request_uri")}
+	chashB     = upstreamconf.Balancer{Kind: upstreamconf.Hash, Key: vars.MustParse("$request_uri"), Consistent: true}
+	randomB    = upstreamconf.Balancer{Kind: upstreamconf.Random}
+	random2B   = upstreamconf.Balancer{Kind: upstreamconf.Random, Two: true}
 )
 
 // build makes an upstream named "u" on store (nil: a fresh one).
-func build(t testing.TB, b conf.Balancer, store *StateStore, ss ...*conf.UpstreamServer) *Upstream {
+func build(t testing.TB, b upstreamconf.Balancer, store *StateStore, ss ...*upstreamconf.Server) *Upstream {
 	t.Helper()
-	u, err := NewUpstream(&conf.Upstream{Name: "u", Balancer: b, Servers: ss}, store)
+	u, err := NewUpstream(&upstreamconf.Config{Name: "u", Balancer: b, Servers: ss}, store)
 	if err != nil {
 		t.Fatal(err)
 	}

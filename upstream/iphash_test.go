@@ -4,7 +4,7 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 // refIPHash is nginx's ip_hash written out from its description, separately
@@ -45,13 +45,13 @@ func TestIPHashKnownValues(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		servers []*conf.UpstreamServer
+		servers []*upstreamconf.Server
 		ip      string
 		want    string
 	}{
 		{"IPv4 192.168.1.7 over 1:1:1", servers(1, 1, 1), "192.168.1.7", "b b"},
-		{"rehash when the peer is down", []*conf.UpstreamServer{srv(0), srv(1, down), srv(2)}, "192.168.1.7", "c c"},
-		{"rehash when the peer is draining", []*conf.UpstreamServer{srv(0), srv(1, drain), srv(2)}, "192.168.1.7", "c c"},
+		{"rehash when the peer is down", []*upstreamconf.Server{srv(0), srv(1, down), srv(2)}, "192.168.1.7", "c c"},
+		{"rehash when the peer is draining", []*upstreamconf.Server{srv(0), srv(1, drain), srv(2)}, "192.168.1.7", "c c"},
 		{"IPv4-mapped IPv6 counts as IPv4", servers(1, 1, 1), "::ffff:192.168.1.7", "b b"},
 		{"single peer", servers(1), "192.168.1.7", "a a"},
 	}

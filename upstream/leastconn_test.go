@@ -3,13 +3,13 @@ package upstream
 import (
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 func TestLeastConn(t *testing.T) {
 	tests := []struct {
 		name    string
-		servers []*conf.UpstreamServer
+		servers []*upstreamconf.Server
 		conns   []int
 		want    string
 	}{
@@ -19,7 +19,7 @@ func TestLeastConn(t *testing.T) {
 		{"load is relative to weight", servers(3, 1), []int{2, 1}, "a a a"},
 		{"heavier peer carries more before it loses", servers(2, 1), []int{3, 1}, "b b b"},
 		{"ties by weight ratio use the weights", servers(2, 1, 1), []int{2, 1, 5}, "a b a a b a"},
-		{"unavailable least loaded peer is skipped", []*conf.UpstreamServer{srv(0, down), srv(1), srv(2)}, []int{0, 3, 2}, "c c"},
+		{"unavailable least loaded peer is skipped", []*upstreamconf.Server{srv(0, down), srv(1), srv(2)}, []int{0, 3, 2}, "c c"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,7 @@ package upstream
 import (
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 // Peer is one server address of an upstream: its configuration, fixed for
@@ -12,7 +12,7 @@ import (
 type Peer struct {
 	// Server is the configuration the peer was built from; a host name
 	// that resolves to several IPs gives several peers sharing Name.
-	Server *conf.UpstreamServer
+	Server *upstreamconf.Server
 	// Addr is the address to dial, "ip:port" or "[ipv6]:port".
 	Addr string
 

@@ -4,14 +4,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 func TestPeerAvailable(t *testing.T) {
 	sec := func(n float64) time.Time { return t0.Add(time.Duration(n * float64(time.Second))) }
 	tests := []struct {
 		name   string
-		server *conf.UpstreamServer
+		server *upstreamconf.Server
 		setup  func(u *Upstream)
 		at     time.Time
 		want   bool
@@ -55,12 +55,12 @@ func TestPeerAvailable(t *testing.T) {
 func TestSinglePeerNeverFails(t *testing.T) {
 	tests := []struct {
 		name    string
-		servers []*conf.UpstreamServer
+		servers []*upstreamconf.Server
 		want    bool
 	}{
-		{"only server", []*conf.UpstreamServer{srv(0)}, true},
-		{"only primary, with a backup", []*conf.UpstreamServer{srv(0), srv(1, backup)}, false},
-		{"one of two", []*conf.UpstreamServer{srv(0), srv(1)}, false},
+		{"only server", []*upstreamconf.Server{srv(0)}, true},
+		{"only primary, with a backup", []*upstreamconf.Server{srv(0), srv(1, backup)}, false},
+		{"one of two", []*upstreamconf.Server{srv(0), srv(1)}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

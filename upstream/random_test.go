@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 // fixedDraws makes u's random balancer draw vals in turn, cycling.
@@ -25,15 +25,15 @@ func fixedDraws(t *testing.T, u *Upstream, vals ...uint64) {
 func TestRandomDraws(t *testing.T) {
 	tests := []struct {
 		name    string
-		bal     conf.Balancer
-		servers []*conf.UpstreamServer
+		bal     upstreamconf.Balancer
+		servers []*upstreamconf.Server
 		conns   []int
 		draws   []uint64
 		want    string
 	}{
 		{"draws map onto weight ranges", randomB, servers(2, 1, 3), nil, []uint64{0, 1, 2, 3, 5, 6}, "a a b c c a"},
-		{"unusable draw is redrawn", randomB, []*conf.UpstreamServer{srv(0), srv(1, down), srv(2, drain), srv(3)}, nil, []uint64{1, 2, 3}, "d"},
-		{"21 unusable draws: round robin", randomB, []*conf.UpstreamServer{srv(0, down), srv(1), srv(2)}, nil, []uint64{0}, "b c b"},
+		{"unusable draw is redrawn", randomB, []*upstreamconf.Server{srv(0), srv(1, down), srv(2, drain), srv(3)}, nil, []uint64{1, 2, 3}, "d"},
+		{"21 unusable draws: round robin", randomB, []*upstreamconf.Server{srv(0, down), srv(1), srv(2)}, nil, []uint64{0}, "b c b"},
 		{"two: the less loaded of two draws", random2B, servers(1, 1, 1), []int{3, 0, 1}, []uint64{0, 2}, "c c"},
 		{"two: a repeated draw is redrawn", random2B, servers(1, 1, 1), []int{3, 0, 1}, []uint64{0, 0, 1}, "b b"},
 		{"two: load is relative to weight", random2B, servers(3, 1), []int{2, 1}, []uint64{0, 3}, "a a"},

@@ -3,7 +3,7 @@ package upstream
 import (
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -13,7 +13,7 @@ import (
 type Upstream struct {
 	// Conf is the configuration the upstream was built from; the proxy
 	// reads its keepalive and session_sticky settings there.
-	Conf *conf.Upstream
+	Conf *upstreamconf.Config
 	// Peers lists every server address in configuration order:
 	// Peers[i].Index() == i, the index sticky sids and Tried use.
 	Peers []*Peer
@@ -31,7 +31,7 @@ type Upstream struct {
 // previous one learnt; a nil store gives the upstream state of its own.
 // The only error is a balancing method this package does not know, a
 // mismatch between the two packages.
-func NewUpstream(u *conf.Upstream, store *StateStore) (*Upstream, error) {
+func NewUpstream(u *upstreamconf.Config, store *StateStore) (*Upstream, error) {
 	if store == nil {
 		store = NewStateStore()
 	}
@@ -71,21 +71,21 @@ func (up *Upstream) addPeers(store *StateStore) {
 
 // newBalancer builds the balancer of u's method over the primaries, with
 // the same method over the backups behind it.
-func newBalancer(u *conf.Upstream, primaries, backups []*Peer) (Balancer, error) {
+func newBalancer(u *upstreamconf.Config, primaries, backups []*Peer) (Balancer, error) {
 	var build func([]*Peer) Balancer
 	switch b := u.Balancer; b.Kind {
-	case conf.RoundRobin:
+	case upstreamconf.RoundRobin:
 		build = func(p []*Peer) Balancer { return newWRR(p) }
-	case conf.LeastConn:
+	case upstreamconf.LeastConn:
 		build = func(p []*Peer) Balancer { return newLeastConn(p) }
-	case conf.IPHash:
+	case upstreamconf.IPHash:
 		build = func(p []*Peer) Balancer { return newIPHash(p) }
-	case conf.Hash:
+	case upstreamconf.Hash:
 		build = func(p []*Peer) Balancer { return newHash(p) }
 		if b.Consistent {
 			build = func(p []*Peer) Balancer { return newCHash(p) }
 		}
-	case conf.Random:
+	case upstreamconf.Random:
 		build = func(p []*Peer) Balancer { return newRandom(p, b.Two) }
 	default:
 		return nil, parser.Errorf(b.Pos, "unknown balancing method %d", uint8(b.Kind))

@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/parser"
 )
 
 func TestNewUpstreamPeers(t *testing.T) {
-	cu := &conf.Upstream{Name: "api", Balancer: roundRobin,
-		Servers: []*conf.UpstreamServer{srv(0), srv(1, backup), srv(2), srv(3, backup, weight(3))}}
+	cu := &upstreamconf.Config{Name: "api", Balancer: roundRobin,
+		Servers: []*upstreamconf.Server{srv(0), srv(1, backup), srv(2), srv(3, backup, weight(3))}}
 	u, err := NewUpstream(cu, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func indexes(ps []*Peer) string {
 // balancing method it does not know.
 func TestNewUpstreamErrors(t *testing.T) {
 	pos := parser.Pos{File: "gw.conf", Line: 3, Col: 1}
-	_, err := NewUpstream(&conf.Upstream{Pos: pos, Name: "u", Balancer: conf.Balancer{Kind: 99}, Servers: servers(1)}, nil)
+	_, err := NewUpstream(&upstreamconf.Config{Pos: pos, Name: "u", Balancer: upstreamconf.Balancer{Kind: 99}, Servers: servers(1)}, nil)
 	var pe *parser.Error
 	if err == nil || !strings.Contains(err.Error(), "unknown balancing method") || !errors.As(err, &pe) {
 		t.Errorf("err = %v, want a positioned unknown balancing method", err)
@@ -61,7 +61,7 @@ func TestBackups(t *testing.T) {
 	later := t0.Add(11 * time.Second)
 	tests := []struct {
 		name  string
-		bal   conf.Balancer
+		bal   upstreamconf.Balancer
 		prim  []opt // options of primaries a and b
 		setup func(u *Upstream)
 		at    time.Time

@@ -4,22 +4,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 )
 
 func TestWRRSequence(t *testing.T) {
 	tests := []struct {
 		name    string
-		servers []*conf.UpstreamServer
+		servers []*upstreamconf.Server
 		want    string
 	}{
 		{"5:1:1 gives a a b a c a a, and again", servers(5, 1, 1), "a a b a c a a a a b a c a a"},
 		{"1:1:1 rotates in order", servers(1, 1, 1), "a b c a b c"},
 		{"2:1 interleaves the light peer", servers(2, 1), "a b a a b a"},
 		{"single peer always", servers(1), "a a a"},
-		{"down peer takes no turn", []*conf.UpstreamServer{srv(0, weight(5)), srv(1), srv(2, down)}, "a a a b a a"},
-		{"drain peer takes no new session", []*conf.UpstreamServer{srv(0, weight(5)), srv(1), srv(2, drain)}, "a a a b a a"},
-		{"all down gives nothing", []*conf.UpstreamServer{srv(0, down), srv(1, down)}, "- -"},
+		{"down peer takes no turn", []*upstreamconf.Server{srv(0, weight(5)), srv(1), srv(2, down)}, "a a a b a a"},
+		{"drain peer takes no new session", []*upstreamconf.Server{srv(0, weight(5)), srv(1), srv(2, drain)}, "a a a b a a"},
+		{"all down gives nothing", []*upstreamconf.Server{srv(0, down), srv(1, down)}, "- -"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

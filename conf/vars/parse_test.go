@@ -138,7 +138,8 @@ func TestKnown(t *testing.T) {
 	}
 }
 
-// Every variable config.md promises must parse.
+// Every variable gw documents for nginx users (nginx's common variables,
+// plus $sticky_cookie and $sticky_status) must parse.
 func TestSpecVariablesAreKnown(t *testing.T) {
 	spec := `$remote_addr $remote_port $server_addr $server_port $server_name $host $hostname $scheme
 $request $request_method $request_uri $uri $args $is_args $query_string $arg_NAME $http_NAME

@@ -5,7 +5,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/gw-proxy/gw/conf"
+	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream"
 )
@@ -92,6 +92,6 @@ type Scope struct {
 
 // NewScope is the Scope of a location whose session_sticky settings are s,
 // for its proxy_pass to the named upstream.
-func NewScope(s *conf.StickySettings, upstream string) Scope {
+func NewScope(s *stickyconf.Settings, upstream string) Scope {
 	return Scope{Clean: s.Cleans(upstream), Bypass: s.Bypass}
 }

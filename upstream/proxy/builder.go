@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/transport"
 	"github.com/gw-proxy/gw/upstream/tunnel"
@@ -41,7 +42,7 @@ type Options struct {
 // same host. A Builder is used by one goroutine while a runtime is built.
 type Builder struct {
 	opts      Options
-	upstreams map[*conf.Upstream]*upstream.Upstream
+	upstreams map[*upstreamconf.Config]*upstream.Upstream
 	implicit  map[string]*upstream.Upstream
 	order     []*upstream.Upstream
 	persist   map[*upstream.Upstream]persist.Persistence
@@ -55,7 +56,7 @@ func NewBuilder(opts Options) *Builder {
 	if opts.Store == nil {
 		opts.Store = upstream.NewStateStore()
 	}
-	return &Builder{opts: opts, upstreams: map[*conf.Upstream]*upstream.Upstream{}, implicit: map[string]*upstream.Upstream{},
+	return &Builder{opts: opts, upstreams: map[*upstreamconf.Config]*upstream.Upstream{}, implicit: map[string]*upstream.Upstream{},
 		persist: map[*upstream.Upstream]persist.Persistence{}}
 }
 
@@ -72,7 +73,7 @@ func (b *Builder) Commit() {
 
 // Upstream returns the runtime's Upstream for an upstream block, building
 // it on first use.
-func (b *Builder) Upstream(u *conf.Upstream) (*upstream.Upstream, error) {
+func (b *Builder) Upstream(u *upstreamconf.Config) (*upstream.Upstream, error) {
 	if up := b.upstreams[u]; up != nil {
 		return up, nil
 	}
@@ -96,9 +97,9 @@ func (b *Builder) implicitUpstream(pp *conf.ProxyPass) (*upstream.Upstream, erro
 	if up := b.implicit[pp.Host]; up != nil {
 		return up, nil
 	}
-	u := &conf.Upstream{Pos: pp.Pos, Name: pp.Host}
+	u := &upstreamconf.Config{Pos: pp.Pos, Name: pp.Host}
 	for _, a := range pp.Addrs {
-		u.Servers = append(u.Servers, &conf.UpstreamServer{
+		u.Servers = append(u.Servers, &upstreamconf.Server{
 			Pos: pp.Pos, Name: pp.Host, Addr: a,
 			Weight: 1, MaxFails: implicitMaxFails, FailTimeout: implicitFailTimeout,
 		})

@@ -11,6 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
+	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/transport"
@@ -89,9 +90,9 @@ func newProxy(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass, up *ups
 		}
 	}
 	switch uc.Balancer.Kind {
-	case conf.Hash:
+	case upstreamconf.Hash:
 		p.hashKey = uc.Balancer.Key
-	case conf.IPHash:
+	case upstreamconf.IPHash:
 		p.ipHash = true
 	}
 	return p

@@ -60,8 +60,8 @@ func eachSettings(cfg *conf.Config, fn func(*conf.Settings)) {
 
 // compile builds the matchers of every server block and the proxies of
 // every location with proxy_pass. It binds nothing, so -t shares it: errors
-// found here (duplicate locations, duplicate default servers, bad
-// certificates, unusable upstreams) fail the test as they fail a reload.
+// found here (a server name the name tables cannot hold, bad certificates,
+// unusable upstreams) fail the test as they fail a reload.
 // shared carries the connection pools and peer state that outlive a
 // runtime; under -t they are fresh and thrown away. session_sticky is
 // compiled here too (sids, cookie parts), so -t reports its errors.

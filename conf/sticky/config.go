@@ -1,4 +1,4 @@
-package conf
+package sticky
 
 import (
 	"time"
@@ -6,54 +6,55 @@ import (
 	"github.com/gw-proxy/gw/parser"
 )
 
-// StickyMode is session_sticky's mode= parameter: how the cookie is made.
-type StickyMode uint8
+// Mode is session_sticky's mode= parameter: how the cookie is made.
+type Mode uint8
 
-// The session_sticky modes (session-sticky.md §1).
+// The session_sticky modes, Tengine's three.
 const (
-	StickyInsert  StickyMode = iota // gw adds its own cookie (Tengine's default)
-	StickyRewrite                   // the backend's cookie value is replaced by the sid
-	StickyPrefix                    // the backend's cookie value gets "SID~" in front
+	ModeInsert  Mode = iota // gw adds its own cookie (Tengine's default)
+	ModeRewrite             // the backend's cookie value is replaced by the sid
+	ModePrefix              // the backend's cookie value gets "SID~" in front
 )
 
 // String returns the mode= word.
-func (m StickyMode) String() string {
+func (m Mode) String() string {
 	switch m {
-	case StickyRewrite:
+	case ModeRewrite:
 		return "rewrite"
-	case StickyPrefix:
+	case ModePrefix:
 		return "prefix"
 	}
 	return "insert"
 }
 
-// StickyHash is session_sticky's hash= parameter: how a server's sid is
+// Hash is session_sticky's hash= parameter: how a server's sid is
 // computed from its address.
-type StickyHash uint8
+type Hash uint8
 
-// The sid functions (session-sticky.md §2).
+// The sid functions, which make a server's cookie value from its address;
+// md5 is Tengine's default, so cookies it issued keep routing.
 const (
-	StickyMD5   StickyHash = iota // hex MD5 of ip:port, Tengine's value
-	StickyPlain                   // the server's id=, else ip:port
-	StickyHMAC                    // first 32 hex chars of HMAC-SHA256(secret, ip:port)
+	HashMD5   Hash = iota // hex MD5 of ip:port, Tengine's value
+	HashPlain             // the server's id=, else ip:port
+	HashHMAC              // first 32 hex chars of HMAC-SHA256(secret, ip:port)
 )
 
 // String returns the hash= word.
-func (h StickyHash) String() string {
+func (h Hash) String() string {
 	switch h {
-	case StickyPlain:
+	case HashPlain:
 		return "plain"
-	case StickyHMAC:
+	case HashHMAC:
 		return "hmac"
 	}
 	return "md5"
 }
 
-// Sticky is one upstream's session_sticky directive after parsing: plain
+// Config is one upstream's session_sticky directive after parsing: plain
 // data with Tengine's defaults filled in, every parameter and combination
-// checked (parseSticky). It is the sticky package's Config too: one type
-// from the directive to the compiled policy.
-type Sticky struct {
+// checked (Parse). The runtime sticky package takes it as its Config too:
+// one type from the directive to the compiled policy.
+type Config struct {
 	Pos parser.Pos // the session_sticky directive
 
 	Cookie string // cookie name; default "route"
@@ -66,10 +67,10 @@ type Sticky struct {
 	MaxIdle time.Duration
 	MaxLife time.Duration
 
-	Mode     StickyMode
+	Mode     Mode
 	Indirect bool // option=indirect; false is option=direct
 	Fallback bool // fallback=on (the default)
-	Hash     StickyHash
+	Hash     Hash
 	Secret   string // key for hash=hmac and for signing timestamps; "" when unset
 
 	HTTPOnly bool
@@ -83,28 +84,28 @@ type Sticky struct {
 // Timestamps reports whether the cookie value carries LASTSEEN|FIRSTSEEN:
 // in Tengine setting either maxidle or maxlife switches the format on for
 // both, with the other one unlimited.
-func (s *Sticky) Timestamps() bool {
-	return s.Mode == StickyInsert && (s.MaxIdle > 0 || s.MaxLife > 0)
+func (s *Config) Timestamps() bool {
+	return s.Mode == ModeInsert && (s.MaxIdle > 0 || s.MaxLife > 0)
 }
 
 // Cleans reports whether requests to this upstream carry something the
 // backend should not see unless a session_sticky_header switches cleaning
 // on: the whole sticky pair in option=indirect, the "SID~" prefix in
 // mode=prefix.
-func (s *Sticky) Cleans() bool {
-	return s.Indirect || s.Mode == StickyPrefix
+func (s *Config) Cleans() bool {
+	return s.Indirect || s.Mode == ModePrefix
 }
 
-// DefaultSticky returns session_sticky with no parameters: Tengine's
+// DefaultConfig returns session_sticky with no parameters: Tengine's
 // defaults (cookie=route, path=/, mode=insert, option=direct, fallback=on,
 // hash=md5).
-func DefaultSticky() Sticky {
-	return Sticky{Cookie: "route", Path: "/", Fallback: true}
+func DefaultConfig() Config {
+	return Config{Cookie: "route", Path: "/", Fallback: true}
 }
 
-// defaultSticky is DefaultSticky for the directive at pos.
-func defaultSticky(pos parser.Pos) *Sticky {
-	s := DefaultSticky()
+// defaultConfig is DefaultConfig for the directive at pos.
+func defaultConfig(pos parser.Pos) *Config {
+	s := DefaultConfig()
 	s.Pos = pos
 	return &s
 }

@@ -1,14 +1,15 @@
-package conf
+package address_test
 
 import (
 	"net/netip"
 	"slices"
 	"testing"
 
-	"github.com/gw-proxy/gw/parser"
+	"github.com/gw-proxy/gw/conf/address"
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 )
 
-func TestSplitUpstreamAddr(t *testing.T) {
+func TestSplitUpstream(t *testing.T) {
 	tests := []struct {
 		in, host string
 		ip       string // "" when host is a name
@@ -41,7 +42,7 @@ func TestSplitUpstreamAddr(t *testing.T) {
 		{in: "[::1]:http", err: "invalid port"},
 	}
 	for _, tt := range tests {
-		host, ip, port, err := splitUpstreamAddr(tt.in)
+		host, ip, port, err := address.SplitUpstream(tt.in)
 		if err != tt.err {
 			t.Errorf("%q: error %q, want %q", tt.in, err, tt.err)
 			continue
@@ -59,45 +60,20 @@ func TestSplitUpstreamAddr(t *testing.T) {
 	}
 }
 
-func TestResolveUpstreamAddr(t *testing.T) {
-	fakeLookup(t, map[string][]string{
+func TestResolve(t *testing.T) {
+	conftest.Hosts(t, map[string][]string{
 		"multi": {"::1", "10.0.0.2", "10.0.0.1", "::ffff:10.0.0.2", "fe80::1%eth0"},
 	})
-	got, ok := resolveUpstreamAddr("multi", netip.Addr{}, 8080)
+	got, ok := address.Resolve("multi", netip.Addr{}, 8080)
 	want := []string{"10.0.0.2:8080", "10.0.0.1:8080", "[::1]:8080", "[fe80::1]:8080"}
 	if !ok || !slices.Equal(got, want) {
 		t.Errorf("multi: %q %v, want %q (IPv4 first, no repeats, no zone)", got, ok, want)
 	}
-	if got, ok := resolveUpstreamAddr("missing", netip.Addr{}, 80); ok {
+	if got, ok := address.Resolve("missing", netip.Addr{}, 80); ok {
 		t.Errorf("missing: %q, want not found", got)
 	}
-	got, ok = resolveUpstreamAddr("ignored", netip.MustParseAddr("::1"), 80)
+	got, ok = address.Resolve("ignored", netip.MustParseAddr("::1"), 80)
 	if !ok || !slices.Equal(got, []string{"[::1]:80"}) {
 		t.Errorf("literal: %q %v", got, ok)
-	}
-}
-
-// TestServerLocalhost builds a server named by a host name with the real
-// resolver: localhost is in every /etc/hosts, so no network is needed. It
-// gives one UpstreamServer per address, all named as written.
-func TestServerLocalhost(t *testing.T) {
-	src := "events {}\nhttp {\n    upstream app { server localhost:9000 weight=3; }\n}\n"
-	tree, err := parser.Parse("t.conf", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := Build(tree, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var addrs []string
-	for _, s := range cfg.HTTP.Upstream("APP").Servers {
-		if s.Name != "localhost:9000" || s.Weight != 3 || s.Pos.Line != 3 {
-			t.Errorf("server %+v: want name localhost:9000, weight 3, line 3", s)
-		}
-		addrs = append(addrs, s.Addr)
-	}
-	if !slices.Contains(addrs, "127.0.0.1:9000") {
-		t.Errorf("localhost:9000 resolved to %q, want 127.0.0.1:9000 among them", addrs)
 	}
 }

@@ -1,4 +1,4 @@
-package conf
+package sticky
 
 import (
 	"testing"
@@ -6,18 +6,18 @@ import (
 	"github.com/gw-proxy/gw/conf/vars"
 )
 
-func TestMergeSticky(t *testing.T) {
+func TestMerge(t *testing.T) {
 	bypass := []*vars.Template{{}}
-	parent := &StickySettings{
-		Clean:  []StickyClean{{Upstream: "a", On: true}, {Upstream: "b", On: true}},
+	parent := &Settings{
+		Clean:  []Clean{{Upstream: "a", On: true}, {Upstream: "b", On: true}},
 		Bypass: bypass,
 	}
-	child := &StickySettings{Clean: []StickyClean{{Upstream: "B", On: false}}}
-	mergeSticky(parent, child)
+	child := &Settings{Clean: []Clean{{Upstream: "B", On: false}}}
+	Merge(parent, child)
 
 	for _, tt := range []struct {
 		name       string
-		s          *StickySettings
+		s          *Settings
 		a, b, c    bool
 		wantBypass int
 	}{
@@ -33,7 +33,7 @@ func TestMergeSticky(t *testing.T) {
 	}
 
 	// A switch set on the child after merging must not reach the parent.
-	child.setClean(StickyClean{Upstream: "A", On: false})
+	child.SetClean(Clean{Upstream: "A", On: false})
 	if !parent.Cleans("a") || child.Cleans("a") {
 		t.Errorf("after setClean on child: parent %v child %v, want true false", parent.Cleans("a"), child.Cleans("a"))
 	}
@@ -42,10 +42,10 @@ func TestMergeSticky(t *testing.T) {
 	}
 }
 
-func TestMergeStickyKeepsChildBypass(t *testing.T) {
-	parent := &StickySettings{Bypass: []*vars.Template{{}, {}}}
-	child := &StickySettings{Bypass: []*vars.Template{{}}}
-	mergeSticky(parent, child)
+func TestMergeKeepsChildBypass(t *testing.T) {
+	parent := &Settings{Bypass: []*vars.Template{{}, {}}}
+	child := &Settings{Bypass: []*vars.Template{{}}}
+	Merge(parent, child)
 	if len(child.Bypass) != 1 {
 		t.Errorf("child bypass has %d templates, want its own 1", len(child.Bypass))
 	}

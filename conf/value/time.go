@@ -1,4 +1,4 @@
-package conf
+package value
 
 import (
 	"strings"
@@ -21,10 +21,20 @@ var timeUnits = []struct {
 	{"ms", time.Millisecond},
 }
 
-// parseNginxTime parses an nginx time such as "30", "30s", "1h 30m" or,
-// when msec is set, "500ms". A number without a unit is seconds and may only
-// come last. ok is false for anything else, including an overflow.
-func parseNginxTime(s string, msec bool) (d time.Duration, ok bool) {
+// Time parses an nginx time for a directive that takes milliseconds
+// (timeouts): "60", "60s", "1m30s", "500ms". A bare number is seconds, as in
+// nginx.
+func Time(s string) (time.Duration, bool) { return parse(s, true) }
+
+// Seconds parses an nginx time for a parameter that takes whole seconds
+// (fail_timeout=, session_sticky's times, keepalive_timeout's header
+// value): "500ms" is refused, as ngx_parse_time refuses it there.
+func Seconds(s string) (time.Duration, bool) { return parse(s, false) }
+
+// parse parses an nginx time such as "30", "30s", "1h 30m" or, when msec is
+// set, "500ms". A number without a unit is seconds and may only come last.
+// ok is false for anything else, including an overflow.
+func parse(s string, msec bool) (d time.Duration, ok bool) {
 	const maxInt = 1<<63 - 1
 	prev := time.Duration(maxInt) // the previous unit: each must be smaller
 	for i := 0; i < len(s); {
@@ -74,6 +84,3 @@ func unitAt(s string) (time.Duration, int) {
 	}
 	return 0, 0
 }
-
-// parseSeconds is parseNginxTime for parameters that take whole seconds.
-func parseSeconds(s string) (time.Duration, bool) { return parseNginxTime(s, false) }

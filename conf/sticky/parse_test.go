@@ -1,33 +1,23 @@
-package conf
+package sticky
 
 import (
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/parser"
 )
 
-// directiveOf parses src, which holds one directive, for tests of the
-// functions that read one directive.
-func directiveOf(t *testing.T, src string) *parser.Directive {
-	t.Helper()
-	ds, err := parser.Parse("t.conf", []byte(src))
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("parse %q: %v (%d directives)", src, err, len(ds))
-	}
-	return ds[0]
-}
-
 func TestStickyDefaults(t *testing.T) {
-	s, err := parseSticky(directiveOf(t, "session_sticky;"))
+	s, err := Parse(conftest.Directive(t, "session_sticky;"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Sticky{
+	want := Config{
 		Pos:    parser.Pos{File: "t.conf", Line: 1, Col: 1},
-		Cookie: "route", Path: "/", Mode: StickyInsert, Indirect: false,
-		Fallback: true, Hash: StickyMD5,
+		Cookie: "route", Path: "/", Mode: ModeInsert, Indirect: false,
+		Fallback: true, Hash: HashMD5,
 	}
 	if *s != want {
 		t.Errorf("defaults = %+v\nwant       %+v", *s, want)
@@ -38,17 +28,17 @@ func TestStickyDefaults(t *testing.T) {
 }
 
 func TestStickyEveryParameter(t *testing.T) {
-	s, err := parseSticky(directiveOf(t, "session_sticky cookie=SID domain=.example.com path=/app "+
+	s, err := Parse(conftest.Directive(t, "session_sticky cookie=SID domain=.example.com path=/app "+
 		"maxage=1h maxidle=600 maxlife=1d mode=insert option=indirect fallback=off hash=hmac "+
 		"secret=k3y httponly secure samesite=lax nocache postonly preserve;"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Sticky{
+	want := Config{
 		Pos:    parser.Pos{File: "t.conf", Line: 1, Col: 1},
 		Cookie: "SID", Domain: ".example.com", Path: "/app",
 		MaxAge: time.Hour, MaxIdle: 600 * time.Second, MaxLife: 24 * time.Hour,
-		Mode: StickyInsert, Indirect: true, Fallback: false, Hash: StickyHMAC, Secret: "k3y",
+		Mode: ModeInsert, Indirect: true, Fallback: false, Hash: HashHMAC, Secret: "k3y",
 		HTTPOnly: true, Secure: true, SameSite: "Lax", NoCache: true, PostOnly: true, Preserve: true,
 	}
 	if *s != want {
@@ -59,23 +49,23 @@ func TestStickyEveryParameter(t *testing.T) {
 	}
 }
 
-func TestStickyModes(t *testing.T) {
+func TestModes(t *testing.T) {
 	tests := []struct {
 		src        string
-		mode       StickyMode
-		hash       StickyHash
+		mode       Mode
+		hash       Hash
 		cleans     bool
 		timestamps bool
 	}{
-		{"session_sticky mode=rewrite;", StickyRewrite, StickyMD5, false, false},
-		{"session_sticky mode=prefix;", StickyPrefix, StickyMD5, true, false},
-		{"session_sticky mode=prefix option=indirect;", StickyPrefix, StickyMD5, true, false},
-		{"session_sticky mode=prefix maxidle=10;", StickyPrefix, StickyMD5, true, false},
-		{"session_sticky maxlife=10 hash=plain;", StickyInsert, StickyPlain, false, true},
-		{"session_sticky option=direct hash=md5;", StickyInsert, StickyMD5, false, false},
+		{"session_sticky mode=rewrite;", ModeRewrite, HashMD5, false, false},
+		{"session_sticky mode=prefix;", ModePrefix, HashMD5, true, false},
+		{"session_sticky mode=prefix option=indirect;", ModePrefix, HashMD5, true, false},
+		{"session_sticky mode=prefix maxidle=10;", ModePrefix, HashMD5, true, false},
+		{"session_sticky maxlife=10 hash=plain;", ModeInsert, HashPlain, false, true},
+		{"session_sticky option=direct hash=md5;", ModeInsert, HashMD5, false, false},
 	}
 	for _, tt := range tests {
-		s, err := parseSticky(directiveOf(t, tt.src))
+		s, err := Parse(conftest.Directive(t, tt.src))
 		if err != nil {
 			t.Errorf("%s: %v", tt.src, err)
 			continue
@@ -120,7 +110,7 @@ func TestStickyBadParameters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseSticky(directiveOf(t, tt.src))
+			_, err := Parse(conftest.Directive(t, tt.src))
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("got  %v\nwant %s", err, tt.want)
 			}
@@ -143,15 +133,15 @@ func FuzzSticky(f *testing.F) {
 		for _, w := range strings.Fields(params) {
 			d.Args = append(d.Args, parser.Arg{Value: w})
 		}
-		s, err := parseSticky(d)
+		s, err := Parse(d)
 		if err != nil {
 			return
 		}
 		if !isCookieToken(s.Cookie) || !isAttrValue(s.Path) || s.MaxAge < 0 || s.MaxIdle < 0 || s.MaxLife < 0 {
 			t.Errorf("accepted %q as %+v", params, s)
 		}
-		if (s.Mode == StickyRewrite && s.Indirect) || (s.Preserve && s.Mode != StickyInsert) ||
-			(s.Hash == StickyHMAC && s.Secret == "") {
+		if (s.Mode == ModeRewrite && s.Indirect) || (s.Preserve && s.Mode != ModeInsert) ||
+			(s.Hash == HashHMAC && s.Secret == "") {
 			t.Errorf("accepted a contradiction %q as %+v", params, s)
 		}
 	})

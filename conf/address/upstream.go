@@ -1,29 +1,22 @@
-package conf
+package address
 
 import (
-	"context"
-	"net"
 	"net/netip"
 	"strings"
+
+	"github.com/gw-proxy/gw/conf/value"
 )
 
-// defaultUpstreamPort is the port of a server written without one.
-const defaultUpstreamPort = 80
+// defaultPort is the port of a listen or an upstream server written
+// without one, nginx's.
+const defaultPort = 80
 
-// lookupHost resolves an upstream server's host name. It is a variable so
-// tests can resolve names without a DNS server. gw resolves once per build,
-// as nginx does when it reads its configuration: a name that moves needs a
-// reload.
-var lookupHost = func(host string) ([]netip.Addr, error) {
-	return net.DefaultResolver.LookupNetIP(context.Background(), "ip", host)
-}
-
-// splitUpstreamAddr splits a server address the way nginx's ngx_parse_url
+// SplitUpstream splits a server address the way nginx's ngx_parse_url
 // does for an upstream server: "host", "host:port", "[ipv6]" or
 // "[ipv6]:port". ip is valid when host is an address literal. The error text
 // is nginx's u.err ("invalid host", "invalid port", ...), which the caller
 // completes with ` in upstream "ADDR"`.
-func splitUpstreamAddr(s string) (host string, ip netip.Addr, port uint16, errText string) {
+func SplitUpstream(s string) (host string, ip netip.Addr, port uint16, errText string) {
 	if len(s) >= 5 && strings.EqualFold(s[:5], "unix:") {
 		// nginx proxies to unix sockets; gw's fasthttp clients dial TCP only.
 		return "", ip, 0, "unix domain sockets are not supported"
@@ -62,9 +55,9 @@ func splitUpstreamAddr(s string) (host string, ip netip.Addr, port uint16, errTe
 			ip = a
 		}
 	}
-	port = defaultUpstreamPort
+	port = defaultPort
 	if rest != "" {
-		n, ok := parseNumber(rest[1:])
+		n, ok := value.Number(rest[1:])
 		if !ok || n < 1 || n > 65535 {
 			return "", ip, 0, "invalid port"
 		}
@@ -73,15 +66,15 @@ func splitUpstreamAddr(s string) (host string, ip netip.Addr, port uint16, errTe
 	return host, ip, port, ""
 }
 
-// resolveUpstreamAddr returns the addresses of a server as "ip:port" texts:
+// Resolve returns the addresses of a server as "ip:port" texts:
 // the literal itself, or every address host resolves to, IPv4 first as
 // nginx orders them, without repeats. ok is false when host does not
 // resolve.
-func resolveUpstreamAddr(host string, ip netip.Addr, port uint16) (addrs []string, ok bool) {
+func Resolve(host string, ip netip.Addr, port uint16) (addrs []string, ok bool) {
 	if ip.IsValid() {
 		return []string{netip.AddrPortFrom(ip, port).String()}, true
 	}
-	ips, err := lookupHost(host)
+	ips, err := LookupHost(host)
 	if err != nil || len(ips) == 0 {
 		return nil, false
 	}
@@ -97,4 +90,25 @@ func resolveUpstreamAddr(host string, ip netip.Addr, port uint16) (addrs []strin
 		}
 	}
 	return addrs, true
+}
+
+// SplitHostPort splits host[:port] and [v6]:port without judging either:
+// proxy_pass needs the name to look for an upstream block before it knows
+// whether the text is an address at all.
+func SplitHostPort(hp string) (host, port string, hasPort bool) {
+	if strings.HasPrefix(hp, "[") {
+		end := strings.IndexByte(hp, ']')
+		if end < 0 {
+			return hp, "", false
+		}
+		host, rest := hp[1:end], hp[end+1:]
+		if p, ok := strings.CutPrefix(rest, ":"); ok {
+			return host, p, true
+		}
+		return host, "", false
+	}
+	if i := strings.LastIndexByte(hp, ':'); i >= 0 {
+		return hp[:i], hp[i+1:], true
+	}
+	return hp, "", false
 }

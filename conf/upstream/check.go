@@ -1,26 +1,27 @@
-package conf
+package upstream
 
 import (
 	"github.com/gw-proxy/gw/parser"
 )
 
-// checkUpstream validates what depends on several directives of upstream
-// block d once the whole block is read.
-func checkUpstream(u *Upstream, d *parser.Directive) error {
+// Check validates what depends on several directives of the upstream block
+// d once the whole block is read, so that, unlike in nginx, the order of the
+// directives inside does not matter.
+func (u *Config) Check(d *parser.Directive) error {
 	if len(u.Servers) == 0 {
-		return errorAt(d.Pos, "no servers are inside upstream")
+		return parser.Errorf(d.Pos, "no servers are inside upstream")
 	}
 	if !u.Balancer.supportsBackup() {
 		for _, s := range u.Servers {
 			if s.Backup {
-				return errorAt(backupArgPos(d, s.Pos),
+				return parser.Errorf(backupArgPos(d, s.Pos),
 					"balancing method does not support parameter \"backup\"")
 			}
 		}
 	}
 	if u.Servers[0].Backup && allBackups(u.Servers) {
 		// nginx's words: backups alone cannot serve.
-		return errorAt(d.Pos, "no servers in upstream %q", u.Name)
+		return parser.Errorf(d.Pos, "no servers in upstream %q", u.Name)
 	}
 	ids := make(map[string]parser.Pos)
 	for _, s := range u.Servers {
@@ -30,7 +31,7 @@ func checkUpstream(u *Upstream, d *parser.Directive) error {
 		// The addresses of one host name share its id; two server lines may
 		// not, or hash=plain could not tell them apart.
 		if first, dup := ids[s.ID]; dup && first != s.Pos {
-			return errorAt(s.Pos, "duplicate id %q in upstream %q", s.ID, u.Name)
+			return parser.Errorf(s.Pos, "duplicate id %q in upstream %q", s.ID, u.Name)
 		}
 		ids[s.ID] = s.Pos
 	}
@@ -54,7 +55,7 @@ func backupArgPos(d *parser.Directive, pos parser.Pos) parser.Pos {
 }
 
 // allBackups reports whether every server is a backup.
-func allBackups(servers []*UpstreamServer) bool {
+func allBackups(servers []*Server) bool {
 	for _, s := range servers {
 		if !s.Backup {
 			return false

@@ -1,0 +1,52 @@
+package conf
+
+import (
+	"testing"
+
+	"github.com/gw-proxy/gw/conf/internal/conftest"
+)
+
+// TestListenSharing covers nginx's rules for listens that share a socket
+// address (ngx_http_add_addresses), which conf alone applies: the same
+// socket spelt two ways (":080" and ":80", an IPv4-mapped address, a host
+// name) is one address, named as nginx prints it.
+func TestListenSharing(t *testing.T) {
+	conftest.Hosts(t, map[string][]string{"localhost": {"127.0.0.1"}})
+	runErrorCases(t, []errorCase{
+		{"one server listening twice on an address",
+			"server { listen 127.0.0.1:80; »listen 127.0.0.1:80; }", "a duplicate listen 127.0.0.1:80"},
+		{"one server listening on :080 and :80",
+			"server { listen :080; »listen :80; }", "a duplicate listen 0.0.0.0:80"},
+		{"an IPv4-mapped address is its IPv4 address",
+			"server { listen 127.0.0.1:80; »listen [::ffff:127.0.0.1]:80; }", "a duplicate listen 127.0.0.1:80"},
+		{"a host name naming an address already listened on",
+			"server { listen 127.0.0.1:8080; »listen localhost:8080; }", "a duplicate listen 127.0.0.1:8080"},
+		{"two default servers on one address",
+			"server { listen 80 default_server; }\nserver { »listen 80 default_server; }",
+			"a duplicate default server for 0.0.0.0:80"},
+		{"default servers on 080 and 80",
+			"server { listen 080 default_server; }\nserver { »listen 80 default; }",
+			"a duplicate default server for 0.0.0.0:80"},
+		{"listen options twice, even the same ones",
+			"server { listen 80 reuseport; }\nserver { »listen 80 reuseport; }",
+			"duplicate listen options for 0.0.0.0:80"},
+		{"listen options on 0080 and 80",
+			"server { listen 127.0.0.1:0080 backlog=10; }\nserver { »listen 127.0.0.1:80 reuseport; }",
+			"duplicate listen options for 127.0.0.1:80"},
+		{"options are checked before default_server, as in nginx",
+			"server { listen 80 default_server reuseport; }\nserver { »listen 80 default_server reuseport; }",
+			"duplicate listen options for 0.0.0.0:80"},
+		{"unresolved host name",
+			"server { listen »nosuchhost.invalid:80; }",
+			`host not found in "nosuchhost.invalid:80" of the "listen" directive`},
+
+		{"default servers on different addresses of one port",
+			"server { listen 80 default_server; }\nserver { listen 127.0.0.1:80 default_server; }", ""},
+		{"options once and plain listens on one address",
+			"server { listen 80; }\nserver { listen 80 backlog=10; }\nserver { listen 080; }", ""},
+		{"a server listening on two addresses of one port",
+			"server { listen 80; listen 127.0.0.1:80; }", ""},
+		{"the IPv4 and IPv6 wildcards are two sockets",
+			"server { listen 80 default_server; listen [::]:80 default_server; }", ""},
+	})
+}

@@ -1,0 +1,42 @@
+package logs
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/gw-proxy/gw/parser"
+)
+
+// ErrorLog is where gw writes its own log lines and from which level on.
+type ErrorLog struct {
+	Path  string // absolute path, or "stderr"
+	Level string // debug, info, notice, warn, error, crit, alert, emerg
+}
+
+// DefaultLevel is error_log's level when none is written, nginx's.
+const DefaultLevel = "error"
+
+// levels are nginx's error_log levels, least severe first.
+var levels = []string{"debug", "info", "notice", "warn", "error", "crit", "alert", "emerg"}
+
+// ParseError reads `error_log FILE|stderr [LEVEL]`; path resolves a file
+// name against the prefix. nginx's syslog: and memory: targets are refused:
+// gw writes neither, and taking them for file names would hide that.
+func ParseError(d *parser.Directive, path func(string) string) (ErrorLog, error) {
+	file := d.Args[0].Value
+	if strings.HasPrefix(file, "syslog:") || strings.HasPrefix(file, "memory:") {
+		return ErrorLog{}, parser.Errorf(d.Args[0].Pos, "invalid parameter %q", file)
+	}
+	if file != "stderr" {
+		file = path(file)
+	}
+	el := ErrorLog{Path: file, Level: DefaultLevel}
+	if len(d.Args) == 2 {
+		lv := d.Args[1].Value
+		if !slices.Contains(levels, lv) {
+			return ErrorLog{}, parser.Errorf(d.Args[1].Pos, "invalid log level %q", lv)
+		}
+		el.Level = lv
+	}
+	return el, nil
+}

@@ -1,0 +1,59 @@
+package upstream
+
+import (
+	"time"
+
+	"github.com/gw-proxy/gw/conf/sticky"
+	"github.com/gw-proxy/gw/parser"
+)
+
+// Config is one `upstream NAME { }` block: its servers, how a new request
+// picks one, the idle connection cache and the session_sticky settings.
+type Config struct {
+	Pos  parser.Pos // the upstream directive
+	Name string     // as written; nginx compares names case-insensitively
+
+	// Servers has one entry per address: a server named by a host name that
+	// resolves to several IPs appears once per IP, in the order nginx uses
+	// (IPv4 first), all with the same Pos and Name.
+	Servers []*Server
+
+	Balancer Balancer
+
+	// Keepalive is the number of idle connections kept per worker (`keepalive
+	// N`); 0 means connections to this upstream are not reused.
+	Keepalive         int
+	KeepaliveTimeout  time.Duration // idle time before a cached connection is closed; nginx's 60s
+	KeepaliveRequests int           // requests per connection before it is closed; nginx's 1000
+
+	// Sticky is the session_sticky directive, nil when there is none. It
+	// never replaces Balancer: first visits and fallbacks still use it.
+	Sticky *sticky.Config
+}
+
+// The nginx defaults of an upstream's keepalive settings.
+const (
+	defaultKeepaliveTimeout  = 60 * time.Second
+	defaultKeepaliveRequests = 1000
+)
+
+// New starts the upstream block NAME at pos, with nginx's defaults for what
+// the block does not say.
+func New(pos parser.Pos, name string) *Config {
+	return &Config{
+		Pos: pos, Name: name,
+		KeepaliveTimeout:  defaultKeepaliveTimeout,
+		KeepaliveRequests: defaultKeepaliveRequests,
+	}
+}
+
+// SetSticky reads session_sticky. The walker has already refused a second
+// one (`"session_sticky" directive is duplicate`).
+func (u *Config) SetSticky(d *parser.Directive) error {
+	s, err := sticky.Parse(d)
+	if err != nil {
+		return err
+	}
+	u.Sticky = s
+	return nil
+}

@@ -1,0 +1,17 @@
+package value
+
+import (
+	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/parser"
+)
+
+// Template parses an argument that may hold variables. vars's error (for
+// example `unknown "x" variable`) gets the argument's position, so that an
+// unknown variable is a -t error at the word that names it.
+func Template(a parser.Arg) (*vars.Template, error) {
+	t, err := vars.Parse(a.Value)
+	if err != nil {
+		return nil, parser.Errorf(a.Pos, "%s", err.Error())
+	}
+	return t, nil
+}
