@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -103,7 +102,7 @@ func (b *builder) pushLevel(out *Settings) (pop func()) {
 func (b *builder) merge() {
 	for _, lv := range b.levels {
 		if lv.parent == nil {
-			*lv.out = *defaultSettings(b.cfg.Prefix, b.cfg.HTTP.LogFormats[logs.CombinedName])
+			*lv.out = *defaultSettings(b.cfg.Prefix)
 		} else {
 			lv.out.inherit(lv.parent.out)
 		}

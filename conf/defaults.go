@@ -56,8 +56,8 @@ func defaultConfig(prefix string) *Config {
 }
 
 // defaultSettings returns the http-level settings before any directive:
-// nginx's defaults. combined is the http block's predefined log format.
-func defaultSettings(prefix string, combined *logs.Format) *Settings {
+// nginx's defaults.
+func defaultSettings(prefix string) *Settings {
 	return &Settings{
 		ServerTokens:         true,
 		ClientMaxBodySize:    defaultMaxBodySize,

@@ -45,7 +45,7 @@ func (d *dumper) line(depth int, format string, args ...any) {
 }
 
 func (d *dumper) http(h *HTTP) {
-	base := defaultSettings(d.prefix, h.LogFormats[logs.CombinedName])
+	base := defaultSettings(d.prefix)
 	d.settings(1, h.Settings, base)
 	d.parent = append(d.parent, h.Settings)
 	for _, srv := range h.Servers {

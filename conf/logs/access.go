@@ -11,7 +11,7 @@ import (
 // AccessLog is one access_log destination.
 type AccessLog struct {
 	Pos  parser.Pos
-	Path string // absolute path, or "stderr"
+	Path string // absolute path, or Stderr
 	// Format is resolved after the whole http block is read; nil means
 	// gw's JSON line [gw: nginx defaults to combined; gw's default is a
 	// JSON line with fixed field names, which log pipelines read without a
@@ -47,7 +47,7 @@ func ParseAccess(d *parser.Directive, path func(string) string,
 	// [gw] Without a format name the line is gw's JSON, not nginx's
 	// combined (see AccessLog.Format): FormatName stays "" and Format nil.
 	l = AccessLog{Pos: d.Pos, Path: first.Value}
-	if l.Path != "stderr" {
+	if l.Path != Stderr {
 		l.Path = path(l.Path)
 	}
 	if len(d.Args) > 1 {

@@ -9,15 +9,34 @@ import (
 
 // ErrorLog is where gw writes its own log lines and from which level on.
 type ErrorLog struct {
-	Path  string // absolute path, or "stderr"
-	Level string // debug, info, notice, warn, error, crit, alert, emerg
+	Path  string // absolute path, or Stderr
+	Level Level
 }
 
+// Stderr is the log path that names the standard error stream, for
+// error_log, access_log and -e.
+const Stderr = "stderr"
+
+// Level is an error_log level, as nginx spells it.
+type Level string
+
+// nginx's error_log levels, least severe first.
+const (
+	LevelDebug  Level = "debug"
+	LevelInfo   Level = "info"
+	LevelNotice Level = "notice"
+	LevelWarn   Level = "warn"
+	LevelError  Level = "error"
+	LevelCrit   Level = "crit"
+	LevelAlert  Level = "alert"
+	LevelEmerg  Level = "emerg"
+)
+
 // DefaultLevel is error_log's level when none is written, nginx's.
-const DefaultLevel = "error"
+const DefaultLevel = LevelError
 
 // levels are nginx's error_log levels, least severe first.
-var levels = []string{"debug", "info", "notice", "warn", "error", "crit", "alert", "emerg"}
+var levels = []Level{LevelDebug, LevelInfo, LevelNotice, LevelWarn, LevelError, LevelCrit, LevelAlert, LevelEmerg}
 
 // ParseError reads `error_log FILE|stderr [LEVEL]`; path resolves a file
 // name against the prefix. nginx's syslog: and memory: targets are refused:
@@ -27,12 +46,12 @@ func ParseError(d *parser.Directive, path func(string) string) (ErrorLog, error)
 	if strings.HasPrefix(file, "syslog:") || strings.HasPrefix(file, "memory:") {
 		return ErrorLog{}, parser.Errorf(d.Args[0].Pos, "invalid parameter %q", file)
 	}
-	if file != "stderr" {
+	if file != Stderr {
 		file = path(file)
 	}
 	el := ErrorLog{Path: file, Level: DefaultLevel}
 	if len(d.Args) == 2 {
-		lv := d.Args[1].Value
+		lv := Level(d.Args[1].Value)
 		if !slices.Contains(levels, lv) {
 			return ErrorLog{}, parser.Errorf(d.Args[1].Pos, "invalid log level %q", lv)
 		}

@@ -105,12 +105,8 @@ func getArg(dst []byte, r *Request, p *part) []byte {
 	}
 	args := r.Ctx.URI().QueryString()
 	for len(args) > 0 {
-		seg := args
-		if i := bytes.IndexByte(args, '&'); i >= 0 {
-			seg, args = args[:i], args[i+1:]
-		} else {
-			args = nil
-		}
+		var seg []byte
+		seg, args, _ = bytes.Cut(args, ampersand)
 		k := len(p.key)
 		if len(seg) > k && seg[k] == '=' && equalFoldASCII(seg[:k], p.key) {
 			return append(dst, seg[k+1:]...)
@@ -235,17 +231,19 @@ func equalFoldASCII(s, key []byte) bool {
 // TrimOWS removes HTTP's optional whitespace (spaces and tabs) around b.
 func TrimOWS(b []byte) []byte { return trimRightSpace(trimLeftSpace(b)) }
 
+// The separators of a list header's items and of query arguments.
+var (
+	comma     = []byte{','}
+	ampersand = []byte{'&'}
+)
+
 // HasToken reports whether a comma-separated header value (Connection,
 // Upgrade) lists token, which must be lower-case: items compare
 // case-insensitively, without the whitespace around them.
 func HasToken(value []byte, token string) bool {
 	for len(value) > 0 {
-		item := value
-		if i := bytes.IndexByte(value, ','); i >= 0 {
-			item, value = value[:i], value[i+1:]
-		} else {
-			value = nil
-		}
+		var item []byte
+		item, value, _ = bytes.Cut(value, comma)
 		if LowerEqual(TrimOWS(item), token) {
 			return true
 		}

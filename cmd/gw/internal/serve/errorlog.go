@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -17,24 +18,24 @@ import (
 // and emerg have no zerolog twin below Fatal (which exits), so they share
 // Error: gw logs nothing at those levels except fatal start-up errors,
 // which are also printed to stderr.
-var nginxLevels = map[string]zerolog.Level{
-	"debug":  zerolog.DebugLevel,
-	"info":   zerolog.InfoLevel,
-	"notice": zerolog.InfoLevel,
-	"warn":   zerolog.WarnLevel,
-	"error":  zerolog.ErrorLevel,
-	"crit":   zerolog.ErrorLevel,
-	"alert":  zerolog.ErrorLevel,
-	"emerg":  zerolog.ErrorLevel,
+var nginxLevels = map[logs.Level]zerolog.Level{
+	logs.LevelDebug:  zerolog.DebugLevel,
+	logs.LevelInfo:   zerolog.InfoLevel,
+	logs.LevelNotice: zerolog.InfoLevel,
+	logs.LevelWarn:   zerolog.WarnLevel,
+	logs.LevelError:  zerolog.ErrorLevel,
+	logs.LevelCrit:   zerolog.ErrorLevel,
+	logs.LevelAlert:  zerolog.ErrorLevel,
+	logs.LevelEmerg:  zerolog.ErrorLevel,
 }
 
 // stderrLog is the error_log (and -e) name of the standard error stream.
-const stderrLog = "stderr"
+const stderrLog = logs.Stderr
 
 // logFile is an io.Writer over a file that can be reopened in place (USR1,
 // logrotate) while other goroutines write to it.
 type logFile struct {
-	path string // "stderr" for the standard error stream
+	path string // stderrLog for the standard error stream
 	mu   sync.Mutex
 	f    *os.File
 }
@@ -91,7 +92,7 @@ func (l *logFile) Close() error {
 }
 
 // newLogger builds gw's error logger: zerolog JSON lines with a time field.
-func newLogger(w io.Writer, level string) zerolog.Logger {
+func newLogger(w io.Writer, level logs.Level) zerolog.Logger {
 	lvl, ok := nginxLevels[level]
 	if !ok {
 		lvl = zerolog.ErrorLevel // nginx's default error_log level

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
@@ -39,7 +40,7 @@ type Server struct {
 
 // earlyLogLevel is the error log's level until a configuration sets one:
 // nginx's notice, which gw logs as info.
-const earlyLogLevel = "info"
+const earlyLogLevel = logs.LevelInfo
 
 // New prepares a gw for opts, logging to earlyLog (a path, "stderr" or
 // "" for stderr) until a configuration names its error_log.
