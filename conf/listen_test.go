@@ -1,6 +1,8 @@
 package conf
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gw-proxy/gw/conf/internal/conftest"
@@ -49,4 +51,32 @@ func TestListenSharing(t *testing.T) {
 		{"the IPv4 and IPv6 wildcards are two sockets",
 			"server { listen 80 default_server; listen [::]:80 default_server; }", ""},
 	})
+}
+
+func TestServerNameChecks(t *testing.T) {
+	runErrorCases(t, []errorCase{
+		{"an empty label", "server { listen 80; server_name a.test »ex..ample.com; }",
+			`invalid server name or wildcard "ex..ample.com" on 0.0.0.0:80`},
+		{"an empty label in a wildcard", "server { listen 127.0.0.1:8080; server_name »*.a..b; }",
+			`invalid server name or wildcard "*.a..b" on 127.0.0.1:8080`},
+		{"the same name on two addresses", "server { listen 80; server_name a.test; }\nserver { listen 81; server_name a.test; }", ""},
+	})
+	c := buildText(t, `events {} http {
+		server { listen 80; server_name a.test .b.test *.c.test www.*; }
+		server { listen 80; server_name A.TEST b.test .c.test www.* ~^a; }
+		server { listen 80; server_name ~^a d.test; }
+	}`)
+	var got []string
+	for _, w := range c.Warnings {
+		got = append(got, w.Msg+" @"+strconv.Itoa(w.Pos.Line)+":"+strconv.Itoa(w.Pos.Col))
+	}
+	want := []string{
+		`conflicting server name "a.test" on 0.0.0.0:80, ignored @3:35`,
+		`conflicting server name "b.test" on 0.0.0.0:80, ignored @3:42`,
+		`conflicting server name ".c.test" on 0.0.0.0:80, ignored @3:49`,
+		`conflicting server name "www.*" on 0.0.0.0:80, ignored @3:57`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -16,11 +16,9 @@ import (
 //
 // servers must have passed conf's checks of listens that share an address
 // (one listen per server and address, socket options and default_server on
-// one listen at most): they are not made again here. Errors use nginx's
-// words and the position of the offending name: `invalid server name or
-// wildcard "x" on 0.0.0.0:80`. A name claimed twice on one address is not
-// an error in nginx but a warning, `conflicting server name "x" on
-// 0.0.0.0:80, ignored`, returned by Warnings; the first server keeps it.
+// one listen at most) and of server names (no empty label; conflicts
+// warned about): they are not made again here. A name claimed twice on one
+// address stays with the first server, as in nginx.
 func NewRouter(servers []*conf.Server) (*Router, error) {
 	r := &Router{}
 	for _, p := range collectPorts(servers) {
@@ -86,7 +84,7 @@ func (r *Router) addSocket(la *listenAddr, d dispatch) {
 }
 
 // compileAddress builds the Address of la: its default server and its name
-// lookup, collecting name warnings on r.
+// lookup.
 func (r *Router) compileAddress(la *listenAddr) (*Address, error) {
 	a := &Address{
 		text: la.ap.String(),
@@ -103,6 +101,5 @@ func (r *Router) compileAddress(la *listenAddr) (*Address, error) {
 			return nil, err
 		}
 	}
-	r.warnings = append(r.warnings, t.warnings...)
 	return a, nil
 }

@@ -11,11 +11,11 @@ import (
 // nameTable builds the name lookup of one Address. It follows nginx's
 // ngx_http_server_names and ngx_hash_add_key: names are added server by
 // server in the order the servers listen on the address, and a name
-// already taken on the address is ignored with a warning.
+// already taken on the address stays with the first server. conf has
+// checked the names and warned about those taken twice.
 type nameTable struct {
-	a        *Address
-	claimed  map[string]bool // exact names, plus example.com for .example.com
-	warnings []conf.Notice
+	a       *Address
+	claimed map[string]bool // exact names, plus example.com for .example.com
 }
 
 // newNameTable starts the name lookup of a.
@@ -49,29 +49,19 @@ func (t *nameTable) add(srv *conf.Server, n conf.ServerName) error {
 	}
 	name := strings.ToLower(n.Name)
 	switch {
-	case !validName(name):
-		return &parser.Error{Pos: n.Pos, Msg: `invalid server name or wildcard "` + n.Name + `" on ` + t.a.text}
 	case len(name) > 1 && name[0] == '.':
 		if t.claimed[name[1:]] {
-			return t.conflict(n)
+			return nil
 		}
 		t.claimed[name[1:]] = true
-		if !t.claim(t.a.wildHead, name, srv) {
-			return t.conflict(n)
+		if t.claim(t.a.wildHead, name, srv) {
+			t.a.dotExact[name[1:]] = srv
 		}
-		t.a.dotExact[name[1:]] = srv
 	case len(name) > 2 && name[:2] == "*.":
-		if !t.claim(t.a.wildHead, name[1:], srv) {
-			return t.conflict(n)
-		}
+		t.claim(t.a.wildHead, name[1:], srv)
 	case len(name) > 2 && name[len(name)-2:] == ".*":
-		if !t.claim(t.a.wildTail, name[:len(name)-2], srv) {
-			return t.conflict(n)
-		}
-	default:
-		if t.claimed[name] {
-			return t.conflict(n)
-		}
+		t.claim(t.a.wildTail, name[:len(name)-2], srv)
+	case !t.claimed[name]:
 		t.claimed[name] = true
 		t.a.exact[name] = srv
 	}
@@ -85,32 +75,6 @@ func (t *nameTable) claim(m map[string]*conf.Server, key string, srv *conf.Serve
 	}
 	m[key] = srv
 	return true
-}
-
-// conflict records nginx's warning for a name taken on this address; the
-// first server keeps it. It never fails the build.
-func (t *nameTable) conflict(n conf.ServerName) error {
-	t.warnings = append(t.warnings, conf.Notice{
-		Pos: n.Pos,
-		Msg: `conflicting server name "` + n.Name + `" on ` + t.a.text + `, ignored`,
-	})
-	return nil
-}
-
-// validName applies ngx_hash_add_key's checks: at most one asterisk, no
-// empty label, and an asterisk only as `*.x` or `x.*`.
-func validName(name string) bool {
-	if strings.Contains(name, "..") {
-		return false
-	}
-	switch strings.Count(name, "*") {
-	case 0:
-		return true
-	case 1:
-		return len(name) > 2 && (name[:2] == "*." || name[len(name)-2:] == ".*")
-	default:
-		return false
-	}
 }
 
 // addRegex appends a regex name. conf normally compiles it; otherwise it is

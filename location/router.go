@@ -22,7 +22,6 @@ type Socket struct {
 type Router struct {
 	sockets  []Socket
 	dispatch []dispatch // parallel to sockets
-	warnings []conf.Notice
 }
 
 // dispatch tells which address configuration a connection accepted on one
@@ -42,12 +41,6 @@ type dispatch struct {
 // this slice. The slice is a copy.
 func (r *Router) Sockets() []Socket {
 	return append([]Socket(nil), r.sockets...)
-}
-
-// Warnings returns the problems nginx only warns about, such as a server
-// name claimed twice on one address, for gw -t to print.
-func (r *Router) Warnings() []conf.Notice {
-	return r.warnings
 }
 
 // Address returns the address configuration of a connection accepted on

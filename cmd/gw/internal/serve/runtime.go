@@ -76,7 +76,6 @@ func compile(cfg *conf.Config, gen uint64, shared proxy.Options) (*runtime, erro
 	if err != nil {
 		return nil, err
 	}
-	cfg.Warnings = append(cfg.Warnings, router.Warnings()...)
 	rt.router = router
 	rt.sockets = router.Sockets()
 	if rt.certs, err = loadCertificates(cfg); err != nil {
