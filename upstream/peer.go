@@ -21,6 +21,7 @@ type Peer struct {
 	maxFails    int64
 	failTimeout int64 // ns
 	maxConns    int64 // 0: unlimited
+	slowStart   int64 // ns; 0: none
 	down        bool  // configured; see Down
 	backup      bool
 	drain       bool // configured; see Drain
@@ -43,10 +44,14 @@ func (p *Peer) Weight() int { return int(p.weightNow()) }
 
 // weightNow is Weight for the balancers' arithmetic.
 func (p *Peer) weightNow() int64 {
-	if w := p.state.weight.Load(); w > 0 {
-		return w
+	w := p.weight
+	if o := p.state.weight.Load(); o > 0 {
+		w = o
 	}
-	return p.weight
+	if p.slowStart > 0 {
+		w = p.state.slowStartWeight(w, p.slowStart)
+	}
+	return w
 }
 
 // Backup reports whether the peer is a backup server.
@@ -88,7 +93,7 @@ func (p *Peer) admin() (down, drain bool) {
 func (p *Peer) State() *PeerState { return p.state }
 
 // Available reports whether the peer can take a request at now: it is not
-// `down` (Down), not failed by passive
+// `down` (Down), not held down by active health checks, not failed by passive
 // checks (max_fails failures, the last within fail_timeout: nginx's rule),
 // and below max_conns. Drain is not considered: see Drain.
 func (p *Peer) Available(now time.Time) bool {
@@ -104,10 +109,13 @@ func (p *Peer) available(now int64) bool {
 	return p.inService(now)
 }
 
-// inService is available without the administrative state: below
-// max_conns and not failed.
+// inService is available without the administrative state: not held down
+// by active checks, below max_conns and not failed.
 func (p *Peer) inService(now int64) bool {
 	s := p.state
+	if s.health.down.Load() {
+		return false
+	}
 	if p.maxConns > 0 && s.conns.Load() >= p.maxConns {
 		return false
 	}

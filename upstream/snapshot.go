@@ -18,8 +18,10 @@ type PeerSnapshot struct {
 	Down         bool  // in effect: configured down, or maint
 	Drain        bool  // in effect: configured drain, or drain override
 	Failed       bool  // out for passive health: max_fails within fail_timeout
-	Available    bool  // may take a request now (not down, failed or full)
+	Available    bool  // may take a request now (not down, down by check, failed or full)
 	MaxConns     int   // 0: unlimited
+
+	Health Health // what active health checks found, if any run
 
 	Active   int64  // requests in flight
 	Fails    int64  // passive-health failures since the last recovery
@@ -37,8 +39,8 @@ func (p *Peer) Snapshot(now time.Time) PeerSnapshot {
 		Index: p.index, Name: p.Server.Name, Addr: p.Addr, ID: p.Server.ID, Backup: p.backup,
 		Weight: int(p.weightNow()), ConfigWeight: int(p.weight), Admin: s.Admin(),
 		Down: down, Drain: drain, Failed: p.failed(t), Available: p.available(t),
-		MaxConns: int(p.maxConns),
-		Active:   s.Conns(), Fails: s.Fails(),
+		MaxConns: int(p.maxConns), Health: s.Health(),
+		Active: s.Conns(), Fails: s.Fails(),
 		Requests: s.Requests(), Failures: s.Failures(), Sessions: s.Sessions(),
 	}
 }

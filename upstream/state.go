@@ -42,6 +42,9 @@ type PeerState struct {
 	failures atomic.Uint64 // failed attempts (Failure)
 	sessions atomic.Uint64 // sessions started here (CountSession)
 
+	// health is the verdict of active health checks (health.go).
+	health healthState
+
 	// tasks are the background tasks bound to this server (Task): they
 	// run while the server stays in the configuration.
 	tasks peerTasks
