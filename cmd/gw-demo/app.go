@@ -20,12 +20,17 @@ type app struct {
 	name string
 	mux  *http.ServeMux
 
+	healthy healthCode // what /health answers
+
 	mu       sync.Mutex
 	sessions map[string]int
 }
 
 func newApp(name string) *app {
 	a := &app{name: name, sessions: map[string]int{}, mux: http.NewServeMux()}
+	a.healthy.code.Store(http.StatusOK)
+	a.mux.HandleFunc("/health", a.health)
+	a.mux.HandleFunc("/health/set", a.setHealth)
 	a.mux.HandleFunc("/echo", a.echo)
 	a.mux.HandleFunc("/slow", a.slow)
 	a.mux.HandleFunc("/status", a.status)
