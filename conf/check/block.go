@@ -57,11 +57,13 @@ func (b *Block) Config() (*Config, error) {
 			}
 		}
 		c.Send = nil
-	} else if len(c.Send) == 0 {
-		c.Send = []byte(defaultSend)
-	}
-	if c.Expect == 0 {
-		c.Expect = defaultExpect
+	} else {
+		if len(c.Send) == 0 {
+			c.Send = []byte(defaultSend)
+		}
+		if c.Expect == 0 {
+			c.Expect = defaultExpect
+		}
 	}
 	if c.KeepaliveRequests == 0 {
 		c.KeepaliveRequests = defaultKeepaliveRequests

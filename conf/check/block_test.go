@@ -38,8 +38,7 @@ func TestDefaults(t *testing.T) {
 	c := mustRead(t, "u { check interval=30000; }")
 	want := check.Config{
 		Pos: c.Pos, Interval: 30 * time.Second, Fall: 5, Rise: 2, Timeout: time.Second,
-		DefaultDown: true, Type: check.TCP, Expect: check.Status2xx | check.Status3xx,
-		KeepaliveRequests: 1,
+		DefaultDown: true, Type: check.TCP, KeepaliveRequests: 1,
 	}
 	if !reflect.DeepEqual(*c, want) {
 		t.Errorf("got %+v\nwant %+v", *c, want)
@@ -49,6 +48,10 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Send != nil {
 		t.Errorf("Send %q for a tcp check, want nil", c.Send)
+	}
+	// As in Tengine, a written expect is kept whatever the type.
+	if c := mustRead(t, "u { check; check_http_expect_alive http_4xx; }"); c.Expect != check.Status4xx {
+		t.Errorf("Expect %v, want http_4xx", c.Expect)
 	}
 }
 

@@ -29,7 +29,8 @@ type Config struct {
 	// fixed.
 	Send []byte
 	// Expect are the status classes that make an http check pass
-	// (check_http_expect_alive); default http_2xx http_3xx.
+	// (check_http_expect_alive); default http_2xx http_3xx for an http
+	// check, and, as in Tengine, none for the other types unless written.
 	Expect Statuses
 	// ExpectBody is gw's check_http_expect_body: a substring the response
 	// body of an http check must contain; "" means the body is not looked at.
