@@ -1,22 +1,24 @@
 package upstream
 
 import (
+	"strings"
+
 	"github.com/gw-proxy/gw/parser"
 )
 
-// Check validates what depends on several directives of the upstream block
-// d once the whole block is read, so that, unlike in nginx, the order of the
-// directives inside does not matter.
-func (u *Config) Check(d *parser.Directive) error {
+// Validate checks what depends on several directives of the upstream
+// block d once the whole block is read, so that, unlike in nginx, the order
+// of the directives inside does not matter, and sets Check from the check
+// directives.
+func (u *Config) Validate(d *parser.Directive) error {
 	if len(u.Servers) == 0 {
 		return parser.Errorf(d.Pos, "no servers are inside upstream")
 	}
 	if !u.Balancer.supportsBackup() {
-		for _, s := range u.Servers {
-			if s.Backup {
-				return parser.Errorf(backupArgPos(d, s.Pos),
-					"balancing method does not support parameter \"backup\"")
-			}
+		// slow_start is refused with the same balancers, in nginx Plus's
+		// documentation: their picks must not depend on weights changing.
+		if a := findArg(d, isBackupOrSlowStart); a != nil {
+			return parser.Errorf(a.Pos, "balancing method does not support parameter %q", a.Value)
 		}
 	}
 	if u.Servers[0].Backup && allBackups(u.Servers) {
@@ -35,23 +37,32 @@ func (u *Config) Check(d *parser.Directive) error {
 		}
 		ids[s.ID] = s.Pos
 	}
-	return nil
+	c, err := u.checks.Config()
+	u.Check = c
+	return err
 }
 
-// backupArgPos finds the "backup" argument of the server directive at pos
-// in block d, so the error points at the word itself.
-func backupArgPos(d *parser.Directive, pos parser.Pos) parser.Pos {
+// findArg returns the first parameter of a server directive of block d
+// for which match is true, so that an error points at the word itself; nil
+// when there is none.
+func findArg(d *parser.Directive, match func(v string) bool) *parser.Arg {
 	for _, s := range d.Block {
-		if s.Pos != pos {
+		if s.Name != "server" {
 			continue
 		}
-		for _, a := range s.Args[1:] {
-			if a.Value == "backup" {
-				return a.Pos
+		for i := 1; i < len(s.Args); i++ {
+			if match(s.Args[i].Value) {
+				return &s.Args[i]
 			}
 		}
 	}
-	return pos
+	return nil
+}
+
+// isBackupOrSlowStart matches the server parameters hash, ip_hash and
+// random do not support.
+func isBackupOrSlowStart(v string) bool {
+	return v == "backup" || strings.HasPrefix(v, "slow_start=")
 }
 
 // allBackups reports whether every server is a backup.
