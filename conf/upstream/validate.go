@@ -15,8 +15,6 @@ func (u *Config) Validate(d *parser.Directive) error {
 		return parser.Errorf(d.Pos, "no servers are inside upstream")
 	}
 	if !u.Balancer.supportsBackup() {
-		// slow_start is refused with the same balancers, in nginx Plus's
-		// documentation: their picks must not depend on weights changing.
 		if a := findArg(d, isBackupOrSlowStart); a != nil {
 			return parser.Errorf(a.Pos, "balancing method does not support parameter %q", a.Value)
 		}
