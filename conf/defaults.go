@@ -89,8 +89,8 @@ func defaultSettings(prefix string) *Settings {
 }
 
 // inherit makes s a copy of the enclosing level's settings, minus what
-// nginx does not inherit: return and proxy_pass belong to the level that
-// wrote them. Slices are shared with the parent; a level that writes an
+// nginx does not inherit: return, proxy_pass and check_status belong to
+// the level that wrote them. Slices are shared with the parent; a level that writes an
 // array directive first replaces it (see directive.reset), so the parent's
 // backing array is never appended to. sticky.Merge gives the level its own
 // copy of the sticky switches, which are replaced in place.
@@ -99,6 +99,7 @@ func (s *Settings) inherit(parent *Settings) {
 	sticky.Merge(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
 	s.Return = nil
 	s.ProxyPass = nil
+	s.CheckStatus = nil
 	s.accessLogOff = false
 	s.redirectOff = false
 }

@@ -16,6 +16,7 @@
 // model stay here; reading what needs no walk is split by concern into
 // subpackages, none of which imports conf: value (one argument's value),
 // address (listen and upstream addresses, and the resolver), upstream (the
-// upstream block), sticky (session_sticky), logs (error_log, log_format,
-// access_log) and ssl (TLS files and protocols).
+// upstream block), sticky (session_sticky), check (active health checks and
+// check_status), logs (error_log, log_format, access_log) and ssl (TLS
+// files and protocols).
 package conf

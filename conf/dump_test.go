@@ -59,7 +59,9 @@ func (d *dumper) http(h *HTTP) {
 	}
 	for _, u := range h.Upstreams {
 		d.line(1, "Upstream %s:", u.Name)
-		d.fields(reflect.ValueOf(u).Elem(), 2, map[string]bool{"Name": true})
+		// Check is written only when there is one, so the goldens of
+		// upstreams without health checks do not all say "Check: <nil>".
+		d.fields(reflect.ValueOf(u).Elem(), 2, map[string]bool{"Name": true, "Check": u.Check == nil})
 	}
 	names := make([]string, 0, len(h.LogFormats))
 	for n := range h.LogFormats {
@@ -155,6 +157,8 @@ func (d *dumper) text(v reflect.Value) string {
 		return fmt.Sprintf("%q", x.String())
 	case string:
 		return fmt.Sprintf("%q", strings.ReplaceAll(x, d.prefix, "$PREFIX"))
+	case []byte:
+		return fmt.Sprintf("%q", x)
 	}
 	return d.composite(v)
 }

@@ -36,6 +36,9 @@ var ignoredDirectives = []directive{
 	ignored("server_names_hash_bucket_size", ctxHTTP),
 	ignored("variables_hash_max_size", ctxHTTP),
 	ignored("variables_hash_bucket_size", ctxHTTP),
+	// The size of Tengine's shared memory zone for check results: gw has
+	// one process, whose checks need no zone.
+	ignored("check_shm_size", ctxHTTP),
 
 	// MIME types only matter to a server of files; operators paste
 	// "include mime.types; default_type ...;" from nginx.conf.

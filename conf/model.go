@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/check"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/upstream"
@@ -133,6 +134,11 @@ type Settings struct {
 	Return     *Return
 	AddHeaders []AddHeader
 	ErrorPages []ErrorPage
+
+	// CheckStatus is only set on the location that wrote it: check_status
+	// is a content handler, which nginx does not inherit. nil: no status
+	// page here.
+	CheckStatus *check.StatusPage
 
 	ServerTokens      bool
 	ClientMaxBodySize int64 // bytes; 0 means unlimited

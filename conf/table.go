@@ -5,7 +5,8 @@ package conf
 // Every directive gw knows is one row of type directive in one of the
 // slices merged by init below: mainDirectives, httpDirectives,
 // proxyDirectives, logDirectives, ignoredDirectives (the core) and
-// upstreamDirectives, stickyDirectives (upstream_table.go). To add one,
+// upstreamDirectives, stickyDirectives (upstream_table.go), checkDirectives
+// (check_table.go). To add one,
 // append a row to the slice of its concern:
 //
 //	{name: "proxy_read_timeout", ctx: ctxHSL, args: exactly(1),
@@ -133,6 +134,7 @@ func init() {
 		ignoredDirectives,
 		upstreamDirectives,
 		stickyDirectives,
+		checkDirectives,
 	)
 }
 

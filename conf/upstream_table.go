@@ -47,7 +47,7 @@ func handleUpstream(b *builder, d *parser.Directive) error {
 	if err := b.walkUpstream(u, d.Block); err != nil {
 		return err
 	}
-	return u.Check(d)
+	return u.Validate(d)
 }
 
 // inUpstream makes the handler of a directive of the upstream block from

@@ -42,9 +42,9 @@ type Balancer struct {
 	Two        bool           // random two: the less loaded of two random picks
 }
 
-// supportsBackup reports whether the balancer can have backup servers; nginx
-// refuses them with hash, ip_hash and random, whose picks must not depend on
-// which servers happen to be up.
+// supportsBackup reports whether the balancer can have backup servers, and
+// servers with slow_start; nginx refuses both with hash, ip_hash and
+// random, whose picks must not depend on which servers happen to be up.
 func (b Balancer) supportsBackup() bool {
 	return b.Kind == RoundRobin || b.Kind == LeastConn
 }

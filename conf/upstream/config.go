@@ -3,12 +3,14 @@ package upstream
 import (
 	"time"
 
+	"github.com/gw-proxy/gw/conf/check"
 	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/parser"
 )
 
 // Config is one `upstream NAME { }` block: its servers, how a new request
-// picks one, the idle connection cache and the session_sticky settings.
+// picks one, the idle connection cache, the session_sticky settings and
+// the active health check.
 type Config struct {
 	Pos  parser.Pos // the upstream directive
 	Name string     // as written; nginx compares names case-insensitively
@@ -29,6 +31,12 @@ type Config struct {
 	// Sticky is the session_sticky directive, nil when there is none. It
 	// never replaces Balancer: first visits and fallbacks still use it.
 	Sticky *sticky.Config
+
+	// Check is the active health check (Tengine's check directive and its
+	// check_* companions), nil when the block has no check directive.
+	Check *check.Config
+
+	checks check.Block // the check directives met, until Validate sets Check
 }
 
 // The nginx defaults of an upstream's keepalive settings.
@@ -57,3 +65,8 @@ func (u *Config) SetSticky(d *parser.Directive) error {
 	u.Sticky = s
 	return nil
 }
+
+// ReadCheck reads check, check_http_send, check_http_expect_alive,
+// check_http_expect_body or check_keepalive_requests; Validate sets Check
+// from them once the block is read, so that their order does not matter.
+func (u *Config) ReadCheck(d *parser.Directive) error { return u.checks.Read(d) }

@@ -3,13 +3,15 @@ package upstream_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gw-proxy/gw/conf/check"
 	"github.com/gw-proxy/gw/conf/internal/conftest"
 	"github.com/gw-proxy/gw/conf/upstream"
 )
 
 // read builds the upstream block src the way conf's table does: each
-// directive of the block to the method that reads it, then Check.
+// directive of the block to the method that reads it, then Validate.
 func read(t *testing.T, src string) (*upstream.Config, error) {
 	t.Helper()
 	block := conftest.Directive(t, src)
@@ -23,6 +25,8 @@ func read(t *testing.T, src string) (*upstream.Config, error) {
 			err = u.SetBalancer(upstream.Hash, d)
 		case "keepalive":
 			err = u.SetKeepalive(d)
+		case "check", "check_http_send", "check_http_expect_alive":
+			err = u.ReadCheck(d)
 		default:
 			t.Fatalf("the test reads no %q", d.Name)
 		}
@@ -30,7 +34,7 @@ func read(t *testing.T, src string) (*upstream.Config, error) {
 			return nil, err
 		}
 	}
-	return u, u.Check(block)
+	return u, u.Validate(block)
 }
 
 func TestBlock(t *testing.T) {
@@ -55,12 +59,51 @@ func TestBlock(t *testing.T) {
 	}
 }
 
-// TestCheckIsOrderFree: the checks between directives wait for the whole
+// TestValidateIsOrderFree: the checks between directives wait for the whole
 // block, so a balancer written after the servers is held against them.
-func TestCheckIsOrderFree(t *testing.T) {
+func TestValidateIsOrderFree(t *testing.T) {
 	_, err := read(t, "upstream app { server 127.0.0.1 backup; server 127.0.0.2; hash $uri; }")
 	want := `balancing method does not support parameter "backup" in t.conf:1:33`
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v, want %s", err, want)
+	}
+}
+
+// TestCheck: the check directives reach Check through Validate, in any
+// order; a block without check has none.
+func TestCheck(t *testing.T) {
+	u, err := read(t, `upstream app { check_http_expect_alive http_2xx; server 127.0.0.1; check type=http rise=1; }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := u.Check; c == nil || c.Type != check.HTTP || c.Rise != 1 || c.Expect != check.Status2xx {
+		t.Errorf("Check %+v", c)
+	}
+	u, err = read(t, "upstream app { server 127.0.0.1; check_http_expect_alive http_2xx; }")
+	if err != nil || u.Check != nil {
+		t.Errorf("without check: Check %+v, error %v", u.Check, err)
+	}
+	_, err = read(t, `upstream app { server 127.0.0.1; check_http_send "GET / HTTP/1.0\r\n\r\n"; }`)
+	if want := "invalid check_http_send should set [check] first in t.conf:1:34"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+}
+
+func TestSlowStart(t *testing.T) {
+	u, err := read(t, "upstream app { server 127.0.0.1 slow_start=30s; server 127.0.0.2 backup slow_start=1m; server 127.0.0.3; }")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := u.Servers; s[0].SlowStart != 30*time.Second || s[1].SlowStart != time.Minute || s[2].SlowStart != 0 {
+		t.Errorf("SlowStart %v %v %v", s[0].SlowStart, s[1].SlowStart, s[2].SlowStart)
+	}
+	for src, want := range map[string]string{
+		"upstream app { server 127.0.0.1 slow_start=500ms; }":          `invalid parameter "slow_start=500ms" in t.conf:1:33`,
+		"upstream app { server 127.0.0.1 slow_start=x; }":              `invalid parameter "slow_start=x" in t.conf:1:33`,
+		"upstream app { server 127.0.0.1 slow_start=10s; hash $uri; }": `balancing method does not support parameter "slow_start=10s" in t.conf:1:33`,
+	} {
+		if _, err := read(t, src); err == nil || err.Error() != want {
+			t.Errorf("%s: error %v, want %s", src, err, want)
+		}
 	}
 }

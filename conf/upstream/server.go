@@ -27,6 +27,15 @@ type Server struct {
 	Down        bool
 	Drain       bool   // takes no new sessions, keeps serving its sticky clients [gw]
 	ID          string // id=, the sid under session_sticky hash=plain; "" when unset
+
+	// SlowStart is slow_start= (nginx Plus's parameter): when the server
+	// comes back after being down (its active check passes again, or its
+	// fail_timeout ends), its weight ramps up from 1 to Weight over this
+	// time instead of taking its full share at once. 0, the default,
+	// disables it. As nginx Plus documents, hash, ip_hash and random refuse
+	// it, and it means nothing when the upstream has one server. A backup
+	// server may have one: nginx Plus documents no restriction there.
+	SlowStart time.Duration
 }
 
 // serverParams are the `name=value` parameters of an upstream server. Every
@@ -50,6 +59,11 @@ var serverParams = map[string]func(s *Server, v string) bool{
 	"fail_timeout": func(s *Server, v string) bool {
 		d, ok := value.Seconds(v)
 		s.FailTimeout = d
+		return ok
+	},
+	"slow_start": func(s *Server, v string) bool {
+		d, ok := value.Seconds(v)
+		s.SlowStart = d
 		return ok
 	},
 	"id": func(s *Server, v string) bool {
