@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -174,16 +175,16 @@ func TestHealthCheckTakesAServerOutAndBack(t *testing.T) {
 	t503 := time.Now()
 	setHealth(t, b, 503)
 	tDown := waitState(t, gw, "app", b, "down", 3*time.Second)
-	// interval × fall, plus one interval of jitter and the polling.
-	if took := tDown.Sub(t503); took > 600*time.Millisecond {
-		t.Errorf("down %v after its health failed, want within about 2 × 100ms", took)
+	// About interval × fall (200ms), with room for a loaded machine.
+	if took := tDown.Sub(t503); took > time.Second {
+		t.Errorf("down %v after its health failed, want about 2 × 100ms", took)
 	}
 	time.Sleep(700 * time.Millisecond)
 	t200 := time.Now()
 	setHealth(t, b, 200)
 	tUp := waitState(t, gw, "app", b, "up", 3*time.Second)
-	if took := tUp.Sub(t200); took > 600*time.Millisecond {
-		t.Errorf("up %v after its health recovered, want within about 2 × 100ms", took)
+	if took := tUp.Sub(t200); took > time.Second {
+		t.Errorf("up %v after its health recovered, want about 2 × 100ms", took)
 	}
 	time.Sleep(500 * time.Millisecond)
 	hits := load.end()
@@ -205,13 +206,16 @@ func TestHealthCheckTakesAServerOutAndBack(t *testing.T) {
 	log := p.stderr.String()
 	down := fmt.Sprintf(`upstream server %s in upstream "app" is down: check: HTTP 503`, b)
 	up := fmt.Sprintf(`upstream server %s in upstream "app" is up`, b)
-	if strings.Count(log, down) != 1 || strings.Count(log, up) != 1 {
+	if strings.Count(log, logText(down)) != 1 || strings.Count(log, logText(up)) != 1 {
 		t.Errorf("log should say once each %q and %q:\n%s", down, up, log)
 	}
 	t.Logf("b's health: 503 at %.2fs, down at %.2fs; 200 at %.2fs, up at %.2fs",
 		t503.Sub(start).Seconds(), tDown.Sub(start).Seconds(), t200.Sub(start).Seconds(), tUp.Sub(start).Seconds())
 	t.Log(timeline(hits, start, 250*time.Millisecond, t503, tDown, t200, tUp))
 }
+
+// logText is msg as the JSON error log carries it: its quotes escaped.
+func logText(msg string) string { return strings.ReplaceAll(msg, `"`, `\"`) }
 
 // timeline renders hits per step: the seconds, b's state, and the requests
 // each backend received.
@@ -253,15 +257,16 @@ func TestHealthCheckDetectsDeadAndHungServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	var held sync.WaitGroup
 	go func() { // accepts and never answers
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			held.Add(1)
-			go func() { defer held.Done(); defer c.Close(); _, _ = c.Read(make([]byte, 1)) }()
+			go func() { // read what comes, answer nothing, until gw hangs up
+				defer c.Close()
+				_, _ = io.Copy(io.Discard, c)
+			}()
 		}
 	}()
 	hung := ln.Addr().String()
@@ -299,7 +304,7 @@ http {
 		fmt.Sprintf(`upstream server %s in upstream "app" is down: check: recv() failed (timed out)`, hung),
 		fmt.Sprintf(`upstream server %s in upstream "app" is down: check: connect() failed (111: Connection refused)`, deadAddr),
 	} {
-		if !strings.Contains(log, want) {
+		if !strings.Contains(log, logText(want)) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}

@@ -52,7 +52,7 @@ func (up *Upstream) addPeers(store *StateStore) {
 		p := &Peer{
 			Server: s, Addr: s.Addr, index: i,
 			weight: int64(s.Weight), maxFails: int64(s.MaxFails),
-			failTimeout: int64(s.FailTimeout), maxConns: int64(s.MaxConns),
+			failTimeout: int64(s.FailTimeout), maxConns: int64(s.MaxConns), slowStart: int64(s.SlowStart),
 			down: s.Down, backup: s.Backup, drain: s.Drain,
 			state: store.State(u.Name, s.Addr),
 		}

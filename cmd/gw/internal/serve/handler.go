@@ -113,6 +113,10 @@ func (x *exchange) answer(loc *conf.Location) {
 		x.doReturn(ret, 0)
 		return
 	}
+	if cs := x.st.CheckStatus; cs != nil {
+		x.checkStatus(cs)
+		return
+	}
 	if p := x.rt.proxies[loc]; p != nil {
 		if status := p.Serve(x.ctx, &x.vars); status != 0 {
 			x.sendError(status, 0)

@@ -65,7 +65,7 @@ func (g *Server) Reload() {
 		return
 	}
 	g.closeRemoved(rt)
-	rt.start()
+	rt.start(g.checks)
 	g.adoptLog(rt)
 	g.logNotices(rt.cfg)
 	applyWorkerProcesses(rt.cfg)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
+	"github.com/gw-proxy/gw/upstream/health"
 	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/proxy"
 )
@@ -118,5 +119,25 @@ func Check(opts conf.LoadOptions) (*conf.Config, error) {
 // start takes the runtime into service once its sockets are bound: the
 // peer state and connection pools of the servers it keeps are taken over,
 // those of servers it dropped are released (and with them their
-// background tasks).
-func (rt *runtime) start() { rt.upstream.Commit() }
+// background tasks), and the active health checks become this runtime's.
+func (rt *runtime) start(checks *health.Checks) {
+	rt.upstream.Commit()
+	checks.Apply(rt.checkTargets())
+}
+
+// checkTargets lists the servers of every upstream with a `check`, each
+// with the runtime's error log for its transitions.
+func (rt *runtime) checkTargets() []health.Target {
+	var targets []health.Target
+	for _, u := range rt.upstream.Upstreams() {
+		if u.Conf.Check == nil {
+			continue
+		}
+		for _, p := range u.Peers {
+			targets = append(targets, health.Target{
+				State: p.State(), Upstream: u.Name(), Addr: p.Addr, Check: u.Conf.Check, Log: &rt.log,
+			})
+		}
+	}
+	return targets
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/health"
 	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
 	"github.com/gw-proxy/gw/upstream/tunnel"
@@ -31,6 +32,7 @@ type Server struct {
 	logs      *accessLogs
 	pools     *transport.Pools     // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
+	checks    *health.Checks       // active health checks, one checker per checked server
 	tunnels   *tunnel.Tunnels      // open WebSocket tunnels, for stops
 	conns     *edge.Table          // client connections, against worker_connections
 
@@ -50,7 +52,8 @@ func New(opts conf.LoadOptions, earlyLog string) (*Server, error) {
 		return nil, err
 	}
 	g := &Server{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, earlyLogLevel),
-		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: tunnel.NewTunnels()}
+		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: tunnel.NewTunnels(),
+		checks: health.New()}
 	g.conns = edge.NewTable(0, g.log)
 	return g, nil
 }
@@ -151,7 +154,7 @@ func (g *Server) start(rt *runtime) error {
 	if err := g.bindAll(rt); err != nil {
 		return err
 	}
-	rt.start()
+	rt.start(g.checks)
 	return nil
 }
 
