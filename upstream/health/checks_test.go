@@ -243,3 +243,76 @@ func TestApplyAcrossReloads(t *testing.T) {
 	store.Retain() // the reload dropped the server
 	waitFor(t, "the checker to stop with its server", func() bool { return checks.Len() == 0 })
 }
+
+// type=ssl_hello passes when a TLS server answers the handshake and fails
+// on a server that does not speak TLS.
+func TestSSLHelloCheck(t *testing.T) {
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer tlsSrv.Close()
+	plain := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer plain.Close()
+	for _, tc := range []struct {
+		name, addr string
+		down       bool
+	}{
+		{"a TLS server", tlsSrv.Listener.Addr().String(), false},
+		{"a plain HTTP server", plain.Listener.Addr().String(), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, _ := fixture(t, tc.addr)
+			lg := zerolog.Nop()
+			cfg := &check.Config{Interval: 20 * time.Millisecond, Fall: 1, Rise: 1, Timeout: 500 * time.Millisecond, Type: check.SSLHello}
+			New().Apply([]Target{{State: u.Peers[0].State(), Upstream: "app", Addr: tc.addr, Check: cfg, Log: &lg}})
+			waitFor(t, "a probe", func() bool { return !u.Peers[0].State().Health().LastCheck.IsZero() })
+			if h := u.Peers[0].State().Health(); h.Down != tc.down || tc.down && !strings.HasPrefix(h.Reason, "SSL handshake failed") {
+				t.Errorf("health %+v, want down %v", h, tc.down)
+			}
+		})
+	}
+}
+
+// check_keepalive_requests keeps one connection for that many probes.
+func TestHTTPCheckKeepalive(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	u, _ := fixture(t, addr)
+	lg := zerolog.Nop()
+	cfg := httpCheck()
+	cfg.Send = []byte("GET /health HTTP/1.1\r\nHost: app\r\n\r\n")
+	cfg.KeepaliveRequests = 3
+	New().Apply([]Target{{State: u.Peers[0].State(), Upstream: "app", Addr: addr, Check: cfg, Log: &lg}})
+	waitFor(t, "six probes", func() bool { return u.Peers[0].State().Health().Rise >= 6 })
+	if n := conns.Load(); n < 2 || n > 3 {
+		t.Errorf("%d connections for 6 probes at 3 a connection", n)
+	}
+}
+
+// check_http_expect_body fails a 200 whose body lacks the text.
+func TestHTTPCheckExpectBody(t *testing.T) {
+	var body atomic.Value
+	body.Store("status: OK")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(body.Load().(string)))
+	}))
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	u, _ := fixture(t, addr)
+	lg := zerolog.Nop()
+	cfg := httpCheck()
+	cfg.ExpectBody = "OK"
+	New().Apply([]Target{{State: u.Peers[0].State(), Upstream: "app", Addr: addr, Check: cfg, Log: &lg}})
+	waitFor(t, "passing probes", func() bool { return u.Peers[0].State().Health().Rise >= 2 })
+	body.Store("status: degraded")
+	waitFor(t, "the server to go down", func() bool { return u.Peers[0].State().Health().Down })
+	if r := u.Peers[0].State().Health().Reason; r != `HTTP 200, body without "OK"` {
+		t.Errorf("reason %q", r)
+	}
+}
