@@ -28,6 +28,14 @@ type PeerSnapshot struct {
 	Requests uint64 // requests sent, since the server entered the configuration
 	Failures uint64 // failed attempts, likewise
 	Sessions uint64 // sessions started on it, likewise
+
+	Responses     [5]uint64 // responses received, by status class 1xx to 5xx
+	Retries       uint64    // tries that retried a request another try failed
+	BytesSent     uint64    // to the server, headers included
+	BytesReceived uint64    // from the server, headers included
+	Returning     uint64    // sticky visitors their cookie brought back
+	Moved         uint64    // sticky visitors moved here from a server that could not take them
+	Latency       LatencySnapshot
 }
 
 // Snapshot returns the state of p at now.
@@ -35,14 +43,21 @@ func (p *Peer) Snapshot(now time.Time) PeerSnapshot {
 	s := p.state
 	down, drain := p.admin()
 	t := now.UnixNano()
-	return PeerSnapshot{
+	snap := PeerSnapshot{
 		Index: p.index, Name: p.Server.Name, Addr: p.Addr, ID: p.Server.ID, Backup: p.backup,
 		Weight: int(p.weightNow()), ConfigWeight: int(p.weight), Admin: s.Admin(),
 		Down: down, Drain: drain, Failed: p.failed(t), Available: p.available(t),
 		MaxConns: int(p.maxConns), Health: s.Health(),
 		Active: s.Conns(), Fails: s.Fails(),
 		Requests: s.Requests(), Failures: s.Failures(), Sessions: s.Sessions(),
+		Retries: s.traffic.retries.Load(), BytesSent: s.traffic.sent.Load(), BytesReceived: s.traffic.received.Load(),
+		Returning: s.traffic.returning.Load(), Moved: s.traffic.moved.Load(),
+		Latency: s.traffic.latency.snapshot(t),
 	}
+	for i := range snap.Responses {
+		snap.Responses[i] = s.traffic.responses[i].Load()
+	}
+	return snap
 }
 
 // UpstreamSnapshot is an upstream at one instant.

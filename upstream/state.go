@@ -45,6 +45,9 @@ type PeerState struct {
 	// health is the verdict of active health checks (health.go).
 	health healthState
 
+	// traffic is what the server answered (traffic.go).
+	traffic traffic
+
 	// tasks are the background tasks bound to this server (Task): they
 	// run while the server stays in the configuration.
 	tasks peerTasks

@@ -83,6 +83,7 @@ func (sp *stickyPersistence) Choose(r *Request) (Choice, error) {
 	st.setLetters(r.R, sticky.CookieNothing)
 	switch {
 	case c.Sticky():
+		peers[c.Peer].State().CountReturning()
 		return Choice{Peer: peers[c.Peer], Pin: !sp.fallback}, nil
 	case c.Fallback() && !sp.fallback:
 		return Choice{Status: fasthttp.StatusBadGateway}, nil

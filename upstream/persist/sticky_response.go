@@ -20,7 +20,8 @@ var (
 // the peer that answered and the backend's Set-Cookie lines; this applies
 // the decision to the header, records the response letter of
 // $sticky_status, and counts a session started on p when the cookie binds
-// a visitor who was not bound to it. Bypassed requests are left alone
+// a visitor who was not bound to it (a moved one when its cookie named a
+// server that could not take it). Bypassed requests are left alone
 // entirely: bypass means persistence does not touch the request.
 func (sp *stickyPersistence) Respond(s *Request, p *upstream.Peer, h *fasthttp.ResponseHeader) {
 	st := stickyOf(s)
@@ -53,6 +54,9 @@ func (sp *stickyPersistence) Respond(s *Request, p *upstream.Peer, h *fasthttp.R
 	}
 	if started(ch.Action, st.client, p) {
 		p.State().CountSession()
+		if st.client.Fallback() {
+			p.State().CountMoved() // its cookie named a server that could not take it
+		}
 	}
 	st.setLetters(s.R, ch.Action)
 }

@@ -139,21 +139,23 @@ func TestStickyRespondWithoutChoose(t *testing.T) {
 }
 
 // TestStickyCountsSessions: a cookie that binds a visitor to a server
-// counts a session started there; a returning visitor, or one the backend
-// cookie merely refreshes, does not.
+// counts a session started there (and a moved visitor when its cookie
+// named a server that could not take it); a returning visitor counts as
+// one.
 func TestStickyCountsSessions(t *testing.T) {
 	tests := []struct {
 		name, params, cookie string
 		peer                 int
 		response             string
-		want                 uint64
+		want                 uint64 // sessions started
+		returning, moved     uint64
 	}{
-		{"new visitor", "", "", stA, "HTTP/1.1 200 OK", 1},
-		{"returning visitor", "", "route=" + stSID(stA), stA, "HTTP/1.1 200 OK", 0},
-		{"moved off a down server", "", "route=" + stSID(stDown), stA, "HTTP/1.1 200 OK", 1},
-		{"rewrite: the backend's cookie is the session", "mode=rewrite", "", stB, "HTTP/1.1 200 OK\nSet-Cookie: route=app", 1},
-		{"rewrite, returning", "mode=rewrite", "route=" + stSID(stB), stB, "HTTP/1.1 200 OK\nSet-Cookie: route=app", 0},
-		{"rewrite without the backend's cookie", "mode=rewrite", "", stB, "HTTP/1.1 200 OK", 0},
+		{"new visitor", "", "", stA, "HTTP/1.1 200 OK", 1, 0, 0},
+		{"returning visitor", "", "route=" + stSID(stA), stA, "HTTP/1.1 200 OK", 0, 1, 0},
+		{"moved off a down server", "", "route=" + stSID(stDown), stA, "HTTP/1.1 200 OK", 1, 0, 1},
+		{"rewrite: the backend's cookie is the session", "mode=rewrite", "", stB, "HTTP/1.1 200 OK\nSet-Cookie: route=app", 1, 0, 0},
+		{"rewrite, returning", "mode=rewrite", "route=" + stSID(stB), stB, "HTTP/1.1 200 OK\nSet-Cookie: route=app", 0, 1, 0},
+		{"rewrite without the backend's cookie", "mode=rewrite", "", stB, "HTTP/1.1 200 OK", 0, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,8 +168,10 @@ func TestStickyCountsSessions(t *testing.T) {
 			}
 			f.choose(s)
 			f.sp.Respond(s, f.up.Peers[tt.peer], stResponse(t, tt.response))
-			if got := f.up.Peers[tt.peer].State().Sessions(); got != tt.want {
-				t.Errorf("sessions %d, want %d ($sticky_status %s)", got, tt.want, s.R.StickyStatus)
+			snap := f.up.Peers[tt.peer].Snapshot(t0)
+			if snap.Sessions != tt.want || snap.Returning != tt.returning || snap.Moved != tt.moved {
+				t.Errorf("sessions %d, returning %d, moved %d; want %d, %d, %d ($sticky_status %s)",
+					snap.Sessions, snap.Returning, snap.Moved, tt.want, tt.returning, tt.moved, s.R.StickyStatus)
 			}
 		})
 	}

@@ -24,6 +24,7 @@ func (x *exchange) deliver(peer *upstream.Peer) int {
 	if status >= 300 && slices.Contains(p.intercept, status) {
 		// proxy_intercept_errors: the location's error_page answers.
 		x.finishUpstream(true)
+		x.recordResponse(peer, 0)
 		peer.Release()
 		x.release()
 		return status

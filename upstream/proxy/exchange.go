@@ -58,6 +58,8 @@ type exchange struct {
 
 	start    time.Time       // of the first try: proxy_next_upstream_timeout
 	tryStart time.Time       // of the current try: $upstream_response_time
+	respEnd  time.Duration   // when the delivered response's body was read whole, if before the end
+	received int64           // body bytes of the delivered response read so far
 	peer     *upstream.Peer  // the acquired peer whose response goes to the client
 	conn     *transport.Conn // the connection that response came over
 	tun      *tunnel.Tunnel  // an Upgrade handshake's own connection, nil otherwise
@@ -91,9 +93,11 @@ func (x *exchange) release() {
 	}
 	x.handedOver = false
 	if x.peer != nil {
+		x.recordResponse(x.peer, x.respEnd)
 		x.peer.Release()
 		x.peer = nil
 	}
+	x.respEnd, x.received = 0, 0
 	x.conn = nil
 	x.tun.Close()
 	x.tun = nil

@@ -41,8 +41,9 @@ type loop struct {
 	// pin is the peer every try goes to: the session's, when persistence
 	// says it may not move (session_sticky fallback=off would rather fail
 	// than move a session).
-	pin   *upstream.Peer
-	asked bool // persistence was asked (or there is none)
+	pin      *upstream.Peer
+	asked    bool // persistence was asked (or there is none)
+	attempts int  // tries sent so far: every one after the first is a retry
 }
 
 // run is the one retry loop every proxied request goes through:
@@ -71,6 +72,9 @@ func (x *exchange) run() int {
 				return status
 			}
 			continue // max_conns reached since the pick; the peer counts as tried
+		}
+		if l.attempts++; l.attempts > 1 {
+			peer.State().CountRetry()
 		}
 		res := x.try(peer)
 		switch res.kind {

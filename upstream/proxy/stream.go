@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -29,6 +30,7 @@ type respBody struct {
 // Read implements io.Reader for fasthttp's response writer.
 func (b *respBody) Read(p []byte) (int, error) {
 	n, err := b.src.Read(p)
+	b.x.received += int64(n)
 	if err != nil && err != io.EOF && b.failed == nil {
 		b.failed = err
 	}
@@ -129,7 +131,24 @@ func (x *exchange) readSmallBody(n int) error {
 
 // markTime is the ResponseTime of the last try: now, relative to its start.
 func (x *exchange) markTime(start time.Time) {
+	x.respEnd = time.Since(start)
 	if n := len(x.r.Upstream); n > 0 {
-		x.r.Upstream[n-1].ResponseTime = time.Since(start)
+		x.r.Upstream[n-1].ResponseTime = x.respEnd
 	}
+}
+
+// recordResponse counts the response of the current try in peer's
+// traffic: its status, its response time (took, or until now when 0: a
+// streamed body is read whole when the exchange ends) and the body bytes
+// each way.
+func (x *exchange) recordResponse(peer *upstream.Peer, took time.Duration) {
+	now := time.Now()
+	if took <= 0 {
+		took = now.Sub(x.tryStart)
+	}
+	sent := x.body.N
+	if !x.out.IsBodyStream() {
+		sent = int64(len(x.out.Body())) // a body read before the first try
+	}
+	peer.State().Responded(x.resp.StatusCode(), took, sent, x.received, now)
 }

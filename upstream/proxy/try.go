@@ -126,6 +126,7 @@ func (x *exchange) skipResponse(peer *upstream.Peer, now time.Time, l *loop) *up
 		return nil
 	}
 	x.finishUpstream(true)
+	x.recordResponse(peer, 0)
 	peer.Release()
 	return next
 }

@@ -210,6 +210,9 @@ func (x *exchange) startTunnel() int {
 		}
 	}
 	h.AddBytesKV(strConnection, strUpgradeToken)
+	// The response time of a handshake is its 101's: the tunnel's life
+	// after it is no response time.
+	x.respEnd = time.Since(x.tryStart)
 	x.handedOver = true
 	x.r.UpstreamHeader = &x.resp.Header
 	x.p.tunnel.Registry.Add(x.tun)
