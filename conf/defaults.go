@@ -89,7 +89,7 @@ func defaultSettings(prefix string) *Settings {
 }
 
 // inherit makes s a copy of the enclosing level's settings, minus what
-// nginx does not inherit: return, proxy_pass and check_status belong to
+// nginx does not inherit: return, proxy_pass and the pages belong to
 // the level that wrote them. Slices are shared with the parent; a level that writes an
 // array directive first replaces it (see directive.reset), so the parent's
 // backing array is never appended to. sticky.Merge gives the level its own
@@ -99,7 +99,7 @@ func (s *Settings) inherit(parent *Settings) {
 	sticky.Merge(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
 	s.Return = nil
 	s.ProxyPass = nil
-	s.CheckStatus = nil
+	s.Page = nil
 	s.accessLogOff = false
 	s.redirectOff = false
 }

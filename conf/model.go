@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gw-proxy/gw/conf/check"
 	"github.com/gw-proxy/gw/conf/logs"
+	"github.com/gw-proxy/gw/conf/pages"
 	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
@@ -135,10 +135,10 @@ type Settings struct {
 	AddHeaders []AddHeader
 	ErrorPages []ErrorPage
 
-	// CheckStatus is only set on the location that wrote it: check_status
-	// is a content handler, which nginx does not inherit. nil: no status
-	// page here.
-	CheckStatus *check.StatusPage
+	// Page is only set on the location that wrote it (check_status,
+	// stub_status, gw_status, gw_metrics): a content handler, which nginx
+	// does not inherit. nil: no page here.
+	Page *pages.Page
 
 	ServerTokens      bool
 	ClientMaxBodySize int64 // bytes; 0 means unlimited

@@ -101,9 +101,7 @@ func TestSignalWithoutRunningGW(t *testing.T) {
 // starts to pass.
 func TestExamplesPassTest(t *testing.T) {
 	root := repoRoot(t)
-	pending := map[string]string{
-		"haproxy-stats.conf": `unknown directive "gw_status"`,
-	}
+	pending := map[string]string{}
 	files, _ := filepath.Glob(filepath.Join(root, "conf", "examples", "*.conf"))
 	files = append(files, filepath.Join(root, "conf", "gw.conf"))
 	if len(files) < 6 {

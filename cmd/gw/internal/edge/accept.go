@@ -33,6 +33,8 @@ type Listener struct {
 	// known.
 	timeouts func() (body, send time.Duration)
 
+	stats listenerStats
+
 	closeOnce  sync.Once
 	closed     chan struct{}
 	lastFailed time.Time // the last accept() failure logged
@@ -65,6 +67,9 @@ func (l *Listener) Accept() (net.Conn, error) {
 				return nil, net.ErrClosed
 			}
 		}
+		cc.listener = &l.stats
+		l.stats.accepted.Add(1)
+		l.stats.active.Add(1)
 		return cc, nil
 	}
 }

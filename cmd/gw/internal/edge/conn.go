@@ -38,13 +38,15 @@ type Conn struct {
 	net.Conn          // what fasthttp reads and writes: TCP, or TLS over it
 	raw      net.Conn // the TCP connection
 	table    *Table
-	slot     int // index in table.conns, under table.mu
+	slot     int            // index in table.conns, under table.mu
+	listener *listenerStats // of the listener that accepted it; nil in tests
 
 	state     atomic.Int32 // a fasthttp.ConnState
 	idleSince atomic.Int64 // unix nanoseconds the connection last went idle
 	hijacked  atomic.Bool  // handed to a hijack handler: pass everything through
 	closed    atomic.Bool
 	reclaimed atomic.Bool // closed by the table to make room
+	handling  atomic.Bool // a request's header is read and it is being served
 
 	// Owned by the serving goroutine.
 	bodyTimeout, sendTimeout time.Duration
@@ -153,6 +155,7 @@ func (c *Conn) startBody() {
 // timeouts (client_body_timeout, send_timeout) and the body length
 // fasthttp framed (-1 chunked, -2 none).
 func (c *Conn) Request(bodyLen int, bodyTimeout, sendTimeout time.Duration) {
+	c.serving(true)
 	c.bodyTimeout, c.sendTimeout = bodyTimeout, sendTimeout
 	switch {
 	case bodyLen >= 0:
@@ -208,6 +211,7 @@ func (c *Conn) setState(s fasthttp.ConnState) {
 	c.state.Store(int32(s))
 	switch s {
 	case fasthttp.StateIdle:
+		c.serving(false)
 		c.idleSince.Store(transport.CoarseNow().UnixNano())
 		c.nextRequest()
 	case fasthttp.StateHijacked:
@@ -241,6 +245,9 @@ func (c *Conn) idle() bool {
 func (c *Conn) Close() error {
 	if c.closed.CompareAndSwap(false, true) {
 		c.table.remove(c)
+		if c.listener != nil {
+			c.listener.active.Add(-1)
+		}
 	}
 	return c.Conn.Close()
 }

@@ -31,6 +31,8 @@ type Table struct {
 
 	// watcher: watchAwaiting runs (see watch.go).
 	watcher atomic.Bool
+
+	accepted atomic.Uint64 // connections ever added
 }
 
 func NewTable(limit int, log zerolog.Logger) *Table {
@@ -65,6 +67,7 @@ func (t *Table) add(c *Conn) bool {
 	}
 	c.slot = len(t.conns)
 	t.conns = append(t.conns, c)
+	t.accepted.Add(1)
 	warn := victim != nil && dueOncePerSecond(&t.lastReuse)
 	t.mu.Unlock()
 	if victim != nil {

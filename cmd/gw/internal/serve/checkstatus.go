@@ -4,6 +4,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf/check"
+	"github.com/gw-proxy/gw/conf/pages"
 	"github.com/gw-proxy/gw/upstream/health"
 )
 
@@ -11,14 +12,14 @@ import (
 // checked servers: the directive's format unless ?format= names another,
 // the servers ?status= (up, down) selects. Like Tengine, it serves GET and
 // HEAD only.
-func (x *exchange) checkStatus(cs *check.StatusPage) {
+func (x *exchange) checkStatus(pg *pages.Page) {
 	ctx := x.ctx
 	if !ctx.IsGet() && !ctx.IsHead() {
 		x.sendError(fasthttp.StatusMethodNotAllowed, 0)
 		return
 	}
 	args := ctx.QueryArgs()
-	f := cs.Format
+	f := pg.Format
 	if named, ok := check.ParseFormat(string(args.Peek("format"))); ok {
 		f = named
 	}

@@ -37,6 +37,7 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	} else {
 		x.answer(loc)
 	}
+	b.count(x.srv, ctx.Response.StatusCode())
 	if needsCloseFraming(ctx) {
 		sendUntilClose(ctx, x.st.SendTimeout)
 	}
@@ -113,8 +114,8 @@ func (x *exchange) answer(loc *conf.Location) {
 		x.doReturn(ret, 0)
 		return
 	}
-	if cs := x.st.CheckStatus; cs != nil {
-		x.checkStatus(cs)
+	if pg := x.st.Page; pg != nil {
+		x.page(pg)
 		return
 	}
 	if p := x.rt.proxies[loc]; p != nil {

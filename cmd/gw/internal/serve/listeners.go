@@ -28,6 +28,22 @@ type binding struct {
 	rt     *runtime
 	sock   int
 	scheme string
+	ln     *requestStats // the listener's counters; nil in tests
+}
+
+// count records a request answered with status on the binding's listener,
+// in the process's total and in srv's block (nil when none was chosen).
+func (b *binding) count(srv *conf.Server, status int) {
+	if b.ln != nil {
+		b.ln.count(status)
+	}
+	rt := b.rt
+	if rt.total != nil {
+		rt.total.count(status)
+	}
+	if s := rt.blocks[srv]; s != nil {
+		s.count(status)
+	}
 }
 
 // listener is one bound socket with its fasthttp server. The socket outlives
@@ -35,6 +51,8 @@ type binding struct {
 type listener struct {
 	addr    string
 	ln      net.Listener
+	edge    *edge.Listener // its connections, counted
+	stats   requestStats   // its requests, across reloads
 	srv     *fasthttp.Server
 	binding atomic.Pointer[binding]
 	done    chan struct{} // closed when Serve returns
@@ -53,6 +71,7 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 		return nil, err
 	}
 	l := &listener{addr: sock.Addr, ln: ln, done: make(chan struct{})}
+	b.ln = &l.stats
 	l.binding.Store(b)
 	served := ln
 	if sock.SSL {
@@ -62,10 +81,11 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 		b := l.binding.Load()
 		return b.rt.router.Address(b.sock, sock.AddrPort.Addr()).Default().Settings
 	}
-	served = edge.NewListener(served, table, func() (time.Duration, time.Duration) {
+	l.edge = edge.NewListener(served, table, func() (time.Duration, time.Duration) {
 		st := defaults()
 		return st.ClientBodyTimeout, st.SendTimeout
 	})
+	served = l.edge
 	l.srv = l.newFastServer(defaults())
 	go func() {
 		defer close(l.done)
@@ -82,8 +102,11 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 // Tests build their servers with it too.
 func (l *listener) newFastServer(st *conf.Settings) *fasthttp.Server {
 	return fastserver.New(st, fastserver.Hooks{
-		Handler:       func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
-		ErrorHandler:  func(ctx *fasthttp.RequestCtx, err error) { badRequest(*l.log(), ctx, err) },
+		Handler: func(ctx *fasthttp.RequestCtx) { l.binding.Load().handle(ctx) },
+		ErrorHandler: func(ctx *fasthttp.RequestCtx, err error) {
+			badRequest(*l.log(), ctx, err)
+			l.binding.Load().count(nil, ctx.Response.StatusCode())
+		},
 		ExpectHandler: func(ctx *fasthttp.RequestCtx) int { return l.binding.Load().expect(ctx, *l.log()) },
 		Logger:        fasthttpLogger{l},
 	})

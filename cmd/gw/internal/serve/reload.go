@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"time"
+
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/location"
 )
@@ -73,6 +75,8 @@ func (g *Server) Reload() {
 	g.retire(g.rt, rt.cfg.WorkerShutdownTimeout)
 	g.rt = rt
 	g.reloads++
+	g.reloadedAt = time.Now()
+	g.blocks.retain(rt.cfg)
 	g.log.Info().Uint64("generation", gen).Int("reloads", g.reloads).Msg("configuration reloaded")
 }
 
@@ -80,7 +84,7 @@ func (g *Server) Reload() {
 func (g *Server) rebind(rt *runtime) {
 	for i, sock := range rt.sockets {
 		if l, ok := g.listeners[sock.Addr]; ok {
-			l.binding.Store(&binding{rt: rt, sock: i, scheme: schemeOf(sock)})
+			l.binding.Store(&binding{rt: rt, sock: i, scheme: schemeOf(sock), ln: &l.stats})
 		}
 	}
 }

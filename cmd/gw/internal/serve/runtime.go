@@ -27,6 +27,9 @@ type runtime struct {
 	certs    map[*conf.Server]*tls.Config    // per server with ssl_certificate
 	log      zerolog.Logger                  // the configuration's error_log
 	logFile  *logFile                        // the file log writes to
+	server   *Server                         // the Server it runs in, for the pages' snapshots; nil under -t
+	total    *requestStats                   // the process's request counters; nil under -t
+	blocks   map[*conf.Server]*requestStats  // each server block's, kept across reloads
 	stopped  bool                            // its files were given back (under Server.mu)
 }
 

@@ -37,7 +37,12 @@ type Server struct {
 	conns     *edge.Table          // client connections, against worker_connections
 
 	reloads, failedReloads int // counted for the error log
-	log                    zerolog.Logger
+
+	requests   requestStats // every request answered
+	blocks     blockStats   // each server block's requests, across reloads
+	startedAt  time.Time    // when the process began serving (New)
+	reloadedAt time.Time    // of the last successful reload, under mu
+	log        zerolog.Logger
 }
 
 // earlyLogLevel is the error log's level until a configuration sets one:
@@ -53,7 +58,7 @@ func New(opts conf.LoadOptions, earlyLog string) (*Server, error) {
 	}
 	g := &Server{opts: opts, listeners: map[string]*listener{}, logFile: early, log: newLogger(early, earlyLogLevel),
 		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: tunnel.NewTunnels(),
-		checks: health.New()}
+		checks: health.New(), startedAt: time.Now()}
 	g.conns = edge.NewTable(0, g.log)
 	return g, nil
 }
@@ -123,6 +128,7 @@ func (g *Server) load(gen uint64) (*runtime, error) {
 		return nil, err
 	}
 	rt.log, rt.logFile = log, file
+	rt.server, rt.total, rt.blocks = g, &g.requests, g.blocks.forServers(cfg)
 	return rt, nil
 }
 

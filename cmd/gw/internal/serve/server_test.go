@@ -71,7 +71,7 @@ func TestServerLifecycle(t *testing.T) {
 		t.Fatalf("before reload: %q", got)
 	}
 	snap := s.Snapshot()
-	if snap.Generation != 1 || len(snap.Listeners) != 1 || snap.Listeners[0] != a || len(snap.Upstreams) != 1 {
+	if snap.Generation != 1 || len(snap.Listeners) != 1 || snap.Listeners[0].Addr != a || len(snap.Upstreams) != 1 {
 		t.Fatalf("snapshot %+v", snap)
 	}
 	peers := snap.Upstreams[0].Peers

@@ -10,29 +10,79 @@ import (
 // Snapshot is what a Server serves at one moment, as plain data: what a
 // status page, metrics or a runtime API read (Server.Snapshot).
 type Snapshot struct {
+	Version       string
 	Generation    uint64 // 1 at start, one more per successful reload
 	ConfigFile    string
-	Reloads       int // successful reloads
-	FailedReloads int // reloads refused, the running configuration kept
-	Listeners     []string
-	Connections   int // client connections open
-	Upstreams     []upstream.UpstreamSnapshot
+	StartedAt     time.Time
+	ReloadedAt    time.Time // zero before the first reload
+	Reloads       int       // successful reloads
+	FailedReloads int       // reloads refused, the running configuration kept
+
+	// Client connections, as nginx's stub_status counts them.
+	Connections               int    // open now
+	Accepted                  uint64 // ever accepted (nginx's accepts and handled)
+	Reading, Writing, Waiting int
+
+	Requests     RequestCounts // every request answered
+	Listeners    []ListenerSnapshot
+	ServerBlocks []ServerBlockSnapshot
+	Upstreams    []upstream.UpstreamSnapshot
+}
+
+// ListenerSnapshot is one bound socket.
+type ListenerSnapshot struct {
+	Addr     string
+	Accepted uint64 // connections accepted
+	Active   int64  // open now
+	RequestCounts
+}
+
+// ServerBlockSnapshot is one server block of the configuration served.
+type ServerBlockSnapshot struct {
+	Name   string   // its first server_name ("" when none)
+	Listen []string // its listen addresses
+	RequestCounts
 }
 
 // Snapshot returns the state of the configuration served.
 func (g *Server) Snapshot() Snapshot {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s := Snapshot{Reloads: g.reloads, FailedReloads: g.failedReloads, Connections: g.conns.Len()}
-	for addr := range g.listeners {
-		s.Listeners = append(s.Listeners, addr)
+	s := Snapshot{
+		Version: Version, StartedAt: g.startedAt, ReloadedAt: g.reloadedAt,
+		Reloads: g.reloads, FailedReloads: g.failedReloads,
+		Connections: g.conns.Len(), Accepted: g.conns.Accepted(), Requests: g.requests.read(),
 	}
-	sort.Strings(s.Listeners)
+	s.Reading, s.Writing, s.Waiting = g.conns.States()
+	for addr, l := range g.listeners {
+		ls := ListenerSnapshot{Addr: addr, RequestCounts: l.stats.read()}
+		if l.edge != nil {
+			cs := l.edge.Stats()
+			ls.Accepted, ls.Active = cs.Accepted, cs.Active
+		}
+		s.Listeners = append(s.Listeners, ls)
+	}
+	sort.Slice(s.Listeners, func(i, j int) bool { return s.Listeners[i].Addr < s.Listeners[j].Addr })
 	rt := g.rt
 	if rt == nil {
 		return s
 	}
 	s.Generation, s.ConfigFile = rt.gen, g.opts.File
+	if rt.cfg.HTTP != nil {
+		for _, srv := range rt.cfg.HTTP.Servers {
+			b := ServerBlockSnapshot{}
+			if len(srv.Names) > 0 {
+				b.Name = srv.Names[0].Name
+			}
+			for _, l := range srv.Listens {
+				b.Listen = append(b.Listen, l.Addr.String())
+			}
+			if st := rt.blocks[srv]; st != nil {
+				b.RequestCounts = st.read()
+			}
+			s.ServerBlocks = append(s.ServerBlocks, b)
+		}
+	}
 	now := time.Now()
 	for _, u := range rt.upstream.Upstreams() {
 		s.Upstreams = append(s.Upstreams, u.Snapshot(now))
