@@ -232,12 +232,20 @@ func timeline(hits []hit, start time.Time, step time.Duration, t503, tDown, t200
 			}
 			last = last || !h.at.Before(to)
 		}
-		health, state := "200", "up"
-		if !to.Before(t503) && from.Before(t200) {
-			health = "503"
+		at := func(t time.Time, from, to string, on, off time.Time) string {
+			if !t.Before(on) && t.Before(off) {
+				return to
+			}
+			return from
 		}
-		if !from.Before(tDown) && from.Before(tUp) {
-			state = "down"
+		// What held at the step's start, and at its end when it changed.
+		health := at(from, "200", "503", t503, t200)
+		if h := at(to, "200", "503", t503, t200); h != health {
+			health += "→" + h
+		}
+		state := at(from, "up", "down", tDown, tUp)
+		if st := at(to, "up", "down", tDown, tUp); st != state {
+			state += "→" + st
 		}
 		fmt.Fprintf(&sb, "  %5.2f  %-11s  %-9s  %13d  %13d\n", from.Sub(start).Seconds(), health, state, n["a"], n["b"])
 		if !last {
