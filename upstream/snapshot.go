@@ -31,8 +31,8 @@ type PeerSnapshot struct {
 
 	Responses     [5]uint64 // responses received, by status class 1xx to 5xx
 	Retries       uint64    // tries that retried a request another try failed
-	BytesSent     uint64    // to the server, headers included
-	BytesReceived uint64    // from the server, headers included
+	BytesSent     uint64    // request body bytes sent to the server
+	BytesReceived uint64    // response body bytes received from it
 	Returning     uint64    // sticky visitors their cookie brought back
 	Moved         uint64    // sticky visitors moved here from a server that could not take them
 	Latency       LatencySnapshot

@@ -12,16 +12,16 @@ import (
 type traffic struct {
 	responses [5]atomic.Uint64 // by status class, 1xx to 5xx
 	retries   atomic.Uint64    // tries that retried a request another try failed
-	sent      atomic.Uint64    // bytes sent to the server
-	received  atomic.Uint64    // bytes received from it
+	sent      atomic.Uint64    // request body bytes sent to the server
+	received  atomic.Uint64    // response body bytes received from it
 	returning atomic.Uint64    // sticky visitors its cookie brought back
 	moved     atomic.Uint64    // sticky visitors moved here from a server that could not take them
 	latency   latency
 }
 
 // Responded counts a response of status from the server, received
-// responseTime after the try started, with the bytes the try sent and
-// received (headers included). The proxy calls it once per try that got
+// responseTime after the try started, with the body bytes the try sent
+// and received. The proxy calls it once per try that got
 // a response, whether the response went to the client or a retry
 // replaced it.
 func (s *PeerState) Responded(status int, responseTime time.Duration, sent, received int64, now time.Time) {
