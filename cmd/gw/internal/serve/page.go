@@ -11,6 +11,10 @@ func (x *exchange) page(pg *pages.Page) {
 	switch pg.Kind {
 	case pages.CheckStatus:
 		x.checkStatus(pg)
+	case pages.StubStatus:
+		x.stubStatus()
+	case pages.Metrics:
+		x.metrics()
 	default:
 		// The page exists in the configuration but not yet here.
 		x.sendError(fasthttp.StatusNotFound, 0)
