@@ -11,6 +11,8 @@ func (x *exchange) page(pg *pages.Page) {
 	switch pg.Kind {
 	case pages.CheckStatus:
 		x.checkStatus(pg)
+	case pages.GWStatus:
+		x.gwStatus(pg)
 	default:
 		// The page exists in the configuration but not yet here.
 		x.sendError(fasthttp.StatusNotFound, 0)
