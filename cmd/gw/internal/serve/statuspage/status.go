@@ -115,8 +115,8 @@ type Server struct {
 	Returning uint64 `json:"returning"` // sticky visitors their cookie brought back
 	Moved     uint64 `json:"moved"`     // sticky visitors moved here from a server that could not take them
 
-	BytesSent     uint64 `json:"bytes_sent"`     // to the server
-	BytesReceived uint64 `json:"bytes_received"` // from it
+	BytesSent     uint64 `json:"bytes_sent"`     // body bytes sent to the server
+	BytesReceived uint64 `json:"bytes_received"` // body bytes received from it
 
 	ResponseTime ResponseTime `json:"response_time"`
 }

@@ -42,7 +42,7 @@ func synthetic() *Status {
 	u := upstream.UpstreamSnapshot{Name: "app<script>", Peers: []upstream.PeerSnapshot{up, down, failed, drain, maint, backup}}
 	sids := []string{"0123456789abcdef0123456789abcdef", "s2", "s3", "s4", "s5", "s6"}
 	return &Status{
-		Version: "gw/1.2.3", Generation: 4, Time: now, StartedAt: now.Add(-time.Hour), UptimeSeconds: 3600,
+		Version: "1.2.3", Generation: 4, Time: now, StartedAt: now.Add(-time.Hour), UptimeSeconds: 3600,
 		Reloads: 3, FailedReloads: 1,
 		Listeners: []Listener{{Address: "127.0.0.1:8080", Accepted: 7, Active: 1, Counts: Counts{Requests: 9}}},
 		Servers:   []ServerBlock{{Name: `<img src=x onerror=alert(1)>`, Listen: []string{"127.0.0.1:8080"}}},
@@ -86,16 +86,16 @@ func TestHTML(t *testing.T) {
 		`<tr class="st-drain" data-state="DRAIN"`,
 		`<tr class="st-maint" data-state="MAINT"`,
 		`<tr class="st-backup" data-state="BACKUP"`,
-		`gw/1.2.3`,
+		`<dd id="version">gw 1.2.3</dd>`,
 		`upstream app&lt;script&gt;`,
 		`&lt;img src=x onerror=alert(1)&gt;`,
-		`down: HTTP 503 &lt;b&gt;&#34;x&#34;&lt;/b&gt;`,
+		`>down: HTTP 503 &lt;b&gt;&#34;x&#34;&lt;/b&gt;`,
 		`<code>a&lt;1&gt;</code>`,
 		`title="0123456789abcdef0123456789abcdef">01234567…`,
 		`1.50 KiB`, `3.00 MiB`, `2.50 ms`, `9.00 ms`,
 		`3 / 100`,
 		`1m 30s ago`,
-		`1 failed`,
+		`(1 failed)`,
 		`2 of 6 serving`,
 		`<script>`, // the inline sorting script
 	} {
@@ -121,7 +121,7 @@ func TestHTMLRefreshAndTokens(t *testing.T) {
 	if !strings.Contains(page, `<meta http-equiv="refresh" content="10">`) {
 		t.Error("refresh=10s: no meta refresh of 10 seconds")
 	}
-	if strings.Contains(page, "gw/1.2.3") || strings.Contains(page, `id="version"`) {
+	if strings.Contains(page, "1.2.3") || strings.Contains(page, `id="version"`) {
 		t.Error("the version shows without server_tokens")
 	}
 	js := AppendJSON(nil, st)
