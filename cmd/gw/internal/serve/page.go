@@ -1,8 +1,6 @@
 package serve
 
 import (
-	"github.com/valyala/fasthttp"
-
 	"github.com/gw-proxy/gw/conf/pages"
 )
 
@@ -15,8 +13,7 @@ func (x *exchange) page(pg *pages.Page) {
 		x.stubStatus()
 	case pages.Metrics:
 		x.metrics()
-	default:
-		// The page exists in the configuration but not yet here.
-		x.sendError(fasthttp.StatusNotFound, 0)
+	case pages.GWStatus:
+		x.gwStatus(pg)
 	}
 }
