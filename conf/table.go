@@ -6,7 +6,7 @@ package conf
 // slices merged by init below: mainDirectives, httpDirectives,
 // proxyDirectives, logDirectives, ignoredDirectives (the core) and
 // upstreamDirectives, stickyDirectives (upstream_table.go), checkDirectives
-// (check_table.go). To add one,
+// (check_table.go), accessDirectives (access_table.go). To add one,
 // append a row to the slice of its concern:
 //
 //	{name: "proxy_read_timeout", ctx: ctxHSL, args: exactly(1),
@@ -135,6 +135,7 @@ func init() {
 		upstreamDirectives,
 		stickyDirectives,
 		checkDirectives,
+		accessDirectives,
 	)
 }
 
