@@ -97,6 +97,7 @@ func defaultSettings(prefix string) *Settings {
 func (s *Settings) inherit(parent *Settings) {
 	*s = *parent
 	sticky.Merge(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
+	s.Access.StartLevel()                   // its allow/deny replace the parent's
 	s.Return = nil
 	s.ProxyPass = nil
 	s.Page = nil

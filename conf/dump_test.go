@@ -126,6 +126,8 @@ func (d *dumper) text(v reflect.Value) string {
 		return strings.TrimPrefix(x.String(), d.prefix+"/")
 	case netip.AddrPort:
 		return fmt.Sprintf("%q", x.String())
+	case netip.Prefix:
+		return fmt.Sprintf("%q", x.String())
 	case *vars.Template:
 		if x == nil {
 			return "<nil>"

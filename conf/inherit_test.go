@@ -1,6 +1,7 @@
 package conf
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -160,6 +161,8 @@ func TestDefaults(t *testing.T) {
 		{"worker_connections 512", c.WorkerConnections == 512},
 		{"worker_shutdown_timeout 10s", c.WorkerShutdownTimeout == 10*time.Second},
 		{"daemon off", !c.Daemon},
+		{"no allow/deny, auth_basic off, satisfy all", s.Access.Rules == nil && s.Access.Realm == nil &&
+			s.Access.UserFile == nil && !s.Access.SatisfyAny},
 		{"pid logs/gw.pid", c.PidFile == c.Prefix+"/logs/gw.pid"},
 		{"error_log logs/error.log error", c.ErrorLog == logs.ErrorLog{Path: c.Prefix + "/logs/error.log", Level: "error"}},
 	}
@@ -167,5 +170,37 @@ func TestDefaults(t *testing.T) {
 		if !ch.ok {
 			t.Errorf("default %s not applied", ch.name)
 		}
+	}
+}
+
+// TestAccessInheritance: allow/deny written at http after the servers reach
+// a server without rules, not one with its own; auth_basic and its file
+// merge one by one.
+func TestAccessInheritance(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/users"
+	if err := os.WriteFile(file, []byte("u:{PLAIN}p\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := buildText(t, `events {}
+http {
+    auth_basic "outer";
+    server { listen 8080; location / { auth_basic_user_file `+file+`; } }
+    server { listen 8081; deny 10.0.0.1; auth_basic off; location / { allow all; } }
+    allow 127.0.0.1;
+    deny all;
+}`)
+	a, b := c.HTTP.Servers[0], c.HTTP.Servers[1]
+	if n := len(a.Settings.Access.Rules); n != 2 {
+		t.Errorf("a server without rules has %d, want the http level's 2", n)
+	}
+	if l := a.Locations[0].Settings.Access; l.Realm.String() != "outer" || l.UserFile == nil || !l.Active() {
+		t.Errorf("realm %q and file %v: want the inherited realm with the location's file", l.Realm, l.UserFile)
+	}
+	if r := b.Settings.Access.Rules; len(r) != 1 || !r[0].Deny {
+		t.Errorf("a server with its own rule has %+v, want only it", r)
+	}
+	if l := b.Locations[0].Settings.Access; len(l.Rules) != 1 || l.Rules[0].Deny || l.Realm != nil {
+		t.Errorf("location: %+v, want its own allow and auth_basic off", l)
 	}
 }

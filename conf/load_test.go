@@ -108,8 +108,7 @@ func TestLoadMissingFileIsPositionedError(t *testing.T) {
 // laterDirectives are nginx and Tengine directives gw does not have yet but
 // means to: an example that uses one shows where gw is going, so it is
 // skipped, not failed, until the directive exists.
-var laterDirectives = []string{"allow", "deny", "auth_basic", "auth_basic_user_file", "map", "set",
-	"gw_status", "real_ip_header", "set_real_ip_from"}
+var laterDirectives = []string{"map", "set", "gw_status", "real_ip_header", "set_real_ip_from"}
 
 // TestShippedConfigs loads the configuration gw ships and every example,
 // as an operator would with gw -t.

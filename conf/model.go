@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/access"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/pages"
 	"github.com/gw-proxy/gw/conf/sticky"
@@ -158,6 +159,10 @@ type Settings struct {
 	// Sticky holds session_sticky_header / session_sticky_hide_cookie /
 	// session_sticky_bypass (see the upstream part of the table).
 	Sticky sticky.Settings
+
+	// Access holds allow, deny, auth_basic, auth_basic_user_file and
+	// satisfy: nginx's access phase, which the handler runs first.
+	Access access.Settings
 
 	// ProxyPass is only set on the location that wrote it: nginx does not
 	// inherit proxy_pass into nested locations. nil: nothing is proxied.

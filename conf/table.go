@@ -6,7 +6,8 @@ package conf
 // slices merged by init below: mainDirectives, httpDirectives,
 // proxyDirectives, logDirectives, ignoredDirectives (the core) and
 // upstreamDirectives, stickyDirectives (upstream_table.go), checkDirectives
-// (check_table.go), pageDirectives (page_table.go). To add one,
+// (check_table.go), pageDirectives (page_table.go), accessDirectives
+// (access_table.go). To add one,
 // append a row to the slice of its concern:
 //
 //	{name: "proxy_read_timeout", ctx: ctxHSL, args: exactly(1),
@@ -136,6 +137,7 @@ func init() {
 		stickyDirectives,
 		checkDirectives,
 		pageDirectives,
+		accessDirectives,
 	)
 }
 

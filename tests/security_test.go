@@ -126,6 +126,7 @@ var malformedRequests = []requestCase{
 	{"asterisk target", "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", 400, true},
 	{"CONNECT", "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", 400, true},
 	{"Host with two dots", "GET /x HTTP/1.1\r\nHost: a..b\r\n\r\n", 400, true},
+	{"two Authorization lines", "GET /x HTTP/1.1\r\nHost: a\r\nAuthorization: Basic YTpi\r\nAuthorization: Basic YzpkZA==\r\n\r\n", 400, true},
 	// nginx answers these two 400. fasthttp refuses them itself with the
 	// same error as an unknown coding (SecureErrorLogMessage keeps request
 	// bytes out of its errors, and with them what would tell them apart),

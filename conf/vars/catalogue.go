@@ -28,7 +28,7 @@ var catalogue = map[string]entry{
 	"server_name":         {get: getServerName, opts: keepEmpty},
 	"hostname":            {get: getHostname},
 	"pid":                 {get: getPID},
-	"remote_user":         {get: getNothing},
+	"remote_user":         {get: getRemoteUser, opts: needsCtx},
 
 	// request line and URI
 	"request":         {get: getRequestLine, opts: needsCtx},

@@ -103,10 +103,17 @@ func getVersion(dst []byte, _ *Request, _ *part) []byte {
 	return append(dst, Version...)
 }
 
-// getNothing serves variables gw knows but has no value for yet, such as
-// $remote_user before basic authentication exists.
-func getNothing(dst []byte, _ *Request, _ *part) []byte {
-	return dst
+// getRemoteUser is $remote_user: the user name of the request's Basic
+// credentials, as nginx reads it, whether or not the location checks them
+// and whether or not the password is right. The password, decoded into
+// dst's spare room on the way, is wiped before returning.
+func getRemoteUser(dst []byte, r *Request, _ *part) []byte {
+	out, n, ok := r.AppendBasicCredentials(dst)
+	if !ok {
+		return dst
+	}
+	clear(out[len(dst)+n:])
+	return out[:len(dst)+n]
 }
 
 func getProxyHost(dst []byte, r *Request, _ *part) []byte {

@@ -42,6 +42,7 @@ var rejections = [...]rejection{
 	{fasthttp.StatusBadRequest, "client sent invalid request URI"},
 	{fasthttp.StatusBadRequest, "client sent invalid method"},
 	{fasthttp.StatusBadRequest, "client sent invalid host header"},
+	{fasthttp.StatusBadRequest, "client sent duplicate header line"},
 }
 
 // Indexes into rejections.
@@ -58,6 +59,7 @@ const (
 	rejectURI
 	rejectMethod
 	rejectHost
+	rejectDuplicateLine
 )
 
 // rejectedURIPrefix starts the request URI that HeaderReceived sets on a
@@ -168,13 +170,15 @@ func isMethod(m []byte) bool {
 // checkHeaderLines checks each line of a raw header block (CRLF-ended, as
 // Conn makes them): a name directly followed by a colon, no
 // folding; one framing, Content-Length of digits or Transfer-Encoding:
-// chunked. The rest of RFC 9110's rules for names (tokens) and values (no
+// chunked; at most one Authorization, which nginx reads as a unique line
+// (a backend must not believe other credentials than those auth_basic
+// checked, or $remote_user logged). The rest of RFC 9110's rules for names (tokens) and values (no
 // control byte but tab) fasthttp's parser enforces already, with one
 // exception this check adds: a space inside a name (TestFasthttpChecks
 // keeps that division of labour honest).
 func checkHeaderLines(raw []byte) int {
 	lf := []byte{'\n'}
-	var cl, te int
+	var cl, te, auth int
 	for len(raw) > 0 {
 		var line []byte
 		line, raw, _ = bytes.Cut(raw, lf)
@@ -199,6 +203,13 @@ func checkHeaderLines(raw []byte) int {
 			cl++
 			if v := vars.TrimOWS(line[colon+1:]); len(v) == 0 || !allDigits(v) || cl > 1 {
 				return rejectBadContentLength
+			}
+		case len("Authorization"):
+			if !vars.LowerEqual(name, "authorization") {
+				continue
+			}
+			if auth++; auth > 1 {
+				return rejectDuplicateLine
 			}
 		case len("Transfer-Encoding"):
 			if !vars.LowerEqual(name, "transfer-encoding") {

@@ -19,6 +19,8 @@ func TestCheckRequest(t *testing.T) {
 		{"chunked", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n", rejectNone},
 		{"CL and TE", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", rejectBothFramings},
 		{"two TE lines", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", rejectDuplicateTE},
+		{"two Authorization lines", "GET / HTTP/1.1\r\nHost: a\r\nAuthorization: Basic YTpi\r\nauthorization: Basic YzpkZA==\r\n\r\n", rejectDuplicateLine},
+		{"one Authorization line", "GET / HTTP/1.1\r\nHost: a\r\nAuthorization: Basic YTpi\r\nCache-Control: x\r\n\r\n", rejectNone},
 		{"TE gzip", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", rejectUnknownTE},
 		{"name with space", "GET / HTTP/1.1\r\nHost: a\r\nX A: 1\r\n\r\n", rejectHeaderLine},
 		{"space before colon", "GET / HTTP/1.1\r\nHost: a\r\nX-A : 1\r\n\r\n", rejectHeaderLine},

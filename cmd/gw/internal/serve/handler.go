@@ -105,11 +105,17 @@ func (b *binding) expect(ctx *fasthttp.RequestCtx, log zerolog.Logger) int {
 	return fasthttp.StatusRequestEntityTooLarge
 }
 
-// answer produces the response for the chosen settings: return, else
-// proxy_pass, else nginx's 404 for a file it cannot find, since gw serves no
-// files. A status the proxy hands back (502, 504, 413...) is gw's own error
-// and goes through error_page.
+// answer produces the response for the chosen settings: access control
+// first (access.go), then return, else proxy_pass, else nginx's 404 for a
+// file it cannot find, since gw serves no files. A status the proxy hands
+// back (502, 504, 413...) is gw's own error and goes through error_page.
+// [gw] nginx runs return in its rewrite phases, before access control, so
+// there `deny all; return 200;` answers 200; gw checks access first, so
+// that no answer of a protected location escapes its rules.
 func (x *exchange) answer(loc *conf.Location) {
+	if !x.accessAllows() {
+		return
+	}
 	if ret := x.st.Return; ret != nil {
 		x.doReturn(ret, 0)
 		return

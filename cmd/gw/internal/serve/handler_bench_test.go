@@ -30,6 +30,7 @@ http {
         listen 127.0.0.1:1;
         location / { proxy_pass http://app; }
         location = /return { return 200 "ok"; }
+        location = /allowed { allow 10.0.0.0/8; allow 127.0.0.1; deny all; return 200 "ok"; }
     }
 }
 `
@@ -67,6 +68,9 @@ func benchRuntime(b *testing.B, text string) *runtime {
 	return rt
 }
 
+// benchClient is the address the benchmark's clients connect from.
+var benchClient = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 50000}
+
 // benchHandler runs requests for uri through gw's handler over an
 // in-memory listener, one keep-alive client connection per goroutine.
 func benchHandler(b *testing.B, uri string) {
@@ -93,7 +97,7 @@ func benchHandler(b *testing.B, uri string) {
 		for pb.Next() {
 			if c == nil {
 				var err error
-				if c, err = ln.Dial(); err != nil {
+				if c, err = ln.DialWithLocalAddr(benchClient); err != nil {
 					b.Error(err)
 					return
 				}
@@ -121,3 +125,7 @@ func BenchmarkHandlerProxy(b *testing.B) { benchHandler(b, "/") }
 
 // BenchmarkHandlerReturn is a request answered by return.
 func BenchmarkHandlerReturn(b *testing.B) { benchHandler(b, "/return") }
+
+// BenchmarkHandlerAllowed is a request that allow/deny rules let through
+// to a return: the address check allocates nothing either.
+func BenchmarkHandlerAllowed(b *testing.B) { benchHandler(b, "/allowed") }

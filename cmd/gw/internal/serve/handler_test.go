@@ -23,6 +23,14 @@ import (
 // own fasthttp options and client edge, and returns a dialer.
 func memServer(t *testing.T, text string) func() net.Conn {
 	t.Helper()
+	dial := memServerFrom(t, text, zerolog.Nop())
+	return func() net.Conn { return dial(nil) }
+}
+
+// memServerFrom is memServer with an error log, whose dialer connects
+// from the client address given (nil: fasthttputil's own, not an IP).
+func memServerFrom(t *testing.T, text string, log zerolog.Logger) func(client net.Addr) net.Conn {
+	t.Helper()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "gw.conf")
 	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
@@ -32,7 +40,7 @@ func memServer(t *testing.T, text string) func() net.Conn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := compile(cfg, 1, proxy.Options{Log: zerolog.Nop()})
+	rt, err := compile(cfg, 1, proxy.Options{Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +52,8 @@ func memServer(t *testing.T, text string) func() net.Conn {
 	table := edge.NewTable(16, zerolog.Nop())
 	go srv.Serve(edge.NewListener(ln, table, func() (time.Duration, time.Duration) { return time.Second, time.Second }))
 	t.Cleanup(func() { ln.Close() })
-	return func() net.Conn {
-		c, err := ln.Dial()
+	return func(client net.Addr) net.Conn {
+		c, err := ln.DialWithLocalAddr(client)
 		if err != nil {
 			t.Fatal(err)
 		}

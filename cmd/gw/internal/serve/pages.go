@@ -25,6 +25,8 @@ func hasStatusPage(code int) bool {
 // its own codes.
 func reasonPhrase(code int) string {
 	switch code {
+	case 401:
+		return "Authorization Required"
 	case 494:
 		return "Request Header Or Cookie Too Large"
 	case 495:
