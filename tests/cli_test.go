@@ -124,7 +124,10 @@ func TestExamplesPassTest(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("gw -T: exit %d:\n%s", code, dump)
 			}
-			if again, code := runGW(t, "-p", writePrefix(t, dump), "-t", "-q"); code != 0 {
+			// Under the same prefix, so the files the configuration names
+			// (a user file, certificates) resolve as they did.
+			dumped := filepath.Join(writePrefix(t, dump), "conf", "gw.conf")
+			if again, code := runGW(t, "-p", root, "-c", dumped, "-t", "-q"); code != 0 {
 				t.Fatalf("gw -t on the -T dump: exit %d:\n%s\n%s", code, again, dump)
 			}
 		})

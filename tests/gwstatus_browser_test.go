@@ -102,7 +102,11 @@ func TestGWStatusInABrowser(t *testing.T) {
 		t.Skip("no chromium, chromium-browser or google-chrome on PATH (apt-get install chromium): skipping the browser test")
 	}
 	f := startStatusFleet(t)
-	ctx := browser(t, "http://"+f.gw+"/gw", "")
+	// The page is behind auth_basic, as an operator would keep it.
+	if r := get(t, f.gw, "", "/gw-private"); r.status != 401 || r.header.Get("WWW-Authenticate") != `Basic realm="gw status"` {
+		t.Fatalf("without credentials: %d %q", r.status, r.header.Get("WWW-Authenticate"))
+	}
+	ctx := browser(t, "http://"+f.gw+"/gw-private", statusUser+":"+statusPassword)
 	before := run(t, ctx, chromedp.Evaluate[[]browserRow](readRows))
 	version := run(t, ctx, chromedp.Text(chromedp.CSS("#version")))
 	png := run(t, ctx, chromedp.FullScreenshot(100))

@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // gw_status end to end: the real gw's status page over a checked upstream
@@ -41,9 +45,20 @@ http {
         }
         location = /gw { gw_status refresh=5s; }
         location = /gw-quiet { server_tokens off; gw_status; }
+        location = /gw-private {
+            auth_basic "gw status";
+            auth_basic_user_file %[7]s;
+            gw_status;
+        }
     }
 }
 `
+
+// The user of /gw-private, behind auth_basic with a bcrypt user file.
+const (
+	statusUser     = "admin"
+	statusPassword = "s3cret"
+)
 
 // statusFleet is a running gw over the five servers of statusConfig.
 type statusFleet struct {
@@ -62,7 +77,15 @@ func startStatusFleet(t *testing.T) *statusFleet {
 	f.a, f.b, f.c, f.d = startDemo(t, "a"), startDemo(t, "b"), startDemo(t, "c"), startDemo(t, "d")
 	f.e = addr(freePort(t))
 	f.byID = map[string]string{"a": f.a, "b": f.b, "c": f.c, "d": f.d, "e": f.e}
-	startGW(t, fmt.Sprintf(statusConfig, f.gw, f.a, f.b, f.c, f.d, f.e), f.gw)
+	users := filepath.Join(t.TempDir(), "htpasswd")
+	hash, err := bcrypt.GenerateFromPassword([]byte(statusPassword), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(users, []byte(statusUser+":"+string(hash)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startGW(t, fmt.Sprintf(statusConfig, f.gw, f.a, f.b, f.c, f.d, f.e, users), f.gw)
 	waitStatus(t, f.gw, f.b, "UP")
 	var cookie string
 	for i := 0; i < 20; i++ {
