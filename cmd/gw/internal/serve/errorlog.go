@@ -97,6 +97,10 @@ func newLogger(w io.Writer, level logs.Level) zerolog.Logger {
 	if !ok {
 		lvl = zerolog.ErrorLevel // nginx's default error_log level
 	}
-	zerolog.TimeFieldFormat = time.RFC3339Nano
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
 }
+
+// zerolog's time format is a package variable that every logger reads
+// while it writes: it is set once, before any logger exists, never while
+// a reload builds a logger beside running ones.
+func init() { zerolog.TimeFieldFormat = time.RFC3339Nano }
