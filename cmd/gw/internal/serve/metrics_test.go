@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"math"
 	"strings"
 	"testing"
@@ -142,61 +141,5 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	if resp, _ := fetch(t, "POST", "http://"+addr+"/metrics"); resp.StatusCode != 405 {
 		t.Errorf("POST: %d, want 405", resp.StatusCode)
-	}
-}
-
-// TestMetricsHistogramCumulative: gw counts each response-time bucket on
-// its own, Prometheus cumulatively; the slowest bucket (over the last
-// bound) is only in the count, as +Inf.
-func TestMetricsHistogramCumulative(t *testing.T) {
-	var lat upstream.LatencySnapshot
-	lat.Buckets[0] = 2                             // ≤ 1ms
-	lat.Buckets[3] = 1                             // ≤ 10ms
-	lat.Buckets[len(upstream.LatencyBounds)-1] = 4 // ≤ 60s
-	lat.Buckets[len(upstream.LatencyBounds)] = 5   // over 60s
-	lat.Count, lat.Sum = 12, 400*time.Second
-	snap := &Snapshot{Version: "test", Upstreams: []upstream.UpstreamSnapshot{{
-		Name: "u", Peers: []upstream.PeerSnapshot{{Addr: "10.0.0.1:80", Latency: lat}},
-	}}}
-	body, err := renderMetrics(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := sample(t, parseMetrics(t, string(body)), "gw_upstream_server_response_seconds", "server", "10.0.0.1:80").GetHistogram()
-	want := map[float64]uint64{0.001: 2, 0.002: 2, 0.005: 2, 0.01: 3, 30: 3, 60: 7}
-	for _, b := range h.Bucket {
-		if w, ok := want[b.GetUpperBound()]; ok && b.GetCumulativeCount() != w {
-			t.Errorf("le=%v: %d, want %d", b.GetUpperBound(), b.GetCumulativeCount(), w)
-		}
-	}
-	if h.GetSampleCount() != 12 || h.GetSampleSum() != 400 {
-		t.Errorf("count %d sum %v", h.GetSampleCount(), h.GetSampleSum())
-	}
-	if !bytes.Contains(body, []byte(`gw_upstream_server_response_seconds_bucket{server="10.0.0.1:80",upstream="u",le="+Inf"} 12`)) {
-		t.Errorf("no +Inf bucket of 12:\n%s", body)
-	}
-}
-
-// TestMetricsRepeatedSeries: server blocks or upstream servers that share
-// their counters (same first name and listen; same upstream and address)
-// are exported once, where a repeated series would fail the whole scrape.
-func TestMetricsRepeatedSeries(t *testing.T) {
-	peer := upstream.PeerSnapshot{Addr: "10.0.0.1:80", Requests: 7}
-	snap := &Snapshot{
-		ServerBlocks: []ServerBlockSnapshot{
-			{Name: "a", Listen: []string{"0.0.0.0:80"}}, {Name: "a", Listen: []string{"0.0.0.0:80", "[::]:80"}},
-		},
-		Upstreams: []upstream.UpstreamSnapshot{{Name: "u", Peers: []upstream.PeerSnapshot{peer, peer}}},
-	}
-	body, err := renderMetrics(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := parseMetrics(t, string(body))
-	if n := len(f["gw_upstream_server_requests_total"].Metric); n != 1 {
-		t.Errorf("%d series for one address", n)
-	}
-	if n := len(f["gw_server_requests_total"].Metric); n != 1 {
-		t.Errorf("%d series for one block key", n)
 	}
 }

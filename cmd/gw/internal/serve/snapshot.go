@@ -4,45 +4,17 @@ import (
 	"sort"
 	"time"
 
-	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve/snap"
 )
 
-// Snapshot is what a Server serves at one moment, as plain data: what a
-// status page, metrics or a runtime API read (Server.Snapshot).
-type Snapshot struct {
-	Version       string
-	Generation    uint64 // 1 at start, one more per successful reload
-	ConfigFile    string
-	StartedAt     time.Time
-	ReloadedAt    time.Time // zero before the first reload
-	Reloads       int       // successful reloads
-	FailedReloads int       // reloads refused, the running configuration kept
-
-	// Client connections, as nginx's stub_status counts them.
-	Connections               int    // open now
-	Accepted                  uint64 // ever accepted (nginx's accepts and handled)
-	Reading, Writing, Waiting int
-
-	Requests     RequestCounts // every request answered
-	Listeners    []ListenerSnapshot
-	ServerBlocks []ServerBlockSnapshot
-	Upstreams    []upstream.UpstreamSnapshot
-}
-
-// ListenerSnapshot is one bound socket.
-type ListenerSnapshot struct {
-	Addr     string
-	Accepted uint64 // connections accepted
-	Active   int64  // open now
-	RequestCounts
-}
-
-// ServerBlockSnapshot is one server block of the configuration served.
-type ServerBlockSnapshot struct {
-	Name   string   // its first server_name ("" when none)
-	Listen []string // its listen addresses
-	RequestCounts
-}
+// Snapshot and its parts are snap's: plain data the pages and the metrics
+// read without importing serve.
+type (
+	Snapshot            = snap.Snapshot
+	ListenerSnapshot    = snap.ListenerSnapshot
+	ServerBlockSnapshot = snap.ServerBlockSnapshot
+	RequestCounts       = snap.RequestCounts
+)
 
 // Snapshot returns the state of the configuration served.
 func (g *Server) Snapshot() Snapshot {

@@ -24,12 +24,7 @@ func (s *requestStats) count(status int) {
 	}
 }
 
-// RequestCounts are a requestStats read at one moment.
-type RequestCounts struct {
-	Requests  uint64
-	Responses [5]uint64 // by status class, 1xx to 5xx
-}
-
+// read returns the counters at one moment.
 func (s *requestStats) read() RequestCounts {
 	c := RequestCounts{Requests: s.requests.Load()}
 	for i := range c.Responses {
