@@ -59,9 +59,9 @@ func (d *dumper) http(h *HTTP) {
 	}
 	for _, u := range h.Upstreams {
 		d.line(1, "Upstream %s:", u.Name)
-		// Check is written only when there is one, so the goldens of
-		// upstreams without health checks do not all say "Check: <nil>".
-		d.fields(reflect.ValueOf(u).Elem(), 2, map[string]bool{"Name": true, "Check": u.Check == nil})
+		// Check and Queue are written only when there is one, so the
+		// goldens of upstreams without them do not all say "<nil>".
+		d.fields(reflect.ValueOf(u).Elem(), 2, map[string]bool{"Name": true, "Check": u.Check == nil, "Queue": u.Queue == nil})
 	}
 	names := make([]string, 0, len(h.LogFormats))
 	for n := range h.LogFormats {

@@ -19,6 +19,7 @@ var upstreamDirectives = []directive{
 
 	{name: "keepalive", ctx: ctxUpstream, args: exactly(1), handle: inUpstream((*upstream.Config).SetKeepalive)},
 	{name: "keepalive_timeout", ctx: ctxUpstream, args: exactly(1), handle: inUpstream((*upstream.Config).SetKeepaliveTimeout)},
+	{name: "queue", ctx: ctxUpstream, args: between(1, 2), handle: inUpstream((*upstream.Config).SetQueue)},
 	{name: "keepalive_requests", ctx: ctxUpstream, args: exactly(1), handle: inUpstream((*upstream.Config).SetKeepaliveRequests)},
 }
 

@@ -19,10 +19,11 @@ type Peer struct {
 	index       int
 	weight      int64 // configured; see weightNow
 	maxFails    int64
-	failTimeout int64 // ns
-	maxConns    int64 // 0: unlimited
-	slowStart   int64 // ns; 0: none
-	down        bool  // configured; see Down
+	failTimeout int64      // ns
+	maxConns    int64      // 0: unlimited
+	slowStart   int64      // ns; 0: none
+	queue       *waitQueue // the upstream's queue, nil without one
+	down        bool       // configured; see Down
 	backup      bool
 	drain       bool // configured; see Drain
 	// single: the upstream's only server, with no backup. nginx ignores
@@ -172,8 +173,14 @@ func (p *Peer) Acquire(now time.Time) bool {
 	return true
 }
 
-// Release ends a request counted by Acquire.
-func (p *Peer) Release() { p.state.conns.Add(-1) }
+// Release ends a request counted by Acquire, and lets a request waiting
+// in the upstream's queue, if any, try again.
+func (p *Peer) Release() {
+	p.state.conns.Add(-1)
+	if p.queue != nil {
+		p.queue.wake()
+	}
+}
 
 // Failure records a failed attempt (an error or timeout that
 // proxy_next_upstream counts) at now, following nginx's

@@ -21,6 +21,7 @@ type Upstream struct {
 	Primaries, Backups []*Peer
 
 	balancer Balancer
+	queue    *waitQueue // nil without a queue directive
 }
 
 // NewUpstream builds the upstream u describes, as conf checked it (at
@@ -36,6 +37,9 @@ func NewUpstream(u *upstreamconf.Config, store *StateStore) (*Upstream, error) {
 		store = NewStateStore()
 	}
 	up := &Upstream{Conf: u}
+	if q := u.Queue; q != nil {
+		up.queue = &waitQueue{size: q.Size, timeout: q.Timeout}
+	}
 	up.addPeers(store)
 	b, err := newBalancer(u, up.Primaries, up.Backups)
 	if err != nil {
@@ -54,7 +58,7 @@ func (up *Upstream) addPeers(store *StateStore) {
 			weight: int64(s.Weight), maxFails: int64(s.MaxFails),
 			failTimeout: int64(s.FailTimeout), maxConns: int64(s.MaxConns), slowStart: int64(s.SlowStart),
 			down: s.Down, backup: s.Backup, drain: s.Drain,
-			state: store.State(u.Name, s.Addr),
+			state: store.State(u.Name, s.Addr), queue: up.queue,
 		}
 		up.Peers = append(up.Peers, p)
 		if s.Backup {

@@ -36,6 +36,10 @@ type Config struct {
 	// check_* companions), nil when the block has no check directive.
 	Check *check.Config
 
+	// Queue is nginx Plus's queue directive, nil when there is none: then
+	// a request that finds its servers full moves on or fails, as nginx.
+	Queue *Queue
+
 	checks check.Block // the check directives met, until Validate sets Check
 }
 

@@ -75,8 +75,14 @@ func (sp *stickyPersistence) Choose(r *Request) (Choice, error) {
 	}
 	now := r.Now
 	peers := sp.up.Peers
+	queued := sp.up.Queued()
 	c := sp.pol.Read(st.cookieLines(r.Ctx), now.Unix(), func(i int) bool {
 		// Availability, not pickability: a drain peer keeps its sessions.
+		// With a queue, a server that is merely full keeps them too: the
+		// visitor waits for a slot there instead of losing its session.
+		if queued {
+			return peers[i].Usable(now)
+		}
 		return peers[i].Available(now)
 	})
 	st.client, st.letter = c, c.State.Letter()

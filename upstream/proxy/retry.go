@@ -64,6 +64,17 @@ func (x *exchange) run() int {
 			return status
 		}
 		if !peer.Acquire(now) {
+			if x.p.up.Queued() {
+				// The server is full: wait for a slot on it rather than
+				// move the request (and a sticky visitor's session).
+				if err := x.p.up.Wait(); err != nil {
+					status := x.queueFailed(err)
+					x.release()
+					return status
+				}
+				l.preset = peer
+				continue
+			}
 			if l.pin != nil {
 				// max_conns reached since Choose, and the session may not
 				// move to another peer.
@@ -117,10 +128,32 @@ func (x *exchange) nextPeer(now time.Time, l *loop) (*upstream.Peer, int) {
 			return c.Peer, c.Status
 		}
 	}
-	if p := x.pick(now); p != nil {
-		return p, 0
+	for {
+		if p := x.pick(now); p != nil {
+			return p, 0
+		}
+		up := x.p.up
+		if !up.Queued() || !up.AnyFull(now, &x.tried) {
+			return nil, x.noPeer(l)
+		}
+		// Every server the balancer could use is full: wait in the
+		// upstream's queue for one to free a slot.
+		if err := up.Wait(); err != nil {
+			return nil, x.queueFailed(err)
+		}
+		now = time.Now()
 	}
-	return nil, x.noPeer(l)
+}
+
+// queueFailed ends a request the upstream's queue could not place: 503,
+// as HAProxy answers a queue timeout [gw: nginx Plus answers 502], logged
+// and recorded as a try of the upstream like "no live upstreams".
+func (x *exchange) queueFailed(err error) int {
+	name := x.p.up.Name()
+	x.lc.upstream = name
+	logLine(x.p.log.Error(), err.Error()+" while "+phaseConnect, &x.lc)
+	x.r.AddUpstreamTry(name).Status = fasthttp.StatusServiceUnavailable
+	return fasthttp.StatusServiceUnavailable
 }
 
 // retryPeer is the peer of a retry after a response proxy_next_upstream
