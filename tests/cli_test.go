@@ -145,3 +145,19 @@ func TestMissingConfigurationFile(t *testing.T) {
 		t.Errorf("gw -t created files under the prefix")
 	}
 }
+
+// TestHelpFlags: -? and -h print the usage, as nginx's do, and exit 0; the
+// usage line names every flag gw takes.
+func TestHelpFlags(t *testing.T) {
+	for _, flag := range []string{"-?", "-h"} {
+		out, code := runGW(t, flag)
+		if code != 0 || !strings.Contains(out, "gw [-?hvVtTq] [-s signal] [-p prefix] [-e filename] [-c filename] [-g directives]") {
+			t.Errorf("gw %s: exit %d:\n%s", flag, code, out)
+		}
+		for _, f := range []string{"-v", "-V", "-t", "-T", "-q", "-s", "-p", "-e", "-c", "-g"} {
+			if !strings.Contains(out, "   "+f+" ") {
+				t.Errorf("gw %s does not explain %s:\n%s", flag, f, out)
+			}
+		}
+	}
+}

@@ -22,7 +22,7 @@ func main() {
 func run(args []string, stderr *os.File) int {
 	app := newApp()
 	app.ErrWriter = stderr
-	if err := app.Run(args); err != nil {
+	if err := app.Run(helpAliases(args)); err != nil {
 		if ec, ok := err.(cli.ExitCoder); ok {
 			if msg := ec.Error(); msg != "" {
 				fmt.Fprintln(stderr, msg)
@@ -35,6 +35,19 @@ func run(args []string, stderr *os.File) int {
 		return 1
 	}
 	return 0
+}
+
+// helpAliases spells nginx's -? as -h, which the flag parser knows: a
+// question mark cannot name a flag there.
+func helpAliases(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if i > 0 && a == "-?" {
+			a = "-h"
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // newApp declares nginx's flags. urfave/cli's own -v/--version and help
