@@ -41,13 +41,18 @@ func ParseAccess(d *parser.Directive, path func(string) string,
 		}
 		return l, true, nil
 	}
-	if strings.ContainsRune(first.Value, '$') || strings.HasPrefix(first.Value, "syslog:") {
+	if strings.ContainsRune(first.Value, '$') {
 		return l, false, parser.Errorf(first.Pos, "invalid parameter %q", first.Value)
+	}
+	if strings.HasPrefix(first.Value, SyslogPrefix) {
+		if _, err := ParseSyslog(first.Value); err != nil {
+			return l, false, parser.Errorf(first.Pos, "%v", err)
+		}
 	}
 	// [gw] Without a format name the line is gw's JSON, not nginx's
 	// combined (see AccessLog.Format): FormatName stays "" and Format nil.
 	l = AccessLog{Pos: d.Pos, Path: first.Value}
-	if l.Path != Stderr {
+	if l.Path != Stderr && !strings.HasPrefix(l.Path, SyslogPrefix) {
 		l.Path = path(l.Path)
 	}
 	if len(d.Args) > 1 {

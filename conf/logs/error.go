@@ -38,15 +38,20 @@ const DefaultLevel = LevelError
 // levels are nginx's error_log levels, least severe first.
 var levels = []Level{LevelDebug, LevelInfo, LevelNotice, LevelWarn, LevelError, LevelCrit, LevelAlert, LevelEmerg}
 
-// ParseError reads `error_log FILE|stderr [LEVEL]`; path resolves a file
-// name against the prefix. nginx's syslog: and memory: targets are refused:
-// gw writes neither, and taking them for file names would hide that.
+// ParseError reads `error_log FILE|stderr|syslog:... [LEVEL]`; path
+// resolves a file name against the prefix. nginx's memory: target (a
+// debugging buffer) is refused: gw has none, and taking it for a file name
+// would hide that.
 func ParseError(d *parser.Directive, path func(string) string) (ErrorLog, error) {
 	file := d.Args[0].Value
-	if strings.HasPrefix(file, "syslog:") || strings.HasPrefix(file, "memory:") {
+	if strings.HasPrefix(file, "memory:") {
 		return ErrorLog{}, parser.Errorf(d.Args[0].Pos, "invalid parameter %q", file)
 	}
-	if file != Stderr {
+	if strings.HasPrefix(file, SyslogPrefix) {
+		if _, err := ParseSyslog(file); err != nil {
+			return ErrorLog{}, parser.Errorf(d.Args[0].Pos, "%v", err)
+		}
+	} else if file != Stderr {
 		file = path(file)
 	}
 	el := ErrorLog{Path: file, Level: DefaultLevel}

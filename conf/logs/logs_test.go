@@ -2,6 +2,7 @@ package logs_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gw-proxy/gw/conf/internal/conftest"
@@ -75,7 +76,32 @@ func TestParseError(t *testing.T) {
 	if err != nil || el != (logs.ErrorLog{Path: "stderr", Level: logs.DefaultLevel}) {
 		t.Errorf("stderr: got %+v, %v", el, err)
 	}
-	if _, err := logs.ParseError(conftest.Directive(t, "error_log syslog:server=x;"), under); err == nil {
-		t.Error("syslog: accepted")
+	el, err = logs.ParseError(conftest.Directive(t, "error_log syslog:server=127.0.0.1,tag=web info;"), under)
+	if err != nil || el.Path != "syslog:server=127.0.0.1,tag=web" || el.Level != logs.LevelInfo {
+		t.Errorf("syslog: got %+v, %v", el, err)
+	}
+	if _, err := logs.ParseError(conftest.Directive(t, "error_log memory:32m;"), under); err == nil {
+		t.Error("memory: accepted")
+	}
+	for _, bad := range []string{"syslog:facility=local7", "syslog:server=x,facility=nope", "syslog:server=x,severity=loud",
+		"syslog:server=x,tag=a-b", "syslog:server=x,bogus=1"} {
+		if _, err := logs.ParseError(conftest.Directive(t, "error_log "+bad+";"), under); err == nil || !strings.Contains(err.Error(), "t.conf:1:11") {
+			t.Errorf("%s: %v, want an error at the target", bad, err)
+		}
+	}
+}
+
+func TestParseSyslog(t *testing.T) {
+	s, err := logs.ParseSyslog("syslog:server=127.0.0.1")
+	if err != nil || *s != (logs.Syslog{Network: "udp", Addr: "127.0.0.1:514", Facility: 23, Severity: 6, Tag: "gw"}) {
+		t.Errorf("defaults: %+v, %v", s, err)
+	}
+	s, err = logs.ParseSyslog("syslog:server=[::1]:1514,facility=local0,severity=warn,tag=web_1,nohostname")
+	if err != nil || *s != (logs.Syslog{Network: "udp", Addr: "[::1]:1514", Facility: 16, Severity: 4, Tag: "web_1", NoHostname: true}) {
+		t.Errorf("all parameters: %+v, %v", s, err)
+	}
+	s, err = logs.ParseSyslog("syslog:server=unix:/dev/log")
+	if err != nil || s.Network != "unixgram" || s.Addr != "/dev/log" {
+		t.Errorf("unix: %+v, %v", s, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +39,7 @@ type logFile struct {
 	path string // stderrLog for the standard error stream
 	mu   sync.Mutex
 	f    *os.File
+	sys  *syslogSender // for a syslog: target, instead of f
 }
 
 func openLogFile(path string) (*logFile, error) {
@@ -45,12 +47,23 @@ func openLogFile(path string) (*logFile, error) {
 		path = stderrLog
 	}
 	l := &logFile{path: path}
+	if strings.HasPrefix(path, logs.SyslogPrefix) {
+		sys, err := newSyslogSender(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s", path, transport.ErrnoText(err))
+		}
+		l.sys = sys
+		return l, nil
+	}
 	return l, l.Reopen()
 }
 
 // Reopen opens the path again (after logrotate renamed it) and closes the
 // old descriptor once the new one is in place, so no line is lost.
 func (l *logFile) Reopen() error {
+	if l.sys != nil {
+		return l.sys.dial() // a unix socket's server may have restarted
+	}
 	if l.path == stderrLog {
 		l.mu.Lock()
 		l.f = os.Stderr
@@ -76,13 +89,32 @@ func (l *logFile) Reopen() error {
 }
 
 func (l *logFile) Write(p []byte) (int, error) {
+	if l.sys != nil {
+		return l.sys.send(l.sys.cfg.Severity, p)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.f.Write(p)
 }
 
+// WriteLevel is zerolog's LevelWriter: an error-log line sent to syslog
+// carries its own level as severity, as nginx's do.
+func (l *logFile) WriteLevel(level zerolog.Level, p []byte) (int, error) {
+	if l.sys != nil {
+		sev, ok := zerologSeverity[level]
+		if !ok {
+			sev = l.sys.cfg.Severity
+		}
+		return l.sys.send(sev, p)
+	}
+	return l.Write(p)
+}
+
 // Close closes the file (never stderr).
 func (l *logFile) Close() error {
+	if l.sys != nil {
+		return l.sys.close()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.f != nil && l.f != os.Stderr {
