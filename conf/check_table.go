@@ -2,7 +2,6 @@ package conf
 
 import (
 	"github.com/gw-proxy/gw/conf/upstream"
-	"github.com/gw-proxy/gw/parser"
 )
 
 // checkDirectives are Tengine's active health check directives: check and
@@ -16,11 +15,5 @@ var checkDirectives = []directive{
 	{name: "check_keepalive_requests", ctx: ctxUpstream, args: exactly(1), handle: inUpstream((*upstream.Config).ReadCheck)},
 	// Only type=fastcgi, which gw refuses, reads these; Tengine ignores
 	// them for every other type, and so does gw.
-	{name: "check_fastcgi_param", ctx: ctxUpstream, args: exactly(2), multi: true, handle: ignoreFastCGIParam},
-}
-
-// ignoreFastCGIParam records check_fastcgi_param's notice.
-func ignoreFastCGIParam(b *builder, d *parser.Directive) error {
-	b.notice(d.Pos, "%q is accepted and ignored: gw has no fastcgi checks", d.Name)
-	return nil
+	{name: "check_fastcgi_param", ctx: ctxUpstream, args: exactly(2), multi: true, handle: because("gw has no fastcgi checks")},
 }

@@ -42,8 +42,24 @@ var ignoredDirectives = []directive{
 
 	// MIME types only matter to a server of files; operators paste
 	// "include mime.types; default_type ...;" from nginx.conf.
-	{name: "types", ctx: ctxHSL, args: exactly(0), block: true, handle: ignoreFileServing},
-	{name: "default_type", ctx: ctxHSL, args: exactly(1), handle: ignoreFileServing},
+	{name: "types", ctx: ctxHSL, args: exactly(0), block: true, handle: because("gw serves no files")},
+	{name: "default_type", ctx: ctxHSL, args: exactly(1), handle: because("gw serves no files")},
+
+	// Lines real configurations carry whose work gw does its own way.
+	ignoredBecause("zone", ctxUpstream, "an upstream's state is shared by all of gw's connections already"),
+	ignoredBecause("keepalive_time", ctxUpstream, "upstream connections are closed by keepalive_timeout and keepalive_requests"),
+	ignoredBecause("ssl_session_cache", ctxHS, "gw's TLS resumes sessions with tickets"),
+	ignoredBecause("ssl_session_timeout", ctxHS, "gw's TLS resumes sessions with tickets"),
+	ignoredBecause("client_header_buffer_size", ctxHS, "large_client_header_buffers sizes the header buffer"),
+	ignoredBecause("gzip", ctxHSL, "gw does not compress responses"),
+	ignoredBecause("gzip_types", ctxHSL, "gw does not compress responses"),
+	ignoredBecause("gzip_min_length", ctxHSL, "gw does not compress responses"),
+	ignoredBecause("gzip_comp_level", ctxHSL, "gw does not compress responses"),
+	ignoredBecause("gzip_vary", ctxHSL, "gw does not compress responses"),
+	ignoredBecause("gzip_proxied", ctxHSL, "gw does not compress responses"),
+	ignoredBecause("gzip_disable", ctxHSL, "gw does not compress responses"),
+	ignoredBecause("gzip_http_version", ctxHSL, "gw does not compress responses"),
+	ignoredBecause("gzip_buffers", ctxHSL, "gw does not compress responses"),
 }
 
 // ignored is a row that accepts any arguments in ctx and reports a notice.
@@ -58,8 +74,16 @@ func ignoreDirective(b *builder, d *parser.Directive) error {
 	return nil
 }
 
-// ignoreFileServing is ignoreDirective for what only a file server needs.
-func ignoreFileServing(b *builder, d *parser.Directive) error {
-	b.notice(d.Pos, "%q is accepted and ignored: gw serves no files", d.Name)
-	return nil
+// ignoredBecause is a row that accepts any arguments in ctx and reports a
+// notice saying why gw needs none of it.
+func ignoredBecause(name string, ctx ctxMask, why string) directive {
+	return directive{name: name, ctx: ctx, args: atLeast(0), multi: true, handle: because(why)}
+}
+
+// because records the notice that the directive is ignored, and why.
+func because(why string) func(*builder, *parser.Directive) error {
+	return func(b *builder, d *parser.Directive) error {
+		b.notice(d.Pos, "%q is accepted and ignored: %s", d.Name, why)
+		return nil
+	}
 }
