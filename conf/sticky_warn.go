@@ -1,13 +1,16 @@
 package conf
 
-// warnStickyCleaning adds a gw -t warning for every location that proxies to
-// an upstream whose session_sticky puts something in the request the
-// backend should not see (option=indirect, mode=prefix) while no
-// session_sticky_header cleans it at that location. Tengine silently stops
-// inserting cookies in that case; gw keeps routing and says so once, here
-// [gw]. It needs the merged settings and proxy_pass bound to its upstream,
-// so validateHTTP runs it.
+// warnStickyCleaning adds gw -t's session_sticky warnings: each directive's
+// (conf/sticky's Warnings, kept by its upstream), and one for every location
+// proxying to an upstream that puts in the request what the backend should
+// not see (option=indirect, mode=prefix) with no session_sticky_header
+// deciding about it there (switch=off is a decision). Tengine silently stops
+// inserting cookies then; gw keeps routing and says so [gw]. It needs the
+// merged settings and bound proxy_pass, so validateHTTP runs it.
 func warnStickyCleaning(b *builder, h *HTTP) {
+	for _, u := range h.Upstreams {
+		u.WarnSticky(b.warn)
+	}
 	for _, srv := range h.Servers {
 		for _, loc := range srv.Locations {
 			warnLocationCleaning(b, loc)
@@ -18,13 +21,9 @@ func warnStickyCleaning(b *builder, h *HTTP) {
 func warnLocationCleaning(b *builder, loc *Location) {
 	if pp := loc.Settings.ProxyPass; pp != nil {
 		u := pp.Upstream
-		if u != nil && u.Sticky != nil && u.Sticky.Cleans() && !loc.Settings.Sticky.Cleans(u.Name) {
-			what := "option=indirect"
-			if !u.Sticky.Indirect {
-				what = "mode=prefix"
-			}
+		if u != nil && u.Sticky != nil && u.Sticky.Cleans() && !loc.Settings.Sticky.Switched(u.Name) {
 			b.warn(pp.Pos, "session_sticky of upstream %q uses %s but location %q does not clean "+
-				"requests (add \"session_sticky_header upstream=%s;\")", u.Name, what, locationName(loc), u.Name)
+				"requests (add \"session_sticky_header upstream=%s;\")", u.Name, u.Sticky.CleanedOf(), locationName(loc), u.Name)
 		}
 	}
 	for _, inner := range loc.Locations {

@@ -2,7 +2,7 @@ package conf
 
 // validateHTTP runs the checks that need every server with its merged
 // settings: TLS material, how servers share listen addresses and names,
-// and the session_sticky cleaning warnings (sticky_warn.go).
+// and the session_sticky warnings (sticky_warn.go).
 func validateHTTP(b *builder, h *HTTP) error {
 	for _, srv := range h.Servers {
 		if err := checkServerTLS(srv); err != nil {

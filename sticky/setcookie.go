@@ -41,6 +41,22 @@ func (p *Policy) AppendSetCookie(dst []byte, peer int, now, firstSeen int64) []b
 	return append(dst, p.flags...)
 }
 
+// AppendClearCookie appends to dst the value of a Set-Cookie header that
+// makes the client forget its sticky cookie:
+//
+//	NAME=; Domain=D; Path=P; Max-Age=0
+//
+// Domain and Path are the configured ones, since a browser only replaces a
+// cookie set with the same name, domain and path. The flags are left out:
+// nothing is stored, and SameSite=None without Secure would have the
+// browser drop the header instead of obeying it.
+// It does not allocate when dst has room.
+func (p *Policy) AppendClearCookie(dst []byte) []byte {
+	dst = append(dst, p.nameEq...)
+	dst = append(dst, p.attrs...)
+	return append(dst, "; Max-Age=0"...)
+}
+
 const (
 	weekdays = "SunMonTueWedThuFriSat"
 	months   = "JanFebMarAprMayJunJulAugSepOctNovDec"

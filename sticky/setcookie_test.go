@@ -78,3 +78,27 @@ func TestAppendCookieDate(t *testing.T) {
 		})
 	}
 }
+
+func TestAppendClearCookie(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(c *Config)
+		want string
+	}{
+		{"default", nil, "route=; Path=/; Max-Age=0"},
+		{"domain and path as configured", func(c *Config) { c.Cookie, c.Domain, c.Path = "uid", ".example.com", "/app" },
+			"uid=; Domain=.example.com; Path=/app; Max-Age=0"},
+		{"no flags, no expiry of its own", func(c *Config) {
+			c.MaxAge, c.HTTPOnly, c.Secure, c.SameSite = time.Minute, true, true, "None"
+		}, "route=; Path=/; Max-Age=0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := mustPolicy(t, cfgWith(tt.edit))
+			got := p.AppendClearCookie([]byte("x"))
+			if string(got) != "x"+tt.want {
+				t.Errorf("AppendClearCookie =\n %q\nwant\n %q", got[1:], tt.want)
+			}
+		})
+	}
+}

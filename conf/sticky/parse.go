@@ -92,6 +92,9 @@ func checkStickyCombination(s *Config, seen map[string]parser.Pos) error {
 		return parser.Errorf(seen["preserve"], `"preserve" requires "mode=insert"`)
 	case s.Hash == HashHMAC && s.Secret == "":
 		return parser.Errorf(seen["hash"], `"hash=hmac" requires "secret="`)
+	case s.SameSite == "None" && !s.Secure:
+		// Browsers drop such a cookie: no session would ever stick.
+		return parser.Errorf(seen["samesite"], `"samesite=none" requires "secure": browsers drop a SameSite=None cookie that is not Secure`)
 	}
 	return nil
 }

@@ -107,6 +107,8 @@ func TestStickyBadParameters(t *testing.T) {
 		{"preserve without insert", "session_sticky mode=prefix preserve;",
 			`"preserve" requires "mode=insert" in t.conf:1:28`},
 		{"hmac without secret", "session_sticky cookie=x hash=hmac;", `"hash=hmac" requires "secret=" in t.conf:1:25`},
+		{"samesite=none without secure", "session_sticky httponly samesite=none;",
+			`"samesite=none" requires "secure": browsers drop a SameSite=None cookie that is not Secure in t.conf:1:25`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

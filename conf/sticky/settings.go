@@ -43,6 +43,21 @@ func (s *Settings) Cleans(upstream string) bool {
 	return false
 }
 
+// Switched reports whether a session_sticky_header line for the named
+// upstream is in effect at this level, switch=off included: the operator
+// has decided about cleaning there.
+func (s *Settings) Switched(upstream string) bool { return s.cleanIndex(upstream) >= 0 }
+
+// CleanedOf names what requests to an upstream with this session_sticky
+// carry that cleaning would remove (see Cleans): "option=indirect" or
+// "mode=prefix".
+func (s *Config) CleanedOf() string {
+	if s.Indirect {
+		return "option=indirect"
+	}
+	return "mode=prefix"
+}
+
 func (s *Settings) cleanIndex(upstream string) int {
 	return slices.IndexFunc(s.Clean, func(c Clean) bool {
 		return strings.EqualFold(c.Upstream, upstream)
@@ -87,8 +102,9 @@ func Merge(parent, child *Settings) {
 func ParseClean(d *parser.Directive) (Clean, error) {
 	name, ok := strings.CutPrefix(d.Args[0].Value, "upstream=")
 	if !ok {
-		// Tengine's words for a first argument that is not upstream=.
-		return Clean{}, parser.Errorf(d.Args[0].Pos, "invalid argument of %q", d.Args[0].Value)
+		// Tengine's words for a first argument that is not upstream=,
+		// and what was expected: a bare name is the usual mistake.
+		return Clean{}, parser.Errorf(d.Args[0].Pos, `invalid argument of %q: "upstream=NAME" expected`, d.Args[0].Value)
 	}
 	if name == "" {
 		return Clean{}, parser.Errorf(d.Args[0].Pos, "invalid upstream name %q", d.Args[0].Value)
@@ -98,7 +114,7 @@ func ParseClean(d *parser.Directive) (Clean, error) {
 		a := d.Args[1]
 		v, ok := strings.CutPrefix(a.Value, "switch=")
 		if !ok {
-			return Clean{}, parser.Errorf(a.Pos, "invalid argument of %q", a.Value)
+			return Clean{}, parser.Errorf(a.Pos, `invalid argument of %q: "switch=on|off" expected`, a.Value)
 		}
 		if !pick(&c.On, v, switchWords) {
 			return Clean{}, parser.Errorf(a.Pos, "invalid switch %q", a.Value)

@@ -41,6 +41,8 @@ type Config struct {
 	Queue *Queue
 
 	checks check.Block // the check directives met, until Validate sets Check
+
+	stickyWarnings []sticky.Warning // what gw -t says about session_sticky
 }
 
 // The nginx defaults of an upstream's keepalive settings.
@@ -67,7 +69,17 @@ func (u *Config) SetSticky(d *parser.Directive) error {
 		return err
 	}
 	u.Sticky = s
+	u.stickyWarnings = sticky.Warnings(d, s)
 	return nil
+}
+
+// WarnSticky reports with warn gw -t's warnings about the block's
+// session_sticky, settings that do nothing there: conf calls it once the
+// configuration is read.
+func (u *Config) WarnSticky(warn func(pos parser.Pos, format string, args ...any)) {
+	for _, w := range u.stickyWarnings {
+		warn(w.Pos, "%s", w.Msg)
+	}
 }
 
 // ReadCheck reads check, check_http_send, check_http_expect_alive,

@@ -61,6 +61,11 @@ type Choice struct {
 	// session_sticky fallback=off answers 502 to a cookie naming a server
 	// that cannot take the request.
 	Status int
+	// SetCookie, with Status, is a Set-Cookie value the refusal carries:
+	// session_sticky clears a cookie naming no server of the upstream, so
+	// that the client's next request starts a new session instead of
+	// being refused forever. It is valid until the request ends.
+	SetCookie []byte
 }
 
 // CookieOut is how the client's Cookie header lines cross to the upstream.

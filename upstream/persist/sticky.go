@@ -59,7 +59,7 @@ func Sticky(up *upstream.Upstream) (Persistence, error) {
 // cookie, an illegal or expired one start a new session. A cookie naming
 // an unknown or unavailable server starts a new session with fallback=on
 // and is refused with 502 under fallback=off, whose point is that a
-// session never silently moves. For the same reason the chosen peer is
+// session never silently moves (see refuse). For the same reason the chosen peer is
 // pinned under fallback=off: a failed try is repeated on it rather than
 // moving the session. Choose never fails: the cookie carries everything.
 func (sp *stickyPersistence) Choose(r *Request) (Choice, error) {
@@ -92,9 +92,24 @@ func (sp *stickyPersistence) Choose(r *Request) (Choice, error) {
 		peers[c.Peer].State().CountReturning()
 		return Choice{Peer: peers[c.Peer], Pin: !sp.fallback}, nil
 	case c.Fallback() && !sp.fallback:
-		return Choice{Status: fasthttp.StatusBadGateway}, nil
+		return sp.refuse(st, c), nil
 	}
 	return Choice{}, nil
+}
+
+// refuse is fallback=off's 502 for a cookie naming a server that cannot
+// take the request. [gw] A cookie naming no server of the upstream
+// (garbage, a server since removed) is cleared as well: Tengine sends it
+// back untouched and the visitor is refused until the cookie expires,
+// whereas no server can ever come back for it. A cookie naming a known
+// server keeps its value, as that server may recover.
+func (sp *stickyPersistence) refuse(st *stickyState, c sticky.Client) Choice {
+	ch := Choice{Status: fasthttp.StatusBadGateway}
+	if c.Unknown {
+		st.buf = sp.pol.AppendClearCookie(st.buf[:0])
+		ch.SetCookie = st.buf
+	}
+	return ch
 }
 
 // bypassed evaluates the location's session_sticky_bypass templates: any

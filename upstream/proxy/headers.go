@@ -131,6 +131,7 @@ var (
 	strConnection    = []byte("Connection")
 	strClose         = []byte("close")
 	strContentLength = []byte("Content-Length")
+	strSetCookie     = []byte("Set-Cookie")
 )
 
 // copyClient adds the client's header lines that may cross the proxy, in

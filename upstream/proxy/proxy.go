@@ -158,7 +158,8 @@ func (p *Proxy) Upstream() *upstream.Upstream { return p.up }
 // Serve proxies one request. When an upstream answered, its response is in
 // ctx (its body possibly still streaming when Serve returns) and Serve
 // returns 0. When gw must answer itself it writes nothing to ctx.Response
-// and returns the status: 502 (no live upstreams, connect or protocol
+// but a Set-Cookie its persistence asked for (session_sticky clearing a
+// cookie it refuses) and returns the status: 502 (no live upstreams, connect or protocol
 // errors), 504 (timeouts), 413 (client_max_body_size), 400/408 (the
 // client's body failed), an intercepted upstream error status
 // (proxy_intercept_errors), so that the caller's error_page logic answers.

@@ -192,7 +192,8 @@ func (x *exchange) afterFailure(peer *upstream.Peer, res *tryResult, now time.Ti
 // choose asks the session persistence for the request's peer; now becomes
 // the instant of every persistence decision of the request. A refusal is
 // logged and recorded as a try of the upstream, as nginx records "no live
-// upstreams", so $upstream_addr and $upstream_status say what happened.
+// upstreams", so $upstream_addr and $upstream_status say what happened,
+// and goes to the client with the Set-Cookie persistence asked for.
 // Persistence that cannot decide (its store failed; it logs that itself)
 // leaves the request to the balancer: a store outage costs stickiness,
 // never a request.
@@ -210,6 +211,11 @@ func (x *exchange) choose(now time.Time) persist.Choice {
 		x.lc.upstream = name
 		logLine(x.p.log.Error(), "no live upstream for the session cookie (session_sticky fallback=off) while "+phaseConnect, &x.lc)
 		x.r.AddUpstreamTry(name).Status = c.Status
+		if len(c.SetCookie) > 0 {
+			// gw's own answer (error_page included) keeps what is added
+			// to the client's header now.
+			x.ctx.Response.Header.AddBytesKV(strSetCookie, c.SetCookie)
+		}
 	}
 	return c
 }

@@ -167,6 +167,26 @@ func TestStickyFallbackOffRefusesWithNothingProxied(t *testing.T) {
 	if g.sticky[0] != "DN" || !s.log.has("session_sticky fallback=off") {
 		t.Errorf("letters %q, log %s", g.sticky[0], s.log)
 	}
+	if strings.Contains(head, "Set-Cookie") {
+		t.Errorf("a cookie naming a known server was touched: %q", head)
+	}
+}
+
+// TestStickyFallbackOffClearsUnknownCookie: a cookie naming no server of
+// the upstream is refused under fallback=off and cleared in the same
+// answer, so the client's next request starts a new session.
+func TestStickyFallbackOffClearsUnknownCookie(t *testing.T) {
+	a := pxStartBackend(t, nil)
+	s := pxBuild(t, nil, "/", `http { upstream u { server %s; session_sticky fallback=off path=/app; }
+		server { location / { proxy_pass http://u; } } }`, a.addr)
+	g := pxServe(t, s.p)
+	head, _ := stGet(t, g, "/", "route=0123456789abcdef0123456789abcdef")
+	if !strings.HasPrefix(head, "HTTP/1.1 502") || !strings.Contains(head, "\r\nSet-Cookie: route=; Path=/app; Max-Age=0\r\n") {
+		t.Fatalf("answer %q, want 502 clearing the cookie", head)
+	}
+	if a.count() != 0 || g.sticky[0] != "IN" {
+		t.Errorf("proxied %d, letters %q", a.count(), g.sticky[0])
+	}
 }
 
 // TestStickyStatusRetryStaysPinned: a response proxy_next_upstream
