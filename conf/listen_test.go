@@ -80,3 +80,23 @@ func TestServerNameChecks(t *testing.T) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// $server_name is the first name as written, the way nginx gives it: a
+// regex keeps its "~" and its case, ".example.com" loses its dot, a
+// wildcard keeps its "*", other names are lower-cased.
+func TestServerNameVariable(t *testing.T) {
+	c := buildText(t, `events {} http {
+		server { listen 80; server_name Www.Example.COM b.test; }
+		server { listen 80; server_name .dot.example.com; }
+		server { listen 80; server_name *.wc.example.com; }
+		server { listen 80; server_name wc2.example.*; }
+		server { listen 80; server_name ~^EXAMPLE\.COM$; }
+		server { listen 80; }
+	}`)
+	want := []string{"www.example.com", "dot.example.com", "*.wc.example.com", "wc2.example.*", `~^EXAMPLE\.COM$`, ""}
+	for i, s := range c.HTTP.Servers {
+		if s.Name != want[i] {
+			t.Errorf("server %d: $server_name %q, want %q", i, s.Name, want[i])
+		}
+	}
+}

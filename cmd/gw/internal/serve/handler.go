@@ -56,9 +56,7 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 	// the clock fasthttp read when it called this handler.
 	x.vars.Ctx = ctx
 	x.vars.Scheme = b.scheme
-	if len(srv.Names) > 0 {
-		x.vars.ServerName = srv.Names[0].Name
-	}
+	x.vars.ServerName = srv.Name
 
 	// A server-level return runs in nginx's server rewrite phase, before
 	// any location is matched.
