@@ -100,3 +100,15 @@ func TestServerNameVariable(t *testing.T) {
 		}
 	}
 }
+
+// A named group of a server_name regex is a variable everywhere, even
+// before the regex is written; other names stay unknown.
+func TestServerNameCaptureVariables(t *testing.T) {
+	buildText(t, `events {} http {
+		server { listen 80; server_name a.test; return 200 "$sub"; }
+		server { listen 80; server_name ~^(?<sub>.+)\.example\.com$; add_header X-Sub $sub; proxy_set_header X-Sub $SUB; }
+	}`)
+	runErrorCases(t, []errorCase{
+		{"no such group", `server { listen 80; server_name ~^(?<sub>.+)\.b$; return 200 »"$other"; }`, `unknown "other" variable`},
+	})
+}

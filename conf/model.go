@@ -64,7 +64,10 @@ type Server struct {
 	// Name is $server_name: the first name as nginx gives it, lower-cased
 	// unless a regex ("~" kept), without the leading dot of ".example.com"
 	// ("" when there is no server_name).
-	Name      string
+	Name string
+	// Capturing: a regex name has groups, whose captures are variables
+	// when that regex selects the server.
+	Capturing bool
 	Locations []*Location // top-level locations in file order
 	// Settings are the server-level settings (http level merged in); they
 	// apply to a request that matches no location.

@@ -34,6 +34,11 @@ func serverBlock(b *builder, d *parser.Directive) error {
 		srv.Names = []ServerName{{Pos: d.Pos, Kind: NameExact}}
 	}
 	srv.Name = variableName(srv.Names[0])
+	for _, n := range srv.Names {
+		if n.Regex != nil && n.Regex.NumSubexp() > 0 {
+			srv.Capturing = true
+		}
+	}
 	b.later(func() error { return checkLocations(srv.Locations) })
 	return nil
 }

@@ -149,6 +149,12 @@ http {
     server { listen 127.0.0.1:8080; server_name localhost; return 200 "$server_name"; }
     server { listen 127.0.0.1:8080; server_name ~^EXAMPLE\.COM$; return 200 "$server_name"; }
     server { listen 127.0.0.1:8080; server_name .dot.example.com; return 200 "$server_name"; }
+    server {
+        listen 127.0.0.1:8080;
+        server_name "~^(?P<name>www\d+)\.example\.com$" ~^(?<sub>.+)\.sub\.test$;
+        add_header X-Match "$name$sub";
+        return 200 "$server_name $name $sub $1";
+    }
 }
 `)
 	for _, tc := range []struct {
@@ -159,6 +165,8 @@ http {
 		{"Host: example.com\r\n", 200, `~^EXAMPLE\.COM$`},
 		{"Host: www.dot.example.com\r\n", 200, "dot.example.com"},
 		{"Host: xxx\r\n", 200, "localhost"},
+		{"Host: WWW01.Example.com:8080\r\n", 200, `~^(?P<name>www\d+)\.example\.com$ www01  www01`},
+		{"Host: blah.sub.test.\r\n", 200, `~^(?P<name>www\d+)\.example\.com$  blah blah`},
 		{"Host: \r\n", 400, "400 Bad Request"},
 		{"Host: .\r\n", 400, "400 Bad Request"},
 		{"Host: ..x\r\n", 400, "400 Bad Request"},
