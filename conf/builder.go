@@ -3,8 +3,12 @@ package conf
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/gw-proxy/gw/conf/upstream"
+	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -23,6 +27,11 @@ type builder struct {
 	httpLv *level   // the http level, root of all settings
 
 	checks []func() error // cross-reference checks run after the walk
+
+	// captures are the named groups of the configuration's server_name
+	// regexes, lower-cased: nginx makes each a variable, wherever the
+	// regex is written.
+	captures []string
 
 	sawEvents   bool // nginx refuses a configuration without events {}
 	errorLogSet bool // a main-context error_log was written
@@ -169,4 +178,47 @@ func prefixed(prefix, name string) string {
 		return filepath.Clean(name)
 	}
 	return filepath.Join(prefix, name)
+}
+
+// template parses an argument that may hold variables, named captures of
+// server_name regexes included.
+func (b *builder) template(a parser.Arg) (*vars.Template, error) {
+	t, err := vars.ParseCapturing(a.Value, b.captures)
+	if err != nil {
+		return nil, parser.Errorf(a.Pos, "%s", err.Error())
+	}
+	return t, nil
+}
+
+// serverNameCaptures lists the named groups of every server_name regex in
+// tree, before the walk, so that a variable may name a group of a regex
+// written after it. A regex that does not compile is left to the walk,
+// which reports it.
+func serverNameCaptures(tree []*parser.Directive) []string {
+	var names []string
+	var walk func([]*parser.Directive)
+	walk = func(block []*parser.Directive) {
+		for _, d := range block {
+			if d.Name == "server_name" {
+				for _, a := range d.Args {
+					src, ok := strings.CutPrefix(a.Value, "~")
+					if !ok {
+						continue
+					}
+					re, err := regexp.Compile(src)
+					if err != nil {
+						continue
+					}
+					for _, n := range re.SubexpNames() {
+						if n != "" && !slices.Contains(names, strings.ToLower(n)) {
+							names = append(names, strings.ToLower(n))
+						}
+					}
+				}
+			}
+			walk(d.Block)
+		}
+	}
+	walk(tree)
+	return names
 }

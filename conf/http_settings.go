@@ -11,7 +11,7 @@ import (
 // returnSetter reads `return CODE [TEXT|URL]` and `return URL` with
 // ngx_http_rewrite_return's rules: a lone argument that is not a number
 // must be an http(s) URL (or start with $scheme) and means 302.
-func returnSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
+func returnSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	r := &Return{Pos: d.Pos}
 	first := d.Args[0]
 	code, isCode := value.Number(first.Value)
@@ -28,7 +28,7 @@ func returnSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 		return nil, errorAt(first.Pos, "invalid return code %q", first.Value)
 	}
 	if text != nil {
-		t, err := value.Template(*text)
+		t, err := b.template(*text)
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +49,7 @@ func isRedirectURL(v string) bool {
 }
 
 // addHeaderSetter reads `add_header NAME VALUE [always]`.
-func addHeaderSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
+func addHeaderSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	h := AddHeader{Name: d.Args[0].Value}
 	if len(d.Args) == 3 {
 		if d.Args[2].Value != "always" {
@@ -57,7 +57,7 @@ func addHeaderSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 		}
 		h.Always = true
 	}
-	v, err := value.Template(d.Args[1])
+	v, err := b.template(d.Args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -66,9 +66,9 @@ func addHeaderSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
 }
 
 // errorPageSetter reads `error_page CODE ... [=[RESPONSE]] URI`.
-func errorPageSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
+func errorPageSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	args := d.Args
-	uri, err := value.Template(args[len(args)-1])
+	uri, err := b.template(args[len(args)-1])
 	if err != nil {
 		return nil, err
 	}

@@ -80,3 +80,35 @@ func TestServerNameChecks(t *testing.T) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// $server_name is the first name as written, the way nginx gives it: a
+// regex keeps its "~" and its case, ".example.com" loses its dot, a
+// wildcard keeps its "*", other names are lower-cased.
+func TestServerNameVariable(t *testing.T) {
+	c := buildText(t, `events {} http {
+		server { listen 80; server_name Www.Example.COM b.test; }
+		server { listen 80; server_name .dot.example.com; }
+		server { listen 80; server_name *.wc.example.com; }
+		server { listen 80; server_name wc2.example.*; }
+		server { listen 80; server_name ~^EXAMPLE\.COM$; }
+		server { listen 80; }
+	}`)
+	want := []string{"www.example.com", "dot.example.com", "*.wc.example.com", "wc2.example.*", `~^EXAMPLE\.COM$`, ""}
+	for i, s := range c.HTTP.Servers {
+		if s.Name != want[i] {
+			t.Errorf("server %d: $server_name %q, want %q", i, s.Name, want[i])
+		}
+	}
+}
+
+// A named group of a server_name regex is a variable everywhere, even
+// before the regex is written; other names stay unknown.
+func TestServerNameCaptureVariables(t *testing.T) {
+	buildText(t, `events {} http {
+		server { listen 80; server_name a.test; return 200 "$sub"; }
+		server { listen 80; server_name ~^(?<sub>.+)\.example\.com$; add_header X-Sub $sub; proxy_set_header X-Sub $SUB; }
+	}`)
+	runErrorCases(t, []errorCase{
+		{"no such group", `server { listen 80; server_name ~^(?<sub>.+)\.b$; return 200 »"$other"; }`, `unknown "other" variable`},
+	})
+}

@@ -73,6 +73,7 @@ func Build(tree []*parser.Directive, prefix string) (*Config, error) {
 func build(tree []*parser.Directive, prefix, file string) (*Config, error) {
 	b := newBuilder(prefix)
 	b.cfg.File, b.cfg.Tree = file, tree
+	b.captures = serverNameCaptures(tree)
 	if err := b.walk(tree, ctxMain); err != nil {
 		return nil, err
 	}

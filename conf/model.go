@@ -58,10 +58,17 @@ type HTTP struct {
 
 // Server is one server block.
 type Server struct {
-	Pos       parser.Pos
-	Listens   []Listen     // at least one: nginx's default is *:80
-	Names     []ServerName // as written; Names[0] is $server_name ("" when none)
-	Locations []*Location  // top-level locations in file order
+	Pos     parser.Pos
+	Listens []Listen     // at least one: nginx's default is *:80
+	Names   []ServerName // as written, in order
+	// Name is $server_name: the first name as nginx gives it, lower-cased
+	// unless a regex ("~" kept), without the leading dot of ".example.com"
+	// ("" when there is no server_name).
+	Name string
+	// Capturing: a regex name has groups, whose captures are variables
+	// when that regex selects the server.
+	Capturing bool
+	Locations []*Location // top-level locations in file order
 	// Settings are the server-level settings (http level merged in); they
 	// apply to a request that matches no location.
 	Settings *Settings

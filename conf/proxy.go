@@ -73,8 +73,8 @@ func nextUpstreamSetter(_ *builder, d *parser.Directive) (func(*Settings), error
 	return func(s *Settings) { s.ProxyNextUpstream = set }, nil
 }
 
-func proxySetHeaderSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
-	v, err := value.Template(d.Args[1])
+func proxySetHeaderSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
+	v, err := b.template(d.Args[1])
 	if err != nil {
 		return nil, err
 	}

@@ -33,11 +33,29 @@ func serverBlock(b *builder, d *parser.Directive) error {
 		// the server answers requests without a Host.
 		srv.Names = []ServerName{{Pos: d.Pos, Kind: NameExact}}
 	}
+	srv.Name = variableName(srv.Names[0])
+	for _, n := range srv.Names {
+		if n.Regex != nil && n.Regex.NumSubexp() > 0 {
+			srv.Capturing = true
+		}
+	}
 	b.later(func() error { return checkLocations(srv.Locations) })
 	return nil
 }
 
-// serverNameDirective adds names in the order written; Names[0] is
+// variableName is the $server_name a server's first name gives, as nginx
+// builds it when it merges the server's settings.
+func variableName(n ServerName) string {
+	switch {
+	case n.Kind == NameRegex:
+		return "~" + n.Name
+	case strings.HasPrefix(n.Name, "."):
+		return n.Name[1:]
+	}
+	return n.Name
+}
+
+// serverNameDirective adds names in the order written; the first is
 // $server_name.
 func serverNameDirective(b *builder, d *parser.Directive) error {
 	for _, a := range d.Args {

@@ -3,6 +3,8 @@ package location
 import (
 	"bytes"
 	"sync"
+
+	"github.com/gw-proxy/gw/conf"
 )
 
 // hostName strips what nginx's ngx_http_validate_host strips from a Host
@@ -67,4 +69,22 @@ func releaseHost(buf *[]byte) {
 	if cap(*buf) <= maxPooledHost {
 		hostBufs.Put(buf)
 	}
+}
+
+// Captures are the groups of the first of srv's regex names that matches
+// host, as nginx sets them when a regex selected the server: the offsets
+// into subject (host without its port and trailing dot, lower-cased) and
+// the groups' names. ok is false when none matches. It allocates, so the
+// handler calls it only for a server whose regexes have groups.
+func Captures(srv *conf.Server, host []byte) (names []string, subject []byte, offsets []int, ok bool) {
+	subject = bytes.ToLower(hostName(host))
+	for _, n := range srv.Names {
+		if n.Regex == nil {
+			continue
+		}
+		if m := n.Regex.FindSubmatchIndex(subject); m != nil {
+			return n.Regex.SubexpNames(), subject, m, true
+		}
+	}
+	return nil, nil, nil, false
 }

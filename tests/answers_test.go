@@ -2,6 +2,7 @@ package tests
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -144,5 +145,78 @@ func TestHTTP10WithoutHostUsesDefaultServer(t *testing.T) {
 	startGW(t, fmt.Sprintf(answersConfig, a), a)
 	if line := rawRequest(t, a, "GET /text HTTP/1.0\r\n\r\n"); !strings.HasPrefix(line, "HTTP/1.1 200") && !strings.HasPrefix(line, "HTTP/1.0 200") {
 		t.Fatalf("HTTP/1.0 request without Host: %q", line)
+	}
+}
+
+// errorPageProxyConfig sends a dead upstream's 502 through error_page to
+// locations that proxy to a live one: %[1]s is gw, %[2]s the dead
+// address, %[3]s gw-demo.
+const errorPageProxyConfig = `
+events {}
+http {
+    server {
+        listen %[1]s;
+        server_name ep.test;
+        location = /status { proxy_pass http://%[2]s; error_page 502 = @fallback; }
+        location /named/ { proxy_pass http://%[2]s; error_page 502 @fallback; }
+        location @fallback { proxy_pass http://%[3]s; }
+        location /uri/ { proxy_pass http://%[2]s; error_page 502 /echo?from=uri; }
+        location /ok/ { proxy_pass http://%[2]s; error_page 502 =200 /echo?from=ok; }
+        location = /echo { proxy_pass http://%[3]s; }
+        location /twice/ { proxy_pass http://%[2]s; error_page 502 = @dead; }
+        location @dead { proxy_pass http://%[2]s; }
+    }
+}
+`
+
+// An error_page whose target proxies is nginx's internal redirect: the
+// target's upstream answers. To a URI the request becomes a GET of that
+// URI; to a named location it goes as it came. "=" takes the target's
+// status, "=200" sets 200, no "=" keeps the error's; an error of the
+// target itself gets the built-in page, and so does a request with a body,
+// which gw does not send a second time.
+func TestErrorPageProxies(t *testing.T) {
+	a, dead := addr(freePort(t)), addr(freePort(t))
+	demo := startDemo(t, "fallback")
+	startGW(t, fmt.Sprintf(errorPageProxyConfig, a, dead, demo), a)
+
+	post := func(uri string) response {
+		req, err := http.NewRequest("POST", "http://"+a+uri, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = "ep.test"
+		return do(t, req)
+	}
+	postBody := func(uri string) response {
+		req, err := http.NewRequest("POST", "http://"+a+uri, strings.NewReader("body"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = "ep.test"
+		return do(t, req)
+	}
+	cases := []struct {
+		name   string
+		r      response
+		status int
+		body   []string
+	}{
+		{"= @named keeps the target's status", get(t, a, "ep.test", "/status?code=201"), 201, []string{"server: fallback", "status: 201"}},
+		{"@named without = keeps the error's status and the URI", get(t, a, "ep.test", "/named/x?y=1"), 502, []string{"server: fallback", "uri: /named/x?y=1"}},
+		{"a URI target is a GET of that URI", post("/uri/x"), 502, []string{"method: GET", "uri: /echo?from=uri"}},
+		{"=200 sets the status", get(t, a, "ep.test", "/ok/x"), 200, []string{"server: fallback", "uri: /echo?from=ok"}},
+		{"an error of the target gets the built-in page", get(t, a, "ep.test", "/twice/x"), 502, []string{"<center><h1>502 Bad Gateway</h1></center>"}},
+		{"a request with a body is not proxied twice", postBody("/uri/x"), 502, []string{"<center><h1>502 Bad Gateway</h1></center>"}},
+	}
+	for _, c := range cases {
+		if c.r.status != c.status {
+			t.Errorf("%s: status %d, want %d (body %q)", c.name, c.r.status, c.status, c.r.body)
+		}
+		for _, want := range c.body {
+			if !strings.Contains(c.r.body, want) {
+				t.Errorf("%s: body %q does not contain %q", c.name, c.r.body, want)
+			}
+		}
 	}
 }

@@ -116,6 +116,17 @@ func resolve(name string) (part, error) {
 	return part{}, fmt.Errorf("unknown %q variable", lower)
 }
 
+// resolveCapture binds name to a named capture when captures has it.
+func resolveCapture(name string, captures []string) (part, error) {
+	lower := strings.ToLower(name)
+	for _, c := range captures {
+		if c == lower {
+			return part{name: lower, get: getNamedCapture}, nil
+		}
+	}
+	return part{}, fmt.Errorf("unknown %q variable", lower)
+}
+
 // setKey stores the lookup forms of a prefix variable's suffix.
 func (p *part) setKey(suffix string) {
 	p.key = []byte(suffix)

@@ -22,6 +22,14 @@ var errInvalidName = errors.New("invalid variable name")
 // `invalid variable name`, `the closing bracket in "name" variable is
 // missing`) and leave the position to the caller.
 func Parse(s string) (*Template, error) {
+	return ParseCapturing(s, nil)
+}
+
+// ParseCapturing is Parse for a configuration whose regexes have the named
+// groups captures (lower-cased): "$name" of one of them that names no other
+// variable reads that group of the regex the request matched, as nginx's
+// named captures do.
+func ParseCapturing(s string, captures []string) (*Template, error) {
 	t := &Template{src: s}
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '$')
@@ -38,7 +46,9 @@ func Parse(s string) (*Template, error) {
 		}
 		p, err := resolve(name)
 		if err != nil {
-			return nil, err
+			if p, err = resolveCapture(name, captures); err != nil {
+				return nil, err
+			}
 		}
 		t.parts = append(t.parts, p)
 		t.vars++

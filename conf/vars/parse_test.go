@@ -174,3 +174,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A named capture is a variable only where the configuration's regexes
+// have that group; its value is the group of the regex the request matched.
+func TestParseCapturing(t *testing.T) {
+	if _, err := Parse("$sub"); err == nil || err.Error() != `unknown "sub" variable` {
+		t.Fatalf("Parse($sub) = %v, want unknown variable", err)
+	}
+	tpl, err := ParseCapturing("<$Sub|$1>", []string{"sub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Request{CaptureNames: []string{"", "sub"}, CaptureSubject: []byte("blah.example.com"), Captures: []int{0, 16, 0, 4}}
+	if got := string(tpl.Append(nil, r)); got != "<blah|blah>" {
+		t.Fatalf("got %q", got)
+	}
+}

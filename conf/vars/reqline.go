@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math/rand/v2"
+	"strings"
 )
 
 // getRequestLine is $request: method, URI as sent, and protocol.
@@ -156,4 +157,22 @@ func getCapture(dst []byte, r *Request, p *part) []byte {
 		return dst
 	}
 	return append(dst, r.CaptureSubject[start:end]...)
+}
+
+// getNamedCapture is a named capture ("(?<sub>...)") of the regex the
+// matcher left in r, found by name among r.CaptureNames.
+func getNamedCapture(dst []byte, r *Request, p *part) []byte {
+	for i, n := range r.CaptureNames {
+		if n != "" && strings.EqualFold(n, p.name) {
+			if 2*i+1 >= len(r.Captures) {
+				return dst
+			}
+			start, end := r.Captures[2*i], r.Captures[2*i+1]
+			if start < 0 || start > end || end > len(r.CaptureSubject) {
+				return dst
+			}
+			return append(dst, r.CaptureSubject[start:end]...)
+		}
+	}
+	return dst
 }

@@ -77,6 +77,9 @@ type Request struct {
 	// offsets evaluate to "".
 	Captures       []int
 	CaptureSubject []byte
+	// CaptureNames are the regex's group names (regexp.SubexpNames), for
+	// named captures.
+	CaptureNames []string
 
 	requestID    [32]byte // $request_id, hex, drawn on first use
 	hasRequestID bool

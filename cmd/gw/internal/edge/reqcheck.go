@@ -124,8 +124,8 @@ func checkRequest(h *fasthttp.RequestHeader) int {
 	if r := checkHeaderLines(h.RawHeaders()); r != rejectNone {
 		return r
 	}
-	if bytes.Contains(h.Host(), []byte("..")) {
-		return rejectHost // nginx's ngx_http_validate_host
+	if host, ok := absoluteHost(h.RequestURI()); ok && !validHost(host) {
+		return rejectHost
 	}
 	return checkTarget(h.RequestURI())
 }
@@ -204,6 +204,10 @@ func checkHeaderLines(raw []byte) int {
 			if v := vars.TrimOWS(line[colon+1:]); len(v) == 0 || !allDigits(v) || cl > 1 {
 				return rejectBadContentLength
 			}
+		case len("Host"):
+			if vars.LowerEqual(name, "host") && !validHost(vars.TrimOWS(line[colon+1:])) {
+				return rejectHost
+			}
 		case len("Authorization"):
 			if !vars.LowerEqual(name, "authorization") {
 				continue
@@ -227,6 +231,66 @@ func checkHeaderLines(raw []byte) int {
 		return rejectBothFramings
 	}
 	return rejectNone
+}
+
+// validHost is nginx's ngx_http_validate_host: a host (of the Host header
+// or of an absolute-form target) is refused when it is empty once its port
+// and one trailing dot are set aside (so "", "." and ":80"), when two dots
+// follow each other ("..x"), and when it holds a '/', a control byte, a
+// space or DEL.
+func validHost(host []byte) bool {
+	const (
+		usual = iota
+		literal
+		rest
+	)
+	state, n, dot := usual, len(host), -2
+	for i, c := range host {
+		switch c {
+		case '.':
+			if dot == i-1 {
+				return false
+			}
+			dot = i
+		case ':':
+			if state == usual {
+				n, state = i, rest
+			}
+		case '[':
+			if i == 0 {
+				state = literal
+			}
+		case ']':
+			if state == literal {
+				n, state = i+1, rest
+			}
+		default:
+			if c == '/' || c <= ' ' || c == 0x7f {
+				return false
+			}
+		}
+	}
+	if dot == n-1 {
+		n--
+	}
+	return n > 0
+}
+
+// absoluteHost is the host part of an absolute-form target ("http://h:1/x"
+// gives "h:1"; "http:///x" an empty one); ok is false for other forms.
+func absoluteHost(uri []byte) (host []byte, ok bool) {
+	if len(uri) == 0 || uri[0] == '/' {
+		return nil, false
+	}
+	i := bytes.Index(uri, []byte("://"))
+	if i < 0 {
+		return nil, false
+	}
+	host = uri[i+3:]
+	if j := bytes.IndexAny(host, "/?#"); j >= 0 {
+		host = host[:j]
+	}
+	return host, true
 }
 
 // checkTarget refuses what nginx's URI parser refuses in the path of an

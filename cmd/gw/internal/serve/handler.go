@@ -10,6 +10,7 @@ import (
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/location"
 )
 
 // exchange is the state of one request while gw answers it. Pooled: the hot
@@ -56,8 +57,14 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 	// the clock fasthttp read when it called this handler.
 	x.vars.Ctx = ctx
 	x.vars.Scheme = b.scheme
-	if len(srv.Names) > 0 {
-		x.vars.ServerName = srv.Names[0].Name
+	x.vars.ServerName = srv.Name
+	if srv.Capturing {
+		// The groups of the server_name regex are $1..$9 and named
+		// captures, as nginx sets them when it selects the server.
+		names, subject, offsets, ok := location.Captures(srv, ctx.Host())
+		if ok {
+			x.vars.CaptureNames, x.vars.CaptureSubject, x.vars.Captures = names, subject, offsets
+		}
 	}
 
 	// A server-level return runs in nginx's server rewrite phase, before

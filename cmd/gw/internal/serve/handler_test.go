@@ -139,3 +139,48 @@ func TestHandlerAnswers(t *testing.T) {
 		t.Fatalf("return 444 answered %d", resp.StatusCode())
 	}
 }
+
+// $server_name is the first server_name as nginx gives it, and a Host
+// nginx finds invalid is refused with 400 before any server is chosen.
+func TestHandlerServerNameAndHost(t *testing.T) {
+	dial := memServer(t, `
+events {}
+http {
+    server { listen 127.0.0.1:8080; server_name localhost; return 200 "$server_name"; }
+    server { listen 127.0.0.1:8080; server_name ~^EXAMPLE\.COM$; return 200 "$server_name"; }
+    server { listen 127.0.0.1:8080; server_name .dot.example.com; return 200 "$server_name"; }
+    server {
+        listen 127.0.0.1:8080;
+        server_name "~^(?P<name>www\d+)\.example\.com$" ~^(?<sub>.+)\.sub\.test$;
+        add_header X-Match "$name$sub";
+        return 200 "$server_name $name $sub $1";
+    }
+}
+`)
+	for _, tc := range []struct {
+		host   string
+		status int
+		body   string
+	}{
+		{"Host: example.com\r\n", 200, `~^EXAMPLE\.COM$`},
+		{"Host: www.dot.example.com\r\n", 200, "dot.example.com"},
+		{"Host: xxx\r\n", 200, "localhost"},
+		{"Host: WWW01.Example.com:8080\r\n", 200, `~^(?P<name>www\d+)\.example\.com$ www01  www01`},
+		{"Host: blah.sub.test.\r\n", 200, `~^(?P<name>www\d+)\.example\.com$  blah blah`},
+		{"Host: \r\n", 400, "400 Bad Request"},
+		{"Host: .\r\n", 400, "400 Bad Request"},
+		{"Host: ..x\r\n", 400, "400 Bad Request"},
+	} {
+		resp := roundTrip(t, dial(), "GET / HTTP/1.0\r\n"+tc.host+"\r\n")
+		if resp == nil {
+			t.Fatalf("%q: no response", tc.host)
+		}
+		if resp.StatusCode() != tc.status || !strings.Contains(string(resp.Body()), tc.body) {
+			t.Errorf("%q: %d %q, want %d with %q", tc.host, resp.StatusCode(), resp.Body(), tc.status, tc.body)
+		}
+	}
+	resp := roundTrip(t, dial(), "GET http:/// HTTP/1.0\r\nHost: localhost\r\n\r\n")
+	if resp == nil || resp.StatusCode() != 400 {
+		t.Errorf("absolute URI with an empty host: %v, want 400", resp)
+	}
+}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream/proxy"
+	"github.com/gw-proxy/gw/upstream/proxy/body"
 )
 
 // maxErrorPageDepth bounds error_page redirections: like nginx without
@@ -125,7 +127,9 @@ func hasCode(codes []int, code int) bool {
 
 // errorPage redirects an error internally to the page's URI: a named
 // location, a location matched by the URI's path, or, for a URL, a client
-// redirect (302 unless `=30x` says otherwise), as nginx does.
+// redirect (302 unless `=30x` says otherwise), as nginx does. The target
+// answers with its return or, through its proxy_pass, with its upstream's
+// answer.
 func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 	uri := ep.URI.Append(nil, &x.vars)
 	if bytes.HasPrefix(uri, []byte("http://")) || bytes.HasPrefix(uri, []byte("https://")) {
@@ -138,29 +142,78 @@ func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 	}
 	m := x.rt.matchers[x.srv]
 	var loc *conf.Location
-	if len(uri) > 0 && uri[0] == '@' {
+	named := len(uri) > 0 && uri[0] == '@'
+	if named {
 		loc = m.Named(string(uri))
 	} else {
-		if i := bytes.IndexByte(uri, '?'); i >= 0 {
-			uri = uri[:i]
+		path := uri
+		if i := bytes.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
 		}
-		loc = m.Match(uri)
+		loc = m.Match(path)
 	}
-	if loc == nil || loc.Settings.Return == nil {
-		// gw serves no files: a page URI that no return answers is a 404
-		// while serving the error page, which nginx answers with the
-		// built-in page of the original error.
+	var p *proxy.Proxy
+	if loc != nil && loc.Settings.Return == nil {
+		p = x.rt.proxies[loc]
+	}
+	if loc == nil || (loc.Settings.Return == nil && (p == nil || !x.bodyless())) {
+		// gw serves no files: a page URI that neither return nor
+		// proxy_pass answers is a 404 while serving the error page, which
+		// nginx answers with the built-in page of the original error.
+		// [gw] A request with a body is not proxied again: its body went
+		// to the first upstream, or was refused, and cannot be sent twice.
 		x.sendPage(code)
 		return
 	}
 	x.st = loc.Settings
-	x.doReturn(loc.Settings.Return, depth)
+	if p != nil {
+		if !x.proxyErrorPage(p, uri, named, depth) {
+			return
+		}
+	} else {
+		x.doReturn(loc.Settings.Return, depth)
+	}
 	switch {
 	case ep.Response > 0:
 		x.ctx.Response.SetStatusCode(ep.Response)
 	case ep.Response == 0:
 		x.ctx.Response.SetStatusCode(code)
 	}
+}
+
+// bodyless reports whether the request came without a body.
+func (x *exchange) bodyless() bool {
+	return x.ctx.Request.Header.ContentLength() == body.None || x.ctx.Request.Header.ContentLength() == 0
+}
+
+// proxyErrorPage is the internal redirect of an error page to a location
+// with proxy_pass. To a URI, the request becomes a GET of that URI (a HEAD
+// stays a HEAD), as nginx's ngx_http_send_error_page makes it; to a named
+// location, it goes as it came. The client's request line is put back
+// afterwards for the access log, which logs $request as received. An error
+// of the target's proxy is answered with its built-in page: like nginx
+// without recursive_error_pages, an error page has no error page; ok is
+// then false.
+func (x *exchange) proxyErrorPage(p *proxy.Proxy, uri []byte, named bool, depth int) (ok bool) {
+	req := &x.ctx.Request
+	if !named {
+		method := append([]byte(nil), req.Header.Method()...)
+		target := append([]byte(nil), req.Header.RequestURI()...)
+		defer func() {
+			req.Header.SetMethodBytes(method)
+			req.SetRequestURIBytes(target)
+		}()
+		if !req.Header.IsHead() {
+			req.Header.SetMethod(fasthttp.MethodGet)
+		}
+		req.SetRequestURIBytes(uri)
+	}
+	x.ctx.Response.Reset()
+	if status := p.Serve(x.ctx, &x.vars); status != 0 {
+		x.sendError(status, depth)
+		return false
+	}
+	return true
 }
 
 // closeWithoutResponse is nginx's 444: the connection is closed and nothing
