@@ -57,11 +57,18 @@ func TestRequestHeaderRules(t *testing.T) {
 		want: "Host: client.example\r\nX-CaSe-Header: v1\r\nX-Forwarded-For: 10.0.0.1\r\n" +
 			"Cookie: a=1\r\nuser-agent: lower-case-name\r\nCookie: b=2\r\nAccept-Encoding: gzip\r\n",
 	}, {
-		name:      "[gw] keepalive upstream: HTTP/1.1, no Connection close even when configured",
+		name:      "[gw] keepalive upstream: HTTP/1.1, no default Connection close",
+		extraConf: upstreamBlock,
+		loc:       "proxy_pass http://ka;",
+		proto:     "HTTP/1.1",
+		want: "Host: ka\r\nX-CaSe-Header: v1\r\nX-Forwarded-For: 10.0.0.1\r\n" +
+			"Cookie: a=1\r\nuser-agent: lower-case-name\r\nCookie: b=2\r\nAccept-Encoding: gzip\r\n",
+	}, {
+		name:      "keepalive upstream: an explicit Connection line is sent as set",
 		extraConf: upstreamBlock,
 		loc:       "proxy_pass http://ka; proxy_set_header Connection close;",
 		proto:     "HTTP/1.1",
-		want: "Host: ka\r\nX-CaSe-Header: v1\r\nX-Forwarded-For: 10.0.0.1\r\n" +
+		want: "Connection: close\r\nHost: ka\r\nX-CaSe-Header: v1\r\nX-Forwarded-For: 10.0.0.1\r\n" +
 			"Cookie: a=1\r\nuser-agent: lower-case-name\r\nCookie: b=2\r\nAccept-Encoding: gzip\r\n",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
