@@ -157,11 +157,13 @@ func (p *Proxy) Upstream() *upstream.Upstream { return p.up }
 
 // Serve proxies one request. When an upstream answered, its response is in
 // ctx (its body possibly still streaming when Serve returns) and Serve
-// returns 0. When gw must answer itself it writes nothing to ctx.Response
-// and returns the status: 502 (no live upstreams, connect or protocol
-// errors), 504 (timeouts), 413 (client_max_body_size), 400/408 (the
-// client's body failed), an intercepted upstream error status
-// (proxy_intercept_errors), so that the caller's error_page logic answers.
+// returns 0. When gw must answer itself it returns the status: 502 (no
+// live upstreams, connect or protocol errors), 504 (timeouts), 413
+// (client_max_body_size), 400/408 (the client's body failed), an
+// intercepted upstream error status (proxy_intercept_errors), so that the
+// caller's error_page logic answers. ctx.Response is then left alone but
+// for an intercepted 401, which carries the upstream's WWW-Authenticate
+// lines: the caller's answer must keep them.
 //
 // r must be the request's variables; Serve sets $proxy_host, $proxy_port,
 // the $upstream_* tries and UpstreamHeader. The caller may evaluate r (the
