@@ -372,3 +372,50 @@ http {
 		t.Fatalf("HTTPS in and out: %d %q", r.status, r.body)
 	}
 }
+
+// TestProxyHeaderDetails: an explicit Connection line reaches a keepalive
+// upstream as written, a repeated Expires passes its first line, and an
+// intercepted 401 keeps the upstream's challenge on the error page.
+func TestProxyHeaderDetails(t *testing.T) {
+	raw := startRawBackend(t)
+	raw.respond = func(head string, w io.Writer) bool {
+		if strings.HasPrefix(head, "GET /auth") {
+			io.WriteString(w, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"app\"\r\nContent-Length: 4\r\n\r\nnope")
+			return true
+		}
+		io.WriteString(w, "HTTP/1.1 200 OK\r\nExpires: Thu, 01 Jan 2037 00:00:00 GMT\r\n"+
+			"Expires: Fri, 02 Jan 2037 00:00:00 GMT\r\nContent-Length: 2\r\n\r\nok")
+		return !strings.Contains(head, "\r\nConnection: close\r\n")
+	}
+	a := addr(freePort(t))
+	startGW(t, fmt.Sprintf(`
+events {}
+http {
+    upstream app { server %[2]s; keepalive 4; }
+    server {
+        listen %[1]s;
+        location / {
+            proxy_pass http://app;
+            proxy_set_header Connection close;
+        }
+        location /auth {
+            proxy_pass http://app;
+            proxy_intercept_errors on;
+            error_page 401 /login;
+        }
+        location = /login { return 401 "log in"; }
+    }
+}`, a, raw.addr()), a)
+
+	r := get(t, a, "", "/")
+	if got := headerValue(raw.lastRequest(t), "Connection"); got != "close" {
+		t.Errorf("Connection upstream %q, want close as configured", got)
+	}
+	if got := r.header.Values("Expires"); len(got) != 1 || got[0] != "Thu, 01 Jan 2037 00:00:00 GMT" {
+		t.Errorf("Expires %q, want the first line only", got)
+	}
+	r = get(t, a, "", "/auth")
+	if r.status != 401 || r.body != "log in" || r.header.Get("WWW-Authenticate") != `Basic realm="app"` {
+		t.Errorf("intercepted 401: %d %q, WWW-Authenticate %q", r.status, r.body, r.header.Get("WWW-Authenticate"))
+	}
+}

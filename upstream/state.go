@@ -74,12 +74,18 @@ func (s *PeerState) Sessions() uint64 { return s.sessions.Load() }
 // that cannot take it) a cookie naming this server.
 func (s *PeerState) CountSession() { s.sessions.Add(1) }
 
-// stateKey identifies a server across reloads. nginx compares upstream names
-// case-insensitively, so the name is lowered.
-type stateKey struct{ upstream, addr string }
+// stateKey identifies a server across reloads: its upstream, its address
+// and, among the servers of the upstream with that address, its rank (0
+// for the first). nginx compares upstream names case-insensitively, so the
+// name is lowered.
+type stateKey struct {
+	upstream, addr string
+	nth            int
+}
 
 // StateStore holds the PeerState of every server of every upstream, keyed by
-// upstream name and address, for the life of the process. Each reload
+// upstream name, address and rank among the upstream's servers of that
+// address, for the life of the process. Each reload
 // builds its Upstreams against the same store; Retain then forgets the
 // servers the new configuration dropped. It is safe for concurrent use; it
 // is only consulted while a runtime is built, never per request.
@@ -94,10 +100,13 @@ func NewStateStore() *StateStore {
 }
 
 // State returns the state of server addr ("ip:port") in upstream name,
-// creating it on first use. Two servers with the same address in one
-// upstream share their state: they are the same backend.
-func (s *StateStore) State(name, addr string) *PeerState {
-	k := stateKey{strings.ToLower(name), addr}
+// creating it on first use; nth is the server's rank among the upstream's
+// servers with that address, 0 for the first. Two lines with one address
+// are two servers to nginx, each with its own failures (the second is
+// tried when the first fails), so each has its own state; a reload that
+// keeps both lines keeps both states.
+func (s *StateStore) State(name, addr string, nth int) *PeerState {
+	k := stateKey{strings.ToLower(name), addr, nth}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.states[k]

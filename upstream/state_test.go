@@ -97,3 +97,37 @@ func TestTaskLivesWithItsServer(t *testing.T) {
 		t.Fatal("Close left a task running")
 	}
 }
+
+// TestIdenticalServerLinesHaveTheirOwnState: two lines with one address
+// are two servers, as in nginx: the first failing leaves the second to
+// take the request, and a reload that keeps the lines keeps each one's
+// state.
+func TestIdenticalServerLinesHaveTheirOwnState(t *testing.T) {
+	store := NewStateStore()
+	u := build(t, roundRobin, store, srv(0), srv(0), srv(1))
+	if u.Peers[0].State() == u.Peers[1].State() {
+		t.Fatal("two lines with one address share their state")
+	}
+	fail(u, 0, 1, t0)
+	if u.Peers[0].Available(t0) || !u.Peers[1].Available(t0) {
+		t.Fatal("the first line's failure took the second line out too")
+	}
+	if got := retries(u, t0, Key{}, 3); got != "b c -" && got != "c b -" {
+		t.Errorf("tries %q, want b and c", got)
+	}
+	again := build(t, roundRobin, store, srv(0), srv(0), srv(1))
+	for i := range 3 {
+		if again.Peers[i].State() != u.Peers[i].State() {
+			t.Errorf("peer %d lost its state in a reload that keeps the lines", i)
+		}
+	}
+	if n := store.Len(); n != 3 {
+		t.Errorf("store holds %d servers, want 3", n)
+	}
+	// A reload down to one line keeps the first line's state.
+	one := build(t, roundRobin, store, srv(0))
+	store.Retain(one)
+	if one.Peers[0].State() != u.Peers[0].State() || store.Len() != 1 {
+		t.Errorf("one line left: state kept %v, store holds %d", one.Peers[0].State() == u.Peers[0].State(), store.Len())
+	}
+}

@@ -52,13 +52,16 @@ func NewUpstream(u *upstreamconf.Config, store *StateStore) (*Upstream, error) {
 // addPeers builds one peer per configured server address.
 func (up *Upstream) addPeers(store *StateStore) {
 	u := up.Conf
+	seen := make(map[string]int, len(u.Servers)) // servers so far per address
 	for i, s := range u.Servers {
+		nth := seen[s.Addr]
+		seen[s.Addr]++
 		p := &Peer{
 			Server: s, Addr: s.Addr, index: i,
 			weight: int64(s.Weight), maxFails: int64(s.MaxFails),
 			failTimeout: int64(s.FailTimeout), maxConns: int64(s.MaxConns), slowStart: int64(s.SlowStart),
 			down: s.Down, backup: s.Backup, drain: s.Drain,
-			state: store.State(u.Name, s.Addr), queue: up.queue,
+			state: store.State(u.Name, s.Addr, nth), queue: up.queue,
 		}
 		up.Peers = append(up.Peers, p)
 		if s.Backup {

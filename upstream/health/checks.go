@@ -51,7 +51,10 @@ func (c *Checks) Apply(targets []Target) {
 	for i := range targets {
 		t := targets[i]
 		if keep[t.State] {
-			continue // one server listed twice in an upstream
+			// One state, one checker. Two server lines with one address
+			// have a state each (upstream.StateStore), so each is probed
+			// and judged on its own, as each fails on its own.
+			continue
 		}
 		keep[t.State] = true
 		if k := c.checkers[t.State]; k != nil {

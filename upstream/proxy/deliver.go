@@ -3,6 +3,8 @@ package proxy
 import (
 	"slices"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/gw-proxy/gw/upstream"
 )
 
@@ -23,6 +25,15 @@ func (x *exchange) deliver(peer *upstream.Peer) int {
 	status := x.resp.StatusCode()
 	if status >= 300 && slices.Contains(p.intercept, status) {
 		// proxy_intercept_errors: the location's error_page answers.
+		if status == fasthttp.StatusUnauthorized {
+			// As nginx does, the challenge goes with the page: without
+			// it the client could not authenticate.
+			for k, v := range x.resp.Header.All() {
+				if equalFold(k, "www-authenticate") {
+					x.ctx.Response.Header.AddBytesKV(k, v)
+				}
+			}
+		}
 		x.finishUpstream(true)
 		x.recordResponse(peer, 0)
 		peer.Release()

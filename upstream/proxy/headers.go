@@ -33,10 +33,11 @@ type requestHeaders struct {
 	setsHost bool // a line names Host: no default Host $proxy_host
 	setsConn bool // a line names Connection: no default Connection close
 	// keepalive [gw]: the upstream has `keepalive N`, so gw speaks
-	// HTTP/1.1 and never asks the upstream to close, whatever
-	// proxy_http_version and Connection lines say. nginx needs both lines
-	// set by hand for keepalive to work at all, and operators forget them;
-	// an operator who wrote keepalive wants it to work.
+	// HTTP/1.1 and sends no default Connection close, whatever
+	// proxy_http_version says. nginx needs both set by hand for keepalive
+	// to work at all, and operators forget them; an operator who wrote
+	// keepalive wants it to work. A Connection line the configuration
+	// writes explicitly is still sent as written, as nginx does.
 	keepalive bool
 	protocol  string // protoHTTP10 or protoHTTP11
 }
@@ -102,7 +103,9 @@ func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request,
 			// fasthttp finds the Host line only under this spelling.
 			name = strHost
 		case h.keepalive && equalFold(name, "connection") && vars.HasToken(buf, "close"):
-			continue // [gw] keepalive: the upstream connection stays open
+			// The upstream was asked to close: the connection is not
+			// pooled for another request.
+			out.SetConnectionClose()
 		}
 		out.AddBytesKV(name, buf)
 	}

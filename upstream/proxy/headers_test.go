@@ -57,11 +57,18 @@ func TestRequestHeaderRules(t *testing.T) {
 		want: "Host: client.example\r\nX-CaSe-Header: v1\r\nX-Forwarded-For: 10.0.0.1\r\n" +
 			"Cookie: a=1\r\nuser-agent: lower-case-name\r\nCookie: b=2\r\nAccept-Encoding: gzip\r\n",
 	}, {
-		name:      "[gw] keepalive upstream: HTTP/1.1, no Connection close even when configured",
+		name:      "[gw] keepalive upstream: HTTP/1.1, no default Connection close",
+		extraConf: upstreamBlock,
+		loc:       "proxy_pass http://ka;",
+		proto:     "HTTP/1.1",
+		want: "Host: ka\r\nX-CaSe-Header: v1\r\nX-Forwarded-For: 10.0.0.1\r\n" +
+			"Cookie: a=1\r\nuser-agent: lower-case-name\r\nCookie: b=2\r\nAccept-Encoding: gzip\r\n",
+	}, {
+		name:      "keepalive upstream: an explicit Connection line is sent as set",
 		extraConf: upstreamBlock,
 		loc:       "proxy_pass http://ka; proxy_set_header Connection close;",
 		proto:     "HTTP/1.1",
-		want: "Host: ka\r\nX-CaSe-Header: v1\r\nX-Forwarded-For: 10.0.0.1\r\n" +
+		want: "Connection: close\r\nHost: ka\r\nX-CaSe-Header: v1\r\nX-Forwarded-For: 10.0.0.1\r\n" +
 			"Cookie: a=1\r\nuser-agent: lower-case-name\r\nCookie: b=2\r\nAccept-Encoding: gzip\r\n",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,6 +141,64 @@ func TestResponseHeaderRules(t *testing.T) {
 		"Keep-Alive", "Proxy-Authenticate", "Trailer", "X-Secret"} {
 		if strings.Contains(head, hidden) {
 			t.Errorf("response passes %q:\n%s", hidden, head)
+		}
+	}
+}
+
+func TestDuplicateResponseHeaders(t *testing.T) {
+	// nginx keeps the first of a header it holds as a single value and
+	// ignores the repeats; list headers and Set-Cookie pass every line.
+	addr := pxRawBackend(t, func(c net.Conn) {
+		pxAnswerAll(c, func(string) string {
+			return "HTTP/1.1 200 OK\r\n" +
+				"Expires: Thu, 01 Jan 2037 00:00:00 GMT\r\n" +
+				"Content-Type: text/plain\r\n" +
+				"ETag: \"one\"\r\n" +
+				"Last-Modified: Mon, 01 Jan 2001 00:00:00 GMT\r\n" +
+				"Location: /first\r\n" +
+				"Accept-Ranges: bytes\r\n" +
+				"Content-Encoding: gzip\r\n" +
+				"Cache-Control: no-cache\r\n" +
+				"Vary: Accept\r\n" +
+				"Set-Cookie: a=1\r\n" +
+				"expires: Fri, 02 Jan 2037 00:00:00 GMT\r\n" +
+				"Content-Type: text/html\r\n" +
+				"ETag: \"two\"\r\n" +
+				"Last-Modified: Tue, 02 Jan 2001 00:00:00 GMT\r\n" +
+				"Location: /second\r\n" +
+				"Accept-Ranges: none\r\n" +
+				"Content-Encoding: br\r\n" +
+				"Cache-Control: private\r\n" +
+				"Vary: Cookie\r\n" +
+				"Set-Cookie: b=2\r\n" +
+				"Content-Length: 2\r\n\r\nok"
+		})
+	})
+	s := pxBuild(t, nil, "/", `http { server { location / { proxy_pass http://%s; } } }`, addr)
+	g := pxServe(t, s.p)
+	head, body := g.raw(t, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+	if body != "ok" {
+		t.Fatalf("body %q\n%s", body, head)
+	}
+	for _, want := range []string{
+		"\r\nExpires: Thu, 01 Jan 2037 00:00:00 GMT\r\n",
+		"\r\nContent-Type: text/plain\r\n",
+		"\r\nETag: \"one\"\r\n",
+		"\r\nLast-Modified: Mon, 01 Jan 2001 00:00:00 GMT\r\n",
+		"\r\nLocation: /first\r\n",
+		"\r\nAccept-Ranges: bytes\r\n",
+		"\r\nContent-Encoding: gzip\r\n",
+		"\r\nCache-Control: no-cache\r\n", "\r\nCache-Control: private\r\n",
+		"\r\nVary: Accept\r\n", "\r\nVary: Cookie\r\n",
+		"\r\nSet-Cookie: a=1\r\n", "\r\nSet-Cookie: b=2\r\n",
+	} {
+		if !strings.Contains(head, want) {
+			t.Errorf("response lacks %q:\n%s", want, head)
+		}
+	}
+	for _, repeat := range []string{"2037 00:00:00 GMT\r\nexpires", "Fri, 02", "text/html", "\"two\"", "Tue, 02", "/second", "none", ": br"} {
+		if strings.Contains(head, repeat) {
+			t.Errorf("response passes the repeated %q:\n%s", repeat, head)
 		}
 	}
 }

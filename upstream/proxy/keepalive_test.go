@@ -18,6 +18,8 @@ func TestUpstreamKeepalive(t *testing.T) {
 		{"no keepalive whatever the Connection line", "", "proxy_http_version 1.1; proxy_set_header Connection keep-alive;", false, 10},
 		{"keepalive: one connection", "keepalive 4;", "", false, 1},
 		{"client Connection: close does not close the upstream one", "keepalive 4;", "", true, 1},
+		{"keepalive with proxy_set_header Connection close: closed as asked", "keepalive 4;", "proxy_set_header Connection close;", false, 10},
+		{"keepalive with proxy_set_header Connection \"\": kept", "keepalive 4;", `proxy_set_header Connection "";`, false, 1},
 		{"keepalive_requests 3: a new connection every 3 requests", "keepalive 4; keepalive_requests 3;", "", false, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

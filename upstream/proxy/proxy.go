@@ -157,12 +157,15 @@ func (p *Proxy) Upstream() *upstream.Upstream { return p.up }
 
 // Serve proxies one request. When an upstream answered, its response is in
 // ctx (its body possibly still streaming when Serve returns) and Serve
-// returns 0. When gw must answer itself it writes nothing to ctx.Response
-// but a Set-Cookie its persistence asked for (session_sticky clearing a
-// cookie it refuses) and returns the status: 502 (no live upstreams, connect or protocol
-// errors), 504 (timeouts), 413 (client_max_body_size), 400/408 (the
-// client's body failed), an intercepted upstream error status
-// (proxy_intercept_errors), so that the caller's error_page logic answers.
+// returns 0. When gw must answer itself it returns the status: 502 (no
+// live upstreams, connect or protocol errors), 504 (timeouts), 413
+// (client_max_body_size), 400/408 (the client's body failed), 503 (the
+// upstream's queue could not place it), an intercepted upstream error
+// status (proxy_intercept_errors), so that the caller's error_page logic
+// answers. ctx.Response is then left alone but for a Set-Cookie its
+// persistence asked for (session_sticky clearing a cookie it refuses) and
+// an intercepted 401, which carries the upstream's WWW-Authenticate lines:
+// the caller's answer must keep them.
 //
 // r must be the request's variables; Serve sets $proxy_host, $proxy_port,
 // the $upstream_* tries and UpstreamHeader. The caller may evaluate r (the

@@ -154,3 +154,41 @@ func TestBodyUntilCloseFromHTTP10Upstream(t *testing.T) {
 		t.Errorf("got %d %q\n%s", code, body, s.log)
 	}
 }
+
+func TestInterceptedUnauthorizedKeepsWWWAuthenticate(t *testing.T) {
+	// nginx copies every WWW-Authenticate line of an intercepted 401 to the
+	// response error_page answers, so the client can still authenticate;
+	// other statuses and other headers of the upstream stay behind.
+	addr := pxRawBackend(t, func(c net.Conn) {
+		pxAnswerAll(c, func(head string) string {
+			status := "401 Unauthorized"
+			if strings.HasPrefix(head, "GET /403") {
+				status = "403 Forbidden"
+			}
+			return "HTTP/1.1 " + status + "\r\n" +
+				"WWW-Authenticate: Basic realm=\"a\"\r\n" +
+				"WWW-Authenticate: Bearer\r\n" +
+				"X-Other: o\r\n" +
+				"Content-Length: 4\r\n\r\nbody"
+		})
+	})
+	s := pxBuild(t, nil, "/", `http { server { location / { proxy_pass http://%s;
+		proxy_intercept_errors on; error_page 401 403 /e; } } }`, addr)
+	g := pxServe(t, s.p)
+	head, body := g.raw(t, "GET /401 HTTP/1.1\r\nHost: h\r\n\r\n")
+	if body != "gw answered" {
+		t.Fatalf("not intercepted: %q %q", head, body)
+	}
+	for _, want := range []string{"\r\nWWW-Authenticate: Basic realm=\"a\"\r\n", "\r\nWWW-Authenticate: Bearer\r\n"} {
+		if !strings.Contains(head, want) {
+			t.Errorf("intercepted 401 lacks %q:\n%s", want, head)
+		}
+	}
+	if strings.Contains(head, "X-Other") {
+		t.Errorf("intercepted 401 passes another upstream header:\n%s", head)
+	}
+	head, _ = g.raw(t, "GET /403 HTTP/1.1\r\nHost: h\r\n\r\n")
+	if strings.Contains(head, "WWW-Authenticate") {
+		t.Errorf("intercepted 403 passes WWW-Authenticate:\n%s", head)
+	}
+}

@@ -81,9 +81,16 @@ func (x *exchange) copyHeader() {
 		}
 	}
 	rules := &x.p.respHeaders
+	var seen uint16 // the single-value headers passed so far, by singleBit
 	for k, v := range src.All() {
 		if isHopByHop(k) || equalFold(k, "content-length") || x.tokens.has(k) || rules.hidden(k) {
 			continue
+		}
+		if bit := singleBit(k); bit != 0 {
+			if seen&bit != 0 {
+				continue
+			}
+			seen |= bit
 		}
 		if len(rules.redirects) > 0 {
 			if loc := equalFold(k, "location"); loc || equalFold(k, "refresh") {
@@ -95,6 +102,62 @@ func (x *exchange) copyHeader() {
 		}
 		dst.AddBytesKV(k, v)
 	}
+}
+
+// singleBit returns a bit of its own for each header nginx holds as one
+// value (ngx_http_upstream_headers_in: those read by
+// ngx_http_upstream_process_header_line and the like), 0 for the others.
+// nginx passes the first line of such a header and ignores the repeats;
+// list headers (Cache-Control, Vary, Link, WWW-Authenticate...) and
+// Set-Cookie pass every line. Content-Type and Content-Encoding are kept
+// first by the transport, which has them before fasthttp's parser keeps
+// the last; Date and Server are never passed.
+func singleBit(k []byte) uint16 {
+	switch len(k) {
+	case 4:
+		if equalFold(k, "etag") {
+			return 1 << 0
+		}
+	case 6:
+		if equalFold(k, "status") {
+			return 1 << 1
+		}
+	case 7:
+		if equalFold(k, "expires") {
+			return 1 << 2
+		}
+	case 8:
+		if equalFold(k, "location") {
+			return 1 << 3
+		}
+	case 13:
+		if equalFold(k, "last-modified") || equalFold(k, "accept-ranges") {
+			if k[0]|0x20 == 'l' {
+				return 1 << 4
+			}
+			return 1 << 5
+		}
+	case 15:
+		if equalFold(k, "x-accel-expires") || equalFold(k, "x-accel-charset") {
+			if k[8]|0x20 == 'e' {
+				return 1 << 6
+			}
+			return 1 << 7
+		}
+	case 16:
+		if equalFold(k, "x-accel-redirect") {
+			return 1 << 8
+		}
+	case 17:
+		if equalFold(k, "x-accel-buffering") {
+			return 1 << 9
+		}
+	case 18:
+		if equalFold(k, "x-accel-limit-rate") {
+			return 1 << 10
+		}
+	}
+	return 0
 }
 
 // hasBody reports whether the upstream response carries a body to pass:

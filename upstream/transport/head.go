@@ -92,9 +92,10 @@ func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 			if err != nil {
 				return explain(b[:end], err)
 			}
+			// The block is still in br's buffer: Read and Discard only
+			// move past it.
+			s.keepFirst(b, h)
 			if h.ConnectionClose() {
-				// The block is still in br's buffer: Read and Discard
-				// only move past it.
 				return strictCheck(b[:end])
 			}
 			return nil

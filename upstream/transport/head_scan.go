@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/gw-proxy/gw/conf/vars"
 )
 
@@ -15,6 +17,11 @@ type headScanner struct {
 	next   int  // start of the next line to check; 0: the status line
 	bare   bool // a line ends in LF alone
 	cl, te span // the Content-Length and Transfer-Encoding lines seen
+	// The first Content-Type and Content-Encoding lines, and whether
+	// either came again: nginx keeps the first, fasthttp's parser the
+	// last, so readHead sets the first back.
+	ct, ce       span
+	ctDup, ceDup bool
 }
 
 // span is a header line of the block: name b[start:colon], value up to
@@ -72,10 +79,13 @@ func (s *headScanner) scan(b []byte) (int, error) {
 		} else {
 			s.bare = true
 		}
-		if end-p > len("content-length") {
+		if end-p >= len("content-type:") {
 			if w := binary.LittleEndian.Uint64(b[p:]) | lowerWord; w == wContentLength[0] || w == wTransferEncode[0] {
 				if err := s.framingLine(b, p, end); err != nil {
 					return 0, err
+				}
+				if w == wContentLength[0] && b[p+7] == '-' {
+					s.singleLine(b, p, end)
 				}
 			}
 		}
@@ -108,6 +118,37 @@ func (s *headScanner) framingLine(b []byte, p, end int) error {
 		return invalidHeader(line, n)
 	}
 	return nil // a longer name
+}
+
+// singleLine notes the line b[p:end], which starts with "content-", if it
+// is a Content-Type or Content-Encoding field.
+func (s *headScanner) singleLine(b []byte, p, end int) {
+	line := b[p:end]
+	first, dup := &s.ct, &s.ctDup
+	switch {
+	case len(line) > 12 && line[12] == ':' && vars.LowerEqual(line[8:12], "type"):
+		line = line[:12]
+	case len(line) > 16 && line[16] == ':' && vars.LowerEqual(line[8:16], "encoding"):
+		first, dup, line = &s.ce, &s.ceDup, line[:16]
+	default:
+		return
+	}
+	if first.end > 0 {
+		*dup = true
+		return
+	}
+	*first = span{p, p + len(line), end}
+}
+
+// keepFirst sets back the first Content-Type and Content-Encoding of the
+// block b that h was parsed from, where the upstream repeated them.
+func (s *headScanner) keepFirst(b []byte, h *fasthttp.ResponseHeader) {
+	if s.ctDup {
+		h.SetContentTypeBytes(s.ct.value(b))
+	}
+	if s.ceDup {
+		h.SetContentEncodingBytes(s.ce.value(b))
+	}
 }
 
 // strictCheck walks a complete block as nginx's parser reads it, for what

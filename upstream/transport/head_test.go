@@ -36,6 +36,8 @@ func TestReadResponseHead(t *testing.T) {
 		{"interim responses", "HTTP/1.1 100 Continue\n\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\nContent-Length: 0\n\n", 200, 0, "", ""},
 		{"empty value", "HTTP/1.1 200 OK\r\nX-A:\r\nContent-Length: 0\r\n\r\n", 200, 0, "X-A: ", ""},
 		{"whitespace before a colon, dropped (RFC 9112 5.1)", "HTTP/1.1 200 OK\r\nX-A : 1\r\nContent-Length: 0\r\n\r\n", 200, 0, "X-A: 1", ""},
+		{"the first of two Content-Types, as nginx keeps it", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\ncontent-type:  text/html\r\nContent-Length: 0\r\n\r\n", 200, 0, "Content-Type: text/plain", ""},
+		{"the first of two Content-Encodings, bare LF", "HTTP/1.1 200 OK\nContent-Encoding: gzip \nContent-Encoding: br\nContent-Length: 0\n\n", 200, 0, "Content-Encoding: gzip", ""},
 		{"token punctuation", "HTTP/1.1 200 OK\r\nX!#$%&'*+-.^_`|~9: v\r\nContent-Length: 0\r\n\r\n", 200, 0, "X!#$%&'*+-.^_`|~9: v", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

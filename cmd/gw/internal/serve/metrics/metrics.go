@@ -5,6 +5,7 @@ package metrics
 
 import (
 	"bytes"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -232,28 +233,32 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		classes(descServerResponses, &b.Responses, b.Name, listen)
 	}
 
-	// Servers of an upstream with the same address share their state
-	// (upstream.StateStore keys it by upstream and address): once too.
-	clear(seen)
+	// Two server lines of an upstream with one address are two servers,
+	// each with its own state (upstream.StateStore): the first keeps the
+	// address as its label, the next ones have "#2", "#3"... appended, so
+	// that no series repeats and none hides another's.
+	rank := map[[2]string]int{}
 	for i := range s.Upstreams {
 		u := &s.Upstreams[i]
 		for j := range u.Peers {
 			p := &u.Peers[j]
 			key := [2]string{u.Name, p.Addr}
-			if seen[key] {
-				continue
+			rank[key]++
+			server := p.Addr
+			if n := rank[key]; n > 1 {
+				server += "#" + strconv.Itoa(n)
 			}
-			seen[key] = true
-			collectPeer(ch, u.Name, p, gauge, counter, classes)
+			collectPeer(ch, u.Name, server, p, gauge, counter, classes)
 		}
 	}
 }
 
-// collectPeer sends the metrics of one server of upstream name.
-func collectPeer(ch chan<- prometheus.Metric, name string, p *upstream.PeerSnapshot,
+// collectPeer sends the metrics of one server of upstream name, labelled
+// server.
+func collectPeer(ch chan<- prometheus.Metric, name, server string, p *upstream.PeerSnapshot,
 	gauge func(*prometheus.Desc, float64, ...string), counter func(*prometheus.Desc, uint64, ...string),
 	classes func(*prometheus.Desc, *[5]uint64, ...string)) {
-	l := []string{name, p.Addr}
+	l := []string{name, server}
 	gauge(descPeerUp, flag(p.Available), l...)
 	gauge(descPeerDown, flag(p.Down), l...)
 	gauge(descPeerDrain, flag(p.Drain), l...)
@@ -271,9 +276,9 @@ func collectPeer(ch chan<- prometheus.Metric, name string, p *upstream.PeerSnaps
 	classes(descPeerResponses, &p.Responses, l...)
 	counter(descPeerSent, p.BytesSent, l...)
 	counter(descPeerReceived, p.BytesReceived, l...)
-	counter(descPeerSticky, p.Sessions, name, p.Addr, "created")
-	counter(descPeerSticky, p.Returning, name, p.Addr, "returning")
-	counter(descPeerSticky, p.Moved, name, p.Addr, "moved")
+	counter(descPeerSticky, p.Sessions, name, server, "created")
+	counter(descPeerSticky, p.Returning, name, server, "returning")
+	counter(descPeerSticky, p.Moved, name, server, "moved")
 	ch <- latencyHistogram(&p.Latency, l)
 }
 

@@ -101,24 +101,34 @@ func TestMetricsHistogramCumulative(t *testing.T) {
 	}
 }
 
-// TestMetricsRepeatedSeries: server blocks or upstream servers that share
-// their counters (same first name and listen; same upstream and address)
-// are exported once, where a repeated series would fail the whole scrape.
+// TestMetricsRepeatedSeries: server blocks that share their counters
+// (same first name and listen) are exported once, where a repeated series
+// would fail the whole scrape; upstream server lines with one address,
+// which have counters each, are told apart by a "#n" on the later ones.
 func TestMetricsRepeatedSeries(t *testing.T) {
 	peer := upstream.PeerSnapshot{Addr: "10.0.0.1:80", Requests: 7}
+	second := upstream.PeerSnapshot{Addr: "10.0.0.1:80", Requests: 3}
 	s := &snap.Snapshot{
 		ServerBlocks: []snap.ServerBlockSnapshot{
 			{Name: "a", Listen: []string{"0.0.0.0:80"}}, {Name: "a", Listen: []string{"0.0.0.0:80", "[::]:80"}},
 		},
-		Upstreams: []upstream.UpstreamSnapshot{{Name: "u", Peers: []upstream.PeerSnapshot{peer, peer}}},
+		Upstreams: []upstream.UpstreamSnapshot{{Name: "u", Peers: []upstream.PeerSnapshot{peer, second}}},
 	}
 	body, err := Render(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := parseMetrics(t, string(body))
-	if n := len(f["gw_upstream_server_requests_total"].Metric); n != 1 {
-		t.Errorf("%d series for one address", n)
+	if n := len(f["gw_upstream_server_requests_total"].Metric); n != 2 {
+		t.Errorf("%d series for two lines with one address, want 2", n)
+	}
+	for _, want := range []string{
+		`gw_upstream_server_requests_total{server="10.0.0.1:80",upstream="u"} 7`,
+		`gw_upstream_server_requests_total{server="10.0.0.1:80#2",upstream="u"} 3`,
+	} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("no %s in\n%s", want, body)
+		}
 	}
 	if n := len(f["gw_server_requests_total"].Metric); n != 1 {
 		t.Errorf("%d series for one block key", n)
