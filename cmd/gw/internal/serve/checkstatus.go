@@ -10,14 +10,9 @@ import (
 
 // checkStatus answers a check_status location with Tengine's page of the
 // checked servers: the directive's format unless ?format= names another,
-// the servers ?status= (up, down) selects. Like Tengine, it serves GET and
-// HEAD only.
+// the servers ?status= (up, down) selects.
 func (x *exchange) checkStatus(pg *pages.Page) {
 	ctx := x.ctx
-	if !ctx.IsGet() && !ctx.IsHead() {
-		x.sendError(fasthttp.StatusMethodNotAllowed, 0)
-		return
-	}
 	args := ctx.QueryArgs()
 	f := pg.Format
 	if named, ok := check.ParseFormat(string(args.Peek("format"))); ok {

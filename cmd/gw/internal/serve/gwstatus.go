@@ -11,19 +11,10 @@ import (
 )
 
 // gwStatus answers a gw_status location: the status page as HTML, or its
-// data as ?format=json or ?format=csv. It serves GET and HEAD only, and
-// never from a cache: it is read to see the present.
+// data as ?format=json or ?format=csv, never from a cache: it is read to
+// see the present.
 func (x *exchange) gwStatus(pg *pages.Page) {
 	ctx := x.ctx
-	if !ctx.IsGet() && !ctx.IsHead() {
-		ctx.Response.Header.Set(fasthttp.HeaderAllow, "GET, HEAD")
-		x.sendError(fasthttp.StatusMethodNotAllowed, 0)
-		return
-	}
-	if x.rt.server == nil {
-		x.sendError(fasthttp.StatusServiceUnavailable, 0)
-		return
-	}
 	st := x.statusOf(x.rt.server.Snapshot(), time.Now())
 	st.Refresh = pg.Refresh
 	b := x.buf[:0]

@@ -6,19 +6,11 @@ import (
 	"github.com/gw-proxy/gw/cmd/gw/internal/serve/metrics"
 )
 
-// metrics answers a gw_metrics location. Like the other pages it serves
-// GET and HEAD only.
+// metrics answers a gw_metrics location with the Prometheus exposition of
+// the Server's snapshot.
 func (x *exchange) metrics() {
 	ctx := x.ctx
-	if !ctx.IsGet() && !ctx.IsHead() {
-		x.sendError(fasthttp.StatusMethodNotAllowed, 0)
-		return
-	}
 	g := x.rt.server
-	if g == nil {
-		x.sendError(fasthttp.StatusServiceUnavailable, 0)
-		return
-	}
 	snap := g.Snapshot()
 	body, err := metrics.Render(&snap)
 	if err != nil {
