@@ -3,7 +3,6 @@ package proxy
 import (
 	"errors"
 	"io"
-	"net"
 	"strings"
 	"syscall"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
@@ -147,24 +147,10 @@ func logLine(ev *zerolog.Event, msg string, lc *logContext) {
 	ev.Msg(string(b))
 }
 
-// append writes ", client: ..., host: ..." as nginx's ngx_http_log_error.
+// append writes ", client: ..., host: ..." as nginx's ngx_http_log_error,
+// with the upstream between the request line and the host.
 func (lc *logContext) append(b []byte) []byte {
-	ctx := lc.ctx
-	b = append(b, ", client: "...)
-	if a, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
-		b = append(b, a.IP.String()...)
-	} else {
-		b = append(b, ctx.RemoteAddr().String()...)
-	}
-	b = append(b, ", server: "...)
-	b = append(b, lc.server...)
-	b = append(b, `, request: "`...)
-	b = append(b, ctx.Method()...)
-	b = append(b, ' ')
-	b = append(b, ctx.Request.Header.RequestURI()...)
-	b = append(b, ' ')
-	b = append(b, ctx.Request.Header.Protocol()...)
-	b = append(b, '"')
+	b = vars.AppendLogRequest(b, lc.ctx, lc.server)
 	if lc.upstream != "" {
 		b = append(b, `, upstream: "`...)
 		b = append(b, lc.scheme...)
@@ -173,10 +159,5 @@ func (lc *logContext) append(b []byte) []byte {
 		b = append(b, lc.uri...)
 		b = append(b, '"')
 	}
-	if h := ctx.Request.Header.Host(); len(h) > 0 {
-		b = append(b, `, host: "`...)
-		b = append(b, h...)
-		b = append(b, '"')
-	}
-	return b
+	return vars.AppendLogHost(b, lc.ctx)
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf/access"
+	"github.com/gw-proxy/gw/conf/vars"
 )
 
 // accessAllows is nginx's access phase for the chosen settings: allow and
@@ -130,28 +131,9 @@ func (x *exchange) logLine(ev *zerolog.Event, msg string) {
 	if ev == nil {
 		return
 	}
-	ctx := x.ctx
 	b := make([]byte, 0, 256)
 	b = append(b, msg...)
-	b = append(b, ", client: "...)
-	if ip := netipOf(ctx.RemoteAddr()); ip.IsValid() {
-		b = ip.Unmap().AppendTo(b)
-	} else {
-		b = append(b, ctx.RemoteAddr().String()...)
-	}
-	b = append(b, ", server: "...)
-	b = append(b, x.vars.ServerName...)
-	b = append(b, `, request: "`...)
-	b = append(b, ctx.Method()...)
-	b = append(b, ' ')
-	b = append(b, ctx.Request.Header.RequestURI()...)
-	b = append(b, ' ')
-	b = append(b, ctx.Request.Header.Protocol()...)
-	b = append(b, '"')
-	if h := ctx.Host(); len(h) > 0 {
-		b = append(b, `, host: "`...)
-		b = append(b, h...)
-		b = append(b, '"')
-	}
+	b = vars.AppendLogRequest(b, x.ctx, x.vars.ServerName)
+	b = vars.AppendLogHost(b, x.ctx)
 	ev.Msg(string(b))
 }
