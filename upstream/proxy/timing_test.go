@@ -2,8 +2,11 @@ package proxy
 
 import (
 	"bufio"
+	"io"
+	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -179,5 +182,34 @@ func TestFailedTryIsTimed(t *testing.T) {
 	}
 	if failed.ResponseLength != 0 || failed.BytesReceived != 0 || failed.BytesSent != 0 {
 		t.Errorf("failed try %+v, want no bytes", failed)
+	}
+}
+
+// The upstream's bytes are counted exactly: the response as it came on the
+// wire, chunk framing included, and the request as gw sent it.
+func TestUpstreamBytesAreTheWire(t *testing.T) {
+	const response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
+		"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+	var reqLen atomic.Int64
+	addr := pxRawBackend(t, func(c net.Conn) {
+		defer c.Close()
+		br := bufio.NewReader(c)
+		head, err := pxReadHead(br)
+		if err != nil {
+			return
+		}
+		reqLen.Store(int64(len(head)))
+		_, _ = io.WriteString(c, response)
+		time.Sleep(50 * time.Millisecond) // the body ends with its last chunk, not the close
+	})
+	s := pxBuild(t, nil, "/", `http { server { location / { proxy_pass http://%s; proxy_buffering off; } } }`, addr)
+	g, done := pxServeEnding(t, s.p)
+	if code, body := g.get(t, "/"); code != 200 || body != "hello world" {
+		t.Fatalf("got %d %q", code, body)
+	}
+	try := pxWaitEnded(t, done).tries[0]
+	if try.ResponseLength != 11 || try.BytesReceived != int64(len(response)) || try.BytesSent != reqLen.Load() {
+		t.Errorf("length %d, received %d, sent %d; want 11, %d, %d",
+			try.ResponseLength, try.BytesReceived, try.BytesSent, len(response), reqLen.Load())
 	}
 }
