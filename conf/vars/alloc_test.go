@@ -17,6 +17,7 @@ func TestAppendAllocatesNothing(t *testing.T) {
 		{"connection", "$remote_port $server_addr:$server_port $connection $connection_requests $scheme"},
 		{"joined headers", "$http_x_forwarded_for | $proxy_add_x_forwarded_for | $http_cookie"},
 		{"response and upstream", "$status $body_bytes_sent $sent_http_x_cache $upstream_addr $upstream_status $upstream_response_time"},
+		{"upstream sizes", "$upstream_response_length $upstream_bytes_received $upstream_bytes_sent"},
 		{"request id after first use", "$request_id"},
 	}
 	r := allocRequest(t)

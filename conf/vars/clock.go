@@ -60,7 +60,8 @@ func getMsec(dst []byte, _ *Request, _ *part) []byte {
 }
 
 // getRequestTime is $request_time: seconds with millisecond resolution
-// since Request.Start (or the time fasthttp started the handler).
+// from Request.Start (or the time fasthttp started the handler) to
+// Request.End (or now).
 func getRequestTime(dst []byte, r *Request, _ *part) []byte {
 	start := r.Start
 	if start.IsZero() && r.Ctx != nil {
@@ -69,7 +70,11 @@ func getRequestTime(dst []byte, r *Request, _ *part) []byte {
 	if start.IsZero() {
 		return appendSeconds(dst, 0)
 	}
-	return appendSeconds(dst, now().Sub(start))
+	end := r.End
+	if end.IsZero() {
+		end = now()
+	}
+	return appendSeconds(dst, end.Sub(start))
 }
 
 // appendSeconds writes d as nginx writes durations: whole seconds, a dot,

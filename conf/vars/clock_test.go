@@ -63,6 +63,17 @@ func TestRequestTime(t *testing.T) {
 	}
 }
 
+// A response whose body was sent after the handler returned has its end
+// recorded: $request_time covers the body, however late the log is written.
+func TestRequestTimeEndsAtEnd(t *testing.T) {
+	at := time.Date(2026, time.November, 21, 11, 17, 10, 0, time.UTC)
+	setClock(t, at, time.UTC)
+	r := &Request{Start: at.Add(-3 * time.Second), End: at.Add(-500 * time.Millisecond)}
+	if got := eval(t, "$request_time", r); got != "2.500" {
+		t.Errorf("$request_time = %q, want 2.500 (start to end, not to now)", got)
+	}
+}
+
 func TestStampIsFormattedOncePerSecond(t *testing.T) {
 	at := time.Date(2026, time.November, 21, 11, 17, 10, 0, time.UTC)
 	setClock(t, at, time.UTC)

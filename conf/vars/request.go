@@ -29,6 +29,14 @@ type UpstreamTry struct {
 	ConnectTime  time.Duration
 	HeaderTime   time.Duration
 	ResponseTime time.Duration
+	// ResponseLength is $upstream_response_length: the body bytes read
+	// from the upstream. BytesReceived and BytesSent are
+	// $upstream_bytes_received and $upstream_bytes_sent: every byte read
+	// from and written to the upstream connection, header included. A try
+	// that never reached the peer has them all 0, which nginx prints too.
+	ResponseLength int64
+	BytesReceived  int64
+	BytesSent      int64
 }
 
 // Request is the per-request state that variables read. The server fills
@@ -67,6 +75,16 @@ type Request struct {
 	// Start is when the request began, for $request_time; the zero time
 	// means Ctx.Time().
 	Start time.Time
+	// End is when the response was sent in full, for $request_time; the
+	// zero time means "now", right when the access log is written as the
+	// last byte has gone.
+	End time.Time
+
+	// Ender, set by the server, ends the request: writes its access log
+	// and resets the Request. A handler whose response body is sent after
+	// it returns takes it (TakeEnder) and calls it once the body is
+	// written, so that the access log sees the whole response.
+	Ender Ender
 
 	StickyCookie []byte // $sticky_cookie: the outcome for the client's cookie
 	StickyStatus []byte // $sticky_status: both letters, client cookie then response action (HAProxy style)
@@ -84,6 +102,18 @@ type Request struct {
 	requestID    [32]byte // $request_id, hex, drawn on first use
 	hasRequestID bool
 	scratch      []byte // one variable's value while AppendEscaped escapes it
+}
+
+// Ender ends a request; see Request.Ender.
+type Ender interface{ EndRequest() }
+
+// TakeEnder returns r.Ender and clears it: the caller now ends the request,
+// and the server, finding no Ender when the handler returns, leaves the
+// Request alone. It returns nil when the server set none.
+func (r *Request) TakeEnder() Ender {
+	e := r.Ender
+	r.Ender = nil
+	return e
 }
 
 // Reset clears r for reuse by another request, keeping buffer capacity.

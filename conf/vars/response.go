@@ -154,6 +154,31 @@ func getUpstreamResponseTime(dst []byte, r *Request, _ *part) []byte {
 	return dst
 }
 
+// $upstream_response_length, $upstream_bytes_received and
+// $upstream_bytes_sent print a number for every try, 0 included, as nginx
+// does.
+
+func getUpstreamResponseLength(dst []byte, r *Request, _ *part) []byte {
+	for i := range r.Upstream {
+		dst = appendInt(appendSep(dst, i), r.Upstream[i].ResponseLength)
+	}
+	return dst
+}
+
+func getUpstreamBytesReceived(dst []byte, r *Request, _ *part) []byte {
+	for i := range r.Upstream {
+		dst = appendInt(appendSep(dst, i), r.Upstream[i].BytesReceived)
+	}
+	return dst
+}
+
+func getUpstreamBytesSent(dst []byte, r *Request, _ *part) []byte {
+	for i := range r.Upstream {
+		dst = appendInt(appendSep(dst, i), r.Upstream[i].BytesSent)
+	}
+	return dst
+}
+
 func appendSep(dst []byte, i int) []byte {
 	if i > 0 {
 		dst = append(dst, ", "...)

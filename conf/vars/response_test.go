@@ -99,13 +99,15 @@ func TestUpstreamVariablesWithoutUpstream(t *testing.T) {
 
 func TestUpstreamTriesAreJoined(t *testing.T) {
 	r := &Request{}
-	failed := r.AddUpstreamTry("10.0.0.1:80") // connect refused: nothing measured
+	failed := r.AddUpstreamTry("10.0.0.1:80") // connect refused: only its elapsed time
 	failed.Status = 502
+	failed.ResponseTime = time.Millisecond
 	ok := r.AddUpstreamTry("10.0.0.2:80")
 	ok.Status = 200
 	ok.ConnectTime = 1500 * time.Microsecond
 	ok.HeaderTime = 250 * time.Millisecond
 	ok.ResponseTime = 2*time.Second + 7*time.Millisecond
+	ok.ResponseLength, ok.BytesReceived, ok.BytesSent = 1000, 1120, 85
 	r.AddUpstreamTry("10.0.0.3:80") // dialled, no answer yet
 
 	tests := []struct {
@@ -115,7 +117,10 @@ func TestUpstreamTriesAreJoined(t *testing.T) {
 		{"$upstream_status", "502, 200, -"},
 		{"$upstream_connect_time", "-, 0.001, -"},
 		{"$upstream_header_time", "-, 0.250, -"},
-		{"$upstream_response_time", "-, 2.007, -"},
+		{"$upstream_response_time", "0.001, 2.007, -"},
+		{"$upstream_response_length", "0, 1000, 0"},
+		{"$upstream_bytes_received", "0, 1120, 0"},
+		{"$upstream_bytes_sent", "0, 85, 0"},
 	}
 	for _, tt := range tests {
 		if got := eval(t, tt.src, r); got != tt.want {

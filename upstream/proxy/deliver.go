@@ -101,6 +101,7 @@ func (x *exchange) attachBody(withBody bool, bodyLen int) int {
 		x.r.BodyBytesSent = int64(bodyLen)
 	}
 	x.r.UpstreamHeader = &x.resp.Header
+	x.ender = x.r.TakeEnder()
 	resp.SetBodyStream(&x.stream, bodyLen)
 	return 0
 }

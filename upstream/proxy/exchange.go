@@ -55,6 +55,15 @@ type exchange struct {
 	// handedOver: the client's response carries the upstream's, and its
 	// body stream ends the exchange.
 	handedOver bool
+	// ender ends the client's request once the response has gone: taken
+	// from r when the response is handed over, so r stays valid (and the
+	// access log waits) until the body or the tunnel has ended. nil when
+	// the server set none: r must then not be touched after the handover.
+	ender vars.Ender
+	// upSent and upRecv are the delivered response's connection traffic,
+	// taken when its body ended, before the connection went back to the
+	// pool.
+	upSent, upRecv int64
 
 	start    time.Time       // of the first try: proxy_next_upstream_timeout
 	tryStart time.Time       // of the current try: $upstream_response_time
@@ -98,6 +107,7 @@ func (x *exchange) release() {
 		x.peer = nil
 	}
 	x.respEnd, x.received = 0, 0
+	x.ender, x.upSent, x.upRecv = nil, 0, 0
 	x.conn = nil
 	x.tun.Close()
 	x.tun = nil

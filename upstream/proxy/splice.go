@@ -16,6 +16,7 @@ import (
 func (x *exchange) splice(c net.Conn) {
 	tn, rules := x.tun, &x.p.tunnel
 	defer x.release()
+	defer x.endTunnel()
 	defer rules.Registry.Remove(tn)
 	if !tn.Attach(c) {
 		return // Tunnels closed it before it started
@@ -28,7 +29,11 @@ func (x *exchange) splice(c net.Conn) {
 		h.AddBytesKV(strConnection, strUpgradeToken)
 	}
 	tn.SetHead(h.AppendBytes(tn.Head()[:0]))
-	if _, err := transport.WriteWithin(c, tn.Head(), rules.ClientSend); err != nil {
+	n, err := transport.WriteWithin(c, tn.Head(), rules.ClientSend)
+	if x.ender != nil {
+		x.r.BytesSent = int64(n)
+	}
+	if err != nil {
 		x.logTunnelEnd(tunnel.End{Client: err})
 		return
 	}
@@ -38,6 +43,22 @@ func (x *exchange) splice(c net.Conn) {
 	tn.Raw().StopReadTimeout()
 	_ = tn.Raw().Conn.SetReadDeadline(time.Time{})
 	x.logTunnelEnd(tn.Run(&rules.Rules))
+}
+
+// endTunnel ends the client's request when the tunnel has closed, as
+// nginx logs an upgraded request: $bytes_sent counts the 101 and every
+// byte that went to the client through the tunnel, and $request_time
+// spans the tunnel's life.
+func (x *exchange) endTunnel() {
+	e := x.ender
+	if e == nil {
+		return
+	}
+	x.ender = nil
+	r := x.r
+	r.BytesSent += x.tun.SentToClient()
+	r.End = time.Now()
+	e.EndRequest()
 }
 
 // phaseTunnel is nginx's phase for errors on an upgraded connection.

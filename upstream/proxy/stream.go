@@ -29,8 +29,14 @@ type respBody struct {
 
 // Read implements io.Reader for fasthttp's response writer.
 func (b *respBody) Read(p []byte) (int, error) {
+	x := b.x
 	n, err := b.src.Read(p)
-	b.x.received += int64(n)
+	x.received += int64(n)
+	if err == io.EOF && x.respEnd <= 0 {
+		// nginx's response time ends when the upstream body has been
+		// read to its end, not when the client has it.
+		x.respEnd = time.Since(x.tryStart)
+	}
 	if err != nil && err != io.EOF && b.failed == nil {
 		b.failed = err
 	}
@@ -94,8 +100,46 @@ func (b *respBody) CloseWithError(err error) error {
 		logFailure(&x.p.log, &f, &x.lc)
 	}
 	x.finishUpstream(err != nil || b.failed != nil)
+	x.endRequest()
 	x.release()
 	return nil
+}
+
+// endRequest completes the delivered try's record now that the response
+// has gone, and ends the client's request, whose access log is written
+// then: as in nginx, $upstream_response_time and the sizes cover the
+// body, and $request_time ends when the last byte was sent.
+func (x *exchange) endRequest() {
+	e := x.ender
+	if e == nil {
+		return
+	}
+	x.ender = nil
+	r := x.r
+	if n := len(r.Upstream); n > 0 {
+		t := &r.Upstream[n-1]
+		took := x.respEnd
+		if took <= 0 {
+			// The body was not read to its end (the client left, the
+			// upstream failed): nginx's time then ends with the request.
+			took = time.Since(x.tryStart)
+		}
+		t.ResponseTime = took
+		t.ResponseLength = x.received
+		if x.stream.src == &x.mem {
+			t.ResponseLength = int64(len(x.respMem)) // read whole, whatever the client took
+		}
+		if x.upSent > 0 || x.upRecv > 0 {
+			t.BytesSent, t.BytesReceived = x.upSent, x.upRecv
+		}
+	}
+	if r.BodyBytesSent == 0 || x.received < r.BodyBytesSent {
+		// What was handed to the client's connection: a chunked body's
+		// length is known only now, and a client that left took less.
+		r.BodyBytesSent = x.received
+	}
+	r.End = time.Now()
+	e.EndRequest()
 }
 
 // finishUpstream closes the upstream body: a connection whose body was
@@ -104,6 +148,10 @@ func (b *respBody) CloseWithError(err error) error {
 func (x *exchange) finishUpstream(broken bool) {
 	if !x.resp.IsBodyStream() {
 		return
+	}
+	if c := x.conn; c != nil {
+		// Before the connection can be taken for another request.
+		x.upSent, x.upRecv = c.Traffic()
 	}
 	if c := x.conn; c != nil && !broken && !x.resp.ConnectionClose() {
 		if x.p.keepalive > 0 && c.PoolIdle() < int64(x.p.keepalive) {

@@ -50,8 +50,12 @@ func (x *exchange) try(peer *upstream.Peer) tryResult {
 		}
 		f := classify(err, c)
 		t.Status = f.status()
+		// nginx times a failed try too: its response time runs to the
+		// failure, while a header that never came stays "-".
+		t.ResponseTime = elapsed
 		if c != nil {
 			t.ConnectTime = connectTime(c, c.Served())
+			t.BytesSent, t.BytesReceived = c.Traffic()
 		}
 		stale := c != nil && c.Served() > 0 && f.kind != upstream.ErrTimeout
 		return tryResult{kind: outFailure, f: f, stale: stale}
@@ -59,6 +63,9 @@ func (x *exchange) try(peer *upstream.Peer) tryResult {
 	t.Status = x.resp.StatusCode()
 	t.HeaderTime, t.ResponseTime = elapsed, elapsed
 	if c != nil {
+		// So far: the body, when the response is delivered, adds to
+		// them as it is read (endRequest).
+		t.BytesSent, t.BytesReceived = c.Traffic()
 		served := c.CountServed()
 		t.ConnectTime = connectTime(c, served-1)
 		if n := x.p.keepaliveRequests; n > 0 && served >= int64(n) {

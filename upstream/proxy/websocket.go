@@ -161,6 +161,7 @@ func (x *exchange) tryUpgrade(peer *upstream.Peer) tryResult {
 	if err != nil {
 		f := classify(err, nil)
 		t.Status = f.status()
+		t.ResponseTime = time.Since(start)
 		return tryResult{kind: outFailure, f: f}
 	}
 	tn.SetUpstream(conn)
@@ -176,12 +177,15 @@ func (x *exchange) tryUpgrade(peer *upstream.Peer) tryResult {
 	if err != nil {
 		f := classify(err, tn.Raw())
 		t.Status = f.status()
+		t.ResponseTime = time.Since(start)
+		t.BytesSent, t.BytesReceived = tn.Raw().Traffic()
 		tn.CloseUpstream()
 		return tryResult{kind: outFailure, f: f}
 	}
 	elapsed := time.Since(start)
 	t.Status = x.resp.StatusCode()
 	t.HeaderTime, t.ResponseTime = elapsed, elapsed
+	t.BytesSent, t.BytesReceived = tn.Raw().Traffic()
 	return tryResult{kind: outResponse}
 }
 
@@ -215,6 +219,7 @@ func (x *exchange) startTunnel() int {
 	x.respEnd = time.Since(x.tryStart)
 	x.handedOver = true
 	x.r.UpstreamHeader = &x.resp.Header
+	x.ender = x.r.TakeEnder()
 	x.p.tunnel.Registry.Add(x.tun)
 	x.ctx.HijackSetNoResponse(true)
 	x.ctx.Hijack(x.splice)

@@ -32,7 +32,11 @@ type Conn struct {
 	served   atomic.Int64  // responses whose header was read on it
 	idle     atomic.Bool   // parked in the pool by the proxy (keepalive N)
 	failedOp atomic.Uint32 // opRead/opWrite: the operation that failed last
-	check    idleCheck     // the look before reuse (idle.go)
+	// sent and received count the bytes of the request that uses the
+	// connection now, for $upstream_bytes_sent and _received: they start
+	// again when a parked connection is taken for another request.
+	sent, received atomic.Int64
+	check          idleCheck // the look before reuse (idle.go)
 }
 
 // The operations of an Conn, for the error-log phase.
@@ -67,6 +71,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := c.Conn.Read(p)
+	c.received.Add(int64(n))
 	if err != nil {
 		c.failedOp.Store(opRead)
 	}
@@ -76,13 +81,17 @@ func (c *Conn) Read(p []byte) (int, error) {
 // Write writes with proxy_send_timeout as the idle limit. The first write
 // after the connection sat in the pool takes it out of the idle count.
 func (c *Conn) Write(p []byte) (int, error) {
-	c.unpark()
+	if c.unpark() {
+		c.sent.Store(0)
+		c.received.Store(0)
+	}
 	if c.send > 0 {
 		if t, ok := c.sendBy.due(c.send); ok {
 			_ = c.Conn.SetWriteDeadline(t)
 		}
 	}
 	n, err := c.Conn.Write(p)
+	c.sent.Add(int64(n))
 	if err != nil {
 		c.failedOp.Store(opWrite)
 	}
@@ -108,10 +117,14 @@ func (c *Conn) park() {
 	}
 }
 
-func (c *Conn) unpark() {
+// unpark takes the connection out of its pool's idle count and reports
+// whether it was parked.
+func (c *Conn) unpark() bool {
 	if c.idle.Load() && c.idle.CompareAndSwap(true, false) {
 		c.pool.idle.Add(-1)
+		return true
 	}
+	return false
 }
 
 // DialError is a failure to establish a connection: nginx's "connect()
@@ -158,6 +171,12 @@ func (h *Client) dial(addr string) (net.Conn, error) {
 	}
 	c.dialTime = time.Since(start)
 	return tc, nil
+}
+
+// Traffic returns the bytes written to and read from the connection by
+// the request using it: since it was dialled, or last taken from idle.
+func (c *Conn) Traffic() (sent, received int64) {
+	return c.sent.Load(), c.received.Load()
 }
 
 // Served returns how many responses' headers were read on c.

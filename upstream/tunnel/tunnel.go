@@ -27,6 +27,9 @@ type Tunnel struct {
 
 	born time.Time
 	last atomic.Int64 // when a byte last moved, as time since born
+	// toClient counts the bytes written to the client after the 101:
+	// they are part of the request's $bytes_sent.
+	toClient atomic.Int64
 
 	mu     sync.Mutex
 	client net.Conn // the hijacked client connection, once spliced
@@ -168,6 +171,9 @@ func (tn *Tunnel) SetHead(b []byte) { tn.head = b }
 // Raw is the upstream connection's transport.Conn, nil before one.
 func (tn *Tunnel) Raw() *transport.Conn { return tn.raw }
 
+// SentToClient is how many bytes the tunnel wrote to the client.
+func (tn *Tunnel) SentToClient() int64 { return tn.toClient.Load() }
+
 // Reader reads the upstream connection; it holds what the peer sent
 // after its 101.
 func (tn *Tunnel) Reader() *bufio.Reader { return tn.br }
@@ -224,7 +230,11 @@ func (tn *Tunnel) pipe(dst net.Conn, src io.Reader, send time.Duration, toUpstre
 		n, err := src.Read(buf)
 		if n > 0 {
 			tn.touch()
-			if _, werr := transport.WriteWithin(dst, buf[:n], send); werr != nil {
+			m, werr := transport.WriteWithin(dst, buf[:n], send)
+			if !toUpstream {
+				tn.toClient.Add(int64(m))
+			}
+			if werr != nil {
 				return tn.fail(werr, toUpstream)
 			}
 			tn.touch()

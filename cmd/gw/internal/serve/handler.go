@@ -30,6 +30,7 @@ var exchangePool = sync.Pool{New: func() any { return &exchange{buf: make([]byte
 // the server block, match the location, then produce the answer.
 func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	x, loc, redirect := b.begin(ctx)
+	x.vars.Ender = x
 	if cc, ok := ctx.Conn().(*edge.Conn); ok {
 		cc.Request(ctx.Request.Header.ContentLength(), x.st.ClientBodyTimeout, x.st.SendTimeout)
 	}
@@ -42,7 +43,23 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	if needsCloseFraming(ctx) {
 		sendUntilClose(ctx, x.st.SendTimeout)
 	}
+	if x.vars.Ender == nil {
+		// The response's body (or tunnel) goes on after this handler
+		// returns and ends the request when it has gone (EndRequest):
+		// nginx writes the access log after the last byte, so that
+		// $request_time, $bytes_sent and $upstream_response_time cover
+		// the whole response.
+		x.finish()
+		return
+	}
 	x.end()
+}
+
+// EndRequest writes the access log of a request whose response went on
+// after the handler returned, and pools the exchange.
+func (x *exchange) EndRequest() {
+	x.logAccess()
+	x.release()
 }
 
 // begin starts an exchange for ctx: the server block, and the location
