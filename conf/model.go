@@ -9,6 +9,7 @@ import (
 	"github.com/gw-proxy/gw/conf/access"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/pages"
+	"github.com/gw-proxy/gw/conf/proxyreq"
 	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
@@ -211,6 +212,10 @@ type Settings struct {
 	ProxySSLVerify     bool
 	ProxySSLServerName bool
 	ProxySSLName       *vars.Template // nil: $proxy_host, nginx's default
+
+	// ProxyRequest holds proxy_method, proxy_pass_request_headers,
+	// proxy_pass_request_body, proxy_set_body and proxy_ssl_session_reuse.
+	ProxyRequest proxyreq.Settings
 
 	ClientHeaderTimeout time.Duration
 	ClientBodyTimeout   time.Duration

@@ -128,6 +128,7 @@ func (p *Proxy) clientKey(st *conf.Settings, pp *conf.ProxyPass) transport.Key {
 	if !k.TLS {
 		return k
 	}
+	k.NoSessionReuse = st.ProxyRequest.NoSSLSessionReuse
 	name := sslName(st, pp)
 	if st.ProxySSLServerName {
 		k.ServerName = name
