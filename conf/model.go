@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gw-proxy/gw/conf/access"
+	"github.com/gw-proxy/gw/conf/creds"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/pages"
 	"github.com/gw-proxy/gw/conf/proxyreq"
@@ -23,7 +24,8 @@ type Config struct {
 	Prefix string // the prefix (-p), absolute
 
 	Daemon                bool
-	PidFile               string // absolute path, "" when no pid file is written
+	User                  *creds.User // user; nil: not written, or gw is not root
+	PidFile               string      // absolute path, "" when no pid file is written
 	ErrorLog              logs.ErrorLog
 	WorkerProcesses       int // 0 means auto: one per core
 	WorkerShutdownTimeout time.Duration
