@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gw-proxy/gw/conf/logs"
+	"github.com/gw-proxy/gw/conf/proxyreq"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -163,6 +164,7 @@ func TestDefaults(t *testing.T) {
 		{"daemon off", !c.Daemon},
 		{"no allow/deny, auth_basic off, satisfy all", s.Access.Rules == nil && s.Access.Realm == nil &&
 			s.Access.UserFile == nil && !s.Access.SatisfyAny},
+		{"proxy_ssl_session_reuse on, client's method, headers and body", s.ProxyRequest == proxyreq.Settings{}},
 		{"pid logs/gw.pid", c.PidFile == c.Prefix+"/logs/gw.pid"},
 		{"error_log logs/error.log error", c.ErrorLog == logs.ErrorLog{Path: c.Prefix + "/logs/error.log", Level: "error"}},
 	}
@@ -202,5 +204,29 @@ http {
 	}
 	if l := b.Locations[0].Settings.Access; len(l.Rules) != 1 || l.Rules[0].Deny || l.Realm != nil {
 		t.Errorf("location: %+v, want its own allow and auth_basic off", l)
+	}
+}
+
+// TestProxyRequestInherited: the request-shaping directives inherit as
+// nginx's, a level's own line replacing its parent's.
+func TestProxyRequestInherited(t *testing.T) {
+	c := buildText(t, `events {} http { proxy_ssl_session_reuse off; proxy_pass_request_headers off;
+		server { proxy_method POST; proxy_set_body "a=$uri";
+			location /a { proxy_pass_request_body off; proxy_pass_request_headers on; }
+			location /b { proxy_ssl_session_reuse on; } } }`)
+	srv := c.HTTP.Servers[0]
+	a, b := srv.Locations[0].Settings.ProxyRequest, srv.Locations[1].Settings.ProxyRequest
+	if !a.NoSSLSessionReuse || a.NoClientHeaders || !a.NoClientBody || a.Method == nil || a.Body == nil {
+		t.Errorf("/a: %+v", a)
+	}
+	if b.NoSSLSessionReuse || !b.NoClientHeaders || b.NoClientBody || b.Method == nil || b.Body == nil {
+		t.Errorf("/b: %+v", b)
+	}
+	tree, err := parser.Parse("t.conf", []byte(`events {} http { server { proxy_pass_request_body maybe; } }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(tree, t.TempDir()); err == nil {
+		t.Error("proxy_pass_request_body maybe accepted")
 	}
 }

@@ -1,6 +1,9 @@
 package conf
 
 import (
+	"os"
+
+	"github.com/gw-proxy/gw/conf/creds"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
@@ -10,6 +13,7 @@ import (
 // itself.
 var mainDirectives = []directive{
 	{name: "daemon", ctx: ctxMain, args: onOff, handle: daemonDirective},
+	{name: "user", ctx: ctxMain, args: between(1, 2), handle: userDirective},
 	{name: "pid", ctx: ctxMain, args: exactly(1), handle: pidDirective},
 	{name: "error_log", ctx: ctxMain, args: between(1, 2), multi: true, handle: errorLogDirective},
 	// nginx also takes error_log per http/server/location; gw keeps one
@@ -32,6 +36,15 @@ func daemonDirective(b *builder, d *parser.Directive) error {
 			"leave daemonising to the service manager")
 	}
 	return nil
+}
+
+func userDirective(b *builder, d *parser.Directive) error {
+	u, err := creds.Read(d, os.Geteuid())
+	if u == nil && err == nil {
+		b.warn(d.Pos, creds.Ignored)
+	}
+	b.cfg.User = u
+	return err
 }
 
 // pidDirective takes a file name; "off" writes no pid file (gw's model of

@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/gw-proxy/gw/conf/access"
+	"github.com/gw-proxy/gw/conf/creds"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/conf/pages"
+	"github.com/gw-proxy/gw/conf/proxyreq"
 	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
@@ -22,7 +24,8 @@ type Config struct {
 	Prefix string // the prefix (-p), absolute
 
 	Daemon                bool
-	PidFile               string // absolute path, "" when no pid file is written
+	User                  *creds.User // user; nil: not written, or gw is not root
+	PidFile               string      // absolute path, "" when no pid file is written
 	ErrorLog              logs.ErrorLog
 	WorkerProcesses       int // 0 means auto: one per core
 	WorkerShutdownTimeout time.Duration
@@ -211,6 +214,10 @@ type Settings struct {
 	ProxySSLVerify     bool
 	ProxySSLServerName bool
 	ProxySSLName       *vars.Template // nil: $proxy_host, nginx's default
+
+	// ProxyRequest holds proxy_method, proxy_pass_request_headers,
+	// proxy_pass_request_body, proxy_set_body and proxy_ssl_session_reuse.
+	ProxyRequest proxyreq.Settings
 
 	ClientHeaderTimeout time.Duration
 	ClientBodyTimeout   time.Duration

@@ -28,6 +28,16 @@ func serveUntilStopped(opts conf.LoadOptions, earlyLog string) error {
 		return cli.Exit("gw: [emerg] "+err.Error(), 1)
 	}
 	defer removePid(pid)
+	if u := s.Config().User; u != nil {
+		// nginx's master stays root and only its workers switch; gw has
+		// one process, so it switches once everything that needs root
+		// (binding low ports, opening logs, the pid file) is done.
+		if err := u.Drop(); err != nil {
+			s.Stop(0)
+			return cli.Exit("gw: [emerg] "+err.Error(), 1)
+		}
+		s.Log().Info().Str("user", u.String()).Msg("running as the \"user\" directive's account")
+	}
 	defer startProfiles()()
 	waitSignals(s)
 	return nil

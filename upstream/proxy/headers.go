@@ -40,12 +40,15 @@ type requestHeaders struct {
 	// writes explicitly is still sent as written, as nginx does.
 	keepalive bool
 	protocol  string // protoHTTP10 or protoHTTP11
+	// noClient is proxy_pass_request_headers off: none of the client's
+	// lines are passed, only those gw makes.
+	noClient bool
 }
 
 // newRequestHeaders compiles the header rules of st. keepalive reports
 // whether the proxied upstream keeps connections (keepalive N).
 func newRequestHeaders(st *conf.Settings, keepalive bool) requestHeaders {
-	h := requestHeaders{keepalive: keepalive, protocol: protoHTTP10}
+	h := requestHeaders{keepalive: keepalive, protocol: protoHTTP10, noClient: st.ProxyRequest.NoClientHeaders}
 	if st.ProxyHTTPVersion == conf.HTTPVersion11 || keepalive {
 		h.protocol = protoHTTP11
 	}
@@ -125,7 +128,9 @@ func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request,
 		// fasthttp do so; with special headers disabled it writes no line.
 		out.SetConnectionClose()
 	}
-	h.copyClient(out, in, tok, ck)
+	if !h.noClient {
+		h.copyClient(out, in, tok, ck)
+	}
 	return buf
 }
 

@@ -42,6 +42,10 @@ type Proxy struct {
 	keepalive         int // the upstream's keepalive N
 	keepaliveRequests int
 
+	method  *vars.Template // proxy_method; nil: the client's
+	setBody *vars.Template // proxy_set_body; nil: the client's body
+	noBody  bool           // proxy_pass_request_body off
+
 	maxBody          int64  // client_max_body_size; 0: unlimited
 	bodyBuffer       int64  // client_body_buffer_size
 	tempPath         string // client_body_temp_path
@@ -80,6 +84,9 @@ func newProxy(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass, up *ups
 		requestBuffering:  st.ProxyRequestBuffering,
 		ignoreClientAbort: st.ProxyIgnoreClientAbort,
 		flush:             !st.ProxyBuffering,
+		method:            st.ProxyRequest.Method,
+		setBody:           st.ProxyRequest.Body,
+		noBody:            st.ProxyRequest.NoClientBody,
 	}
 	if n := st.ProxyNextUpstreamTries; n > 0 && n < p.tries {
 		p.tries = n
@@ -128,6 +135,7 @@ func (p *Proxy) clientKey(st *conf.Settings, pp *conf.ProxyPass) transport.Key {
 	if !k.TLS {
 		return k
 	}
+	k.NoSessionReuse = st.ProxyRequest.NoSSLSessionReuse
 	name := sslName(st, pp)
 	if st.ProxySSLServerName {
 		k.ServerName = name

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"io"
 	"strconv"
 
 	"github.com/valyala/fasthttp"
@@ -22,7 +23,14 @@ func (x *exchange) prepare() int {
 	h := &x.out.Header
 	h.DisableSpecialHeader()
 	h.DisableNormalizing()
-	h.SetMethodBytes(in.Header.Method())
+	if p.method != nil {
+		x.buf = p.method.Append(x.buf[:0], x.r)
+	}
+	if p.method != nil && len(x.buf) > 0 {
+		h.SetMethodBytes(x.buf)
+	} else {
+		h.SetMethodBytes(in.Header.Method())
+	}
 	h.SetRequestURIBytes(x.uri)
 	h.SetProtocol(p.headers.protocol)
 	bodyLen, status := x.prepareBody()
@@ -51,6 +59,9 @@ func (x *exchange) prepareBody() (bodyLen, status int) {
 		return 0, x.tooLarge(int64(n))
 	}
 	stream := x.ctx.RequestBodyStream()
+	if p.noBody || p.setBody != nil {
+		return x.replaceBody(stream)
+	}
 	if stream == nil {
 		// The server read the body already (fasthttp without
 		// StreamRequestBody, whose MaxRequestBodySize bounds it; cmd/gw
@@ -89,6 +100,37 @@ func (x *exchange) prepareBody() (bodyLen, status int) {
 	}
 	x.out.SetBodyStream(&x.body, n)
 	return n, 0
+}
+
+// replaceBody sends proxy_set_body's value, or no body at all under
+// proxy_pass_request_body off. The client's body is still read to its end
+// and dropped, as nginx reads it before proxying: client_max_body_size
+// applies, and the connection can carry the client's next request.
+// [gw] Under proxy_pass_request_body off gw announces no length of its
+// own (fasthttp writes Content-Length: 0 for a method that may carry a
+// body): nginx announces the client's length and sends no body, which
+// leaves the upstream waiting, hence the `proxy_set_header Content-Length
+// ""` nginx's users add. gw frames what it sends and ignores that line.
+func (x *exchange) replaceBody(stream io.Reader) (bodyLen, status int) {
+	p := x.p
+	if stream != nil {
+		x.body.Reset(stream, p.maxBody)
+		if _, err := io.Copy(io.Discard, &x.body); err != nil || x.body.Err != nil {
+			if x.body.Err == nil {
+				x.body.Err = err
+			}
+			return 0, x.clientFailed()
+		}
+	} else if raw := x.ctx.Request.Body(); p.maxBody > 0 && int64(len(raw)) > p.maxBody {
+		return 0, x.tooLarge(int64(len(raw)))
+	}
+	x.replayable = true
+	if p.setBody == nil {
+		return -1, 0
+	}
+	x.reqMem = p.setBody.Append(x.reqMem[:0], x.r)
+	x.out.SetBodyRaw(x.reqMem)
+	return len(x.reqMem), 0
 }
 
 // readBody reads a body of announced length n, at most

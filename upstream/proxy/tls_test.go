@@ -3,6 +3,7 @@ package proxy
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -74,6 +75,50 @@ func TestTLSUpstream(t *testing.T) {
 			}
 			if code == 502 && !s.log.has("SSL_do_handshake() failed") {
 				t.Errorf("error log: %s", s.log)
+			}
+		})
+	}
+}
+
+// TestTLSSessionReuse: without keepalive every request opens a connection;
+// proxy_ssl_session_reuse (on by default, as nginx) lets the second one
+// resume the first one's session, and off makes each a full handshake.
+func TestTLSSessionReuse(t *testing.T) {
+	var mu sync.Mutex
+	var resumed []bool
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		resumed = append(resumed, r.TLS.DidResume)
+		mu.Unlock()
+		_, _ = w.Write([]byte("secure"))
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	addr := strings.TrimPrefix(srv.URL, "https://")
+	for _, tc := range []struct {
+		conf string
+		want []bool
+	}{
+		{"", []bool{false, true, true}},
+		{"proxy_ssl_session_reuse on;", []bool{false, true, true}},
+		{"proxy_ssl_session_reuse off;", []bool{false, false, false}},
+	} {
+		t.Run(tc.conf, func(t *testing.T) {
+			mu.Lock()
+			resumed = nil
+			mu.Unlock()
+			s := pxBuild(t, transport.NewPools(), "/", `http { server { location / { proxy_pass https://%s; %s } } }`, addr, tc.conf)
+			g := pxServe(t, s.p)
+			for range tc.want {
+				if code, _ := g.get(t, "/"); code != 200 {
+					t.Fatalf("status %d\n%s", code, s.log)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if fmt.Sprint(resumed) != fmt.Sprint(tc.want) {
+				t.Errorf("resumed %v, want %v", resumed, tc.want)
 			}
 		})
 	}

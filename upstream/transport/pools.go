@@ -21,6 +21,9 @@ type Key struct {
 	// ServerName is the SNI sent (proxy_ssl_server_name on), VerifyName
 	// the name the certificate must carry (proxy_ssl_verify on).
 	ServerName, VerifyName string
+	// NoSessionReuse is proxy_ssl_session_reuse off: every connection
+	// makes a full handshake.
+	NoSessionReuse bool
 
 	Keepalive         int // keepalive N; 0: one request per connection
 	KeepaliveTimeout  time.Duration
@@ -149,9 +152,17 @@ func newClient(k Key, roots *x509.CertPool) *Client {
 
 // clientTLS is the TLS configuration of proxy_pass https://: nginx's
 // proxy_ssl_verify is off by default; proxy_ssl_server_name decides
-// whether SNI is sent; the certificate is checked against proxy_ssl_name.
+// whether SNI is sent; the certificate is checked against proxy_ssl_name;
+// proxy_ssl_session_reuse (on by default) lets connections resume sessions.
 func clientTLS(k Key, roots *x509.CertPool) *tls.Config {
 	cfg := &tls.Config{ServerName: k.ServerName, RootCAs: roots, InsecureSkipVerify: true}
+	if !k.NoSessionReuse {
+		// nginx's proxy_ssl_session_reuse on: a new connection resumes
+		// the session of an earlier one, saving the upstream a full
+		// handshake. The cache is the pool's, as the key's name and
+		// verification settings are what a session was made under.
+		cfg.ClientSessionCache = tls.NewLRUClientSessionCache(0)
+	}
 	if k.VerifyName == "" {
 		return cfg // proxy_ssl_verify off
 	}
