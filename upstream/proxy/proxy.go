@@ -14,6 +14,7 @@ import (
 	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream/persist"
+	"github.com/gw-proxy/gw/upstream/proxy/rewrite"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -31,7 +32,7 @@ type Proxy struct {
 	scheme    string // vars.SchemeHTTP or vars.SchemeHTTPS
 	proxyPort string // $proxy_port
 
-	uri         uriRule
+	uri         rewrite.URI
 	headers     requestHeaders
 	respHeaders responseHeaders
 
@@ -70,7 +71,7 @@ func newProxy(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass, up *ups
 		pp: pp, up: up, log: log,
 		scheme:            pp.Scheme,
 		proxyPort:         proxyPort(pp),
-		uri:               newURIRule(loc, pp),
+		uri:               rewrite.NewURI(loc, pp),
 		headers:           newRequestHeaders(st, uc.Keepalive > 0),
 		respHeaders:       newResponseHeaders(loc, st, pp),
 		next:              st.ProxyNextUpstream,

@@ -17,7 +17,7 @@ import (
 func (x *exchange) prepare() int {
 	p := x.p
 	in := &x.ctx.Request
-	x.uri = p.uri.appendURI(x.uri[:0], in)
+	x.uri = p.uri.Append(x.uri[:0], in)
 	x.lc.uri = x.uri
 
 	h := &x.out.Header

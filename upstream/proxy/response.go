@@ -7,6 +7,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/upstream/proxy/rewrite"
 )
 
 // responseHeaders decides which upstream response headers reach the client.
@@ -18,7 +19,7 @@ type responseHeaders struct {
 	// passAccel lists those proxy_pass_header lets through anyway.
 	hideAccel bool
 	passAccel [][]byte
-	redirects []redirectRule
+	redirects []rewrite.Redirect
 }
 
 // nginxHidden are the headers ngx_http_proxy_hide_headers hides unless
@@ -29,7 +30,7 @@ var nginxHidden = []string{"date", "server", "x-pad"}
 // newResponseHeaders compiles proxy_hide_header, proxy_pass_header and
 // proxy_redirect for a location.
 func newResponseHeaders(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass) responseHeaders {
-	h := responseHeaders{hideAccel: true, redirects: newRedirectRules(loc, st, pp)}
+	h := responseHeaders{hideAccel: true, redirects: rewrite.NewRedirects(loc, st, pp)}
 	for _, name := range nginxHidden {
 		if !slices.Contains(st.ProxyPassHeaders, name) {
 			h.hide = append(h.hide, []byte(name))
@@ -94,7 +95,7 @@ func (x *exchange) copyHeader() {
 		}
 		if len(rules.redirects) > 0 {
 			if loc := equalFold(k, "location"); loc || equalFold(k, "refresh") {
-				if nv, ok := rewriteRedirect(x.buf[:0], rules.redirects, v, !loc, x.r); ok {
+				if nv, ok := rewrite.ApplyRedirect(x.buf[:0], rules.redirects, v, !loc, x.r); ok {
 					x.buf = nv
 					v = nv
 				}

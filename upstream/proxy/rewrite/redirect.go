@@ -1,4 +1,4 @@
-package proxy
+package rewrite
 
 import (
 	"bytes"
@@ -8,39 +8,39 @@ import (
 	"github.com/gw-proxy/gw/conf/vars"
 )
 
-// redirectRule is one proxy_redirect, compiled: the Location and Refresh
+// Redirect is one proxy_redirect, compiled: the Location and Refresh
 // headers of a response are rewritten by the first rule that matches, as
 // ngx_http_proxy_rewrite_redirect does.
-type redirectRule struct {
+type Redirect struct {
 	from  []byte         // a text prefix, compared case-sensitively
 	regex *regexp.Regexp // or a regex matched against the whole value
 	to    *vars.Template
 	lit   []byte // the replacement when it is fixed (the default rule)
 }
 
-// newRedirectRules compiles st.ProxyRedirects. `proxy_redirect default`
+// NewRedirects compiles st.ProxyRedirects. `proxy_redirect default`
 // is nginx's: with a URI part, the proxy_pass URL is replaced by the
 // location's name; without one, URL + "/" by "/".
-func newRedirectRules(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass) []redirectRule {
-	var rules []redirectRule
+func NewRedirects(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass) []Redirect {
+	var rules []Redirect
 	for _, pr := range st.ProxyRedirects {
 		if !pr.Default {
-			rules = append(rules, redirectRule{from: []byte(pr.From), regex: pr.Regex, to: pr.To})
+			rules = append(rules, Redirect{from: []byte(pr.From), regex: pr.Regex, to: pr.To})
 			continue
 		}
-		rule := redirectRule{from: []byte(pp.URL + "/"), lit: []byte("/")}
+		rule := Redirect{from: []byte(pp.URL + "/"), lit: []byte("/")}
 		if pp.URI != "" && loc != nil {
-			rule = redirectRule{from: []byte(pp.URL), lit: []byte(loc.Pattern)}
+			rule = Redirect{from: []byte(pp.URL), lit: []byte(loc.Pattern)}
 		}
 		rules = append(rules, rule)
 	}
 	return rules
 }
 
-// rewriteRedirect returns value with the first matching rule applied,
+// ApplyRedirect returns value with the first matching rule applied,
 // appending into dst, or value itself when no rule matches. refresh says the
 // header is Refresh, whose URL follows "url=".
-func rewriteRedirect(dst []byte, rules []redirectRule, value []byte, refresh bool, r *vars.Request) ([]byte, bool) {
+func ApplyRedirect(dst []byte, rules []Redirect, value []byte, refresh bool, r *vars.Request) ([]byte, bool) {
 	prefix := 0
 	if refresh {
 		i := indexFold(value, "url=")
@@ -87,7 +87,7 @@ func appendWithCaptures(dst []byte, to *vars.Template, r *vars.Request, m []int,
 // indexFold finds the lower-case ASCII needle in s, case-insensitively.
 func indexFold(s []byte, needle string) int {
 	for i := 0; i+len(needle) <= len(s); i++ {
-		if equalFold(s[i:i+len(needle)], needle) {
+		if vars.LowerEqual(s[i:i+len(needle)], needle) {
 			return i
 		}
 	}

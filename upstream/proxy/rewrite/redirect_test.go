@@ -1,4 +1,4 @@
-package proxy
+package rewrite
 
 import (
 	"regexp"
@@ -40,11 +40,11 @@ func TestProxyRedirect(t *testing.T) {
 		}, false, "http://backend:8080/two/x", "https://backend/two/x"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rules := newRedirectRules(loc, &conf.Settings{ProxyRedirects: tc.redirects}, tc.pp)
+			rules := NewRedirects(loc, &conf.Settings{ProxyRedirects: tc.redirects}, tc.pp)
 			// Without a connection, $host is the server name.
 			r := &vars.Request{Scheme: "http", ServerName: "gw.example"}
 			r.Captures, r.CaptureSubject = []int{0, 1}, []byte("L")
-			got, _ := rewriteRedirect(nil, rules, []byte(tc.in), tc.refresh, r)
+			got, _ := ApplyRedirect(nil, rules, []byte(tc.in), tc.refresh, r)
 			if string(got) != tc.want {
 				t.Errorf("%q -> %q, want %q", tc.in, got, tc.want)
 			}

@@ -1,4 +1,4 @@
-package proxy
+package rewrite
 
 import (
 	"bufio"
@@ -23,7 +23,7 @@ func pxParseRequest(t *testing.T, target string) *fasthttp.Request {
 }
 
 func TestURIWithoutURIPartIsPassedByteForByte(t *testing.T) {
-	rule := newURIRule(&conf.Location{Pattern: "/one/"}, &conf.ProxyPass{})
+	rule := NewURI(&conf.Location{Pattern: "/one/"}, &conf.ProxyPass{})
 	for name, tc := range map[string]struct{ in, want string }{
 		"plain":                   {"/one/x", "/one/x"},
 		"double slash kept":       {"/one//x", "/one//x"},
@@ -38,7 +38,7 @@ func TestURIWithoutURIPartIsPassedByteForByte(t *testing.T) {
 		"absolute form args only": {"http://example.com?a=1", "/?a=1"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got := string(rule.appendURI(nil, pxParseRequest(t, tc.in)))
+			got := string(rule.Append(nil, pxParseRequest(t, tc.in)))
 			if got != tc.want {
 				t.Errorf("%q -> %q, want %q", tc.in, got, tc.want)
 			}
@@ -47,11 +47,11 @@ func TestURIWithoutURIPartIsPassedByteForByte(t *testing.T) {
 }
 
 func TestURIPartReplacesTheLocationPrefix(t *testing.T) {
-	prefix := newURIRule(&conf.Location{Pattern: "/one/"}, &conf.ProxyPass{URI: "/two/"})
-	exact := newURIRule(&conf.Location{Modifier: conf.ModExact, Pattern: "/one"}, &conf.ProxyPass{URI: "/two"})
-	root := newURIRule(&conf.Location{Pattern: "/"}, &conf.ProxyPass{URI: "/app/"})
+	prefix := NewURI(&conf.Location{Pattern: "/one/"}, &conf.ProxyPass{URI: "/two/"})
+	exact := NewURI(&conf.Location{Modifier: conf.ModExact, Pattern: "/one"}, &conf.ProxyPass{URI: "/two"})
+	root := NewURI(&conf.Location{Pattern: "/"}, &conf.ProxyPass{URI: "/app/"})
 	for name, tc := range map[string]struct {
-		rule    uriRule
+		rule    URI
 		in, out string
 	}{
 		"prefix replaced":                {prefix, "/one/x", "/two/x"},
@@ -72,7 +72,7 @@ func TestURIPartReplacesTheLocationPrefix(t *testing.T) {
 		"root location":                  {root, "/x/y", "/app/x/y"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got := string(tc.rule.appendURI(nil, pxParseRequest(t, tc.in)))
+			got := string(tc.rule.Append(nil, pxParseRequest(t, tc.in)))
 			if got != tc.out {
 				t.Errorf("%q -> %q, want %q", tc.in, got, tc.out)
 			}
@@ -89,7 +89,7 @@ func TestEscapeURIIsNginxURIMode(t *testing.T) {
 		"/a/b;c=d&e+f": "/a/b;c=d&e+f",
 		"/~user'(x)*!": "/~user'(x)*!",
 	} {
-		if got := string(appendEscapedURI(nil, []byte(in))); got != want {
+		if got := string(AppendEscapedURI(nil, []byte(in))); got != want {
 			t.Errorf("%q -> %q, want %q", in, got, want)
 		}
 	}

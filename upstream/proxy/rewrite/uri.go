@@ -1,4 +1,4 @@
-package proxy
+package rewrite
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"github.com/gw-proxy/gw/conf/vars"
 )
 
-// uriRule turns the client's request URI into the one sent upstream,
+// URI turns the client's request URI into the one sent upstream,
 // following ngx_http_proxy_create_request:
 //
 //   - proxy_pass without a URI part: the request URI exactly as the client
@@ -19,20 +19,20 @@ import (
 //     that the location's prefix matched is replaced by the URI part, the
 //     rest is escaped again when the client's URI held escapes (nginx's
 //     r->quoted_uri), and "?args" follows when there are arguments.
-type uriRule struct {
+type URI struct {
 	replace bool   // proxy_pass has a URI part
 	part    string // the URI part, "/two/"
 	prefix  int    // length of the location name the part replaces
 }
 
-// newURIRule compiles the rule of proxy_pass in loc. conf refuses a URI part
+// NewURI compiles the rule of proxy_pass in loc. conf refuses a URI part
 // in regex and named locations, so loc.Pattern is a prefix or an exact URI
 // whenever the part is set.
-func newURIRule(loc *conf.Location, pp *conf.ProxyPass) uriRule {
+func NewURI(loc *conf.Location, pp *conf.ProxyPass) URI {
 	if pp.URI == "" {
-		return uriRule{}
+		return URI{}
 	}
-	u := uriRule{replace: true, part: pp.URI}
+	u := URI{replace: true, part: pp.URI}
 	if loc != nil && (loc.Modifier == conf.ModPrefix || loc.Modifier == conf.ModExact || loc.Modifier == conf.ModPrefixStop) {
 		u.prefix = len(loc.Pattern)
 	}
@@ -40,7 +40,7 @@ func newURIRule(loc *conf.Location, pp *conf.ProxyPass) uriRule {
 }
 
 // appendURI appends the upstream request URI for the client's request.
-func (u *uriRule) appendURI(dst []byte, req *fasthttp.Request) []byte {
+func (u *URI) Append(dst []byte, req *fasthttp.Request) []byte {
 	raw := originForm(req.Header.RequestURI())
 	if !u.replace {
 		return append(dst, raw...)
@@ -55,7 +55,7 @@ func (u *uriRule) appendURI(dst []byte, req *fasthttp.Request) []byte {
 	}
 	dst = append(dst, u.part...)
 	if quoted(raw) {
-		dst = appendEscapedURI(dst, rest)
+		dst = AppendEscapedURI(dst, rest)
 	} else {
 		dst = append(dst, rest...)
 	}
@@ -99,9 +99,9 @@ var uriEscape = func() (t [256]bool) {
 	return t
 }()
 
-// appendEscapedURI is ngx_escape_uri(NGX_ESCAPE_URI), with upper-case hex
+// AppendEscapedURI is ngx_escape_uri(NGX_ESCAPE_URI), with upper-case hex
 // digits as nginx writes them.
-func appendEscapedURI(dst, s []byte) []byte {
+func AppendEscapedURI(dst, s []byte) []byte {
 	const hex = "0123456789ABCDEF"
 	for _, c := range s {
 		if uriEscape[c] {
