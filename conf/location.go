@@ -3,6 +3,7 @@ package conf
 import (
 	"strings"
 
+	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -57,7 +58,7 @@ func parseLocation(d *parser.Directive) (*Location, error) {
 		loc.Modifier, loc.Pattern = splitGlued(pat.Value)
 	}
 	if loc.Modifier == ModRegex || loc.Modifier == ModRegexCI {
-		re, err := compileRegex(pat, loc.Pattern, loc.Modifier == ModRegexCI)
+		re, err := value.Regex(pat, loc.Pattern, loc.Modifier == ModRegexCI)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gw-proxy/gw/conf/access"
 	"github.com/gw-proxy/gw/conf/creds"
 	"github.com/gw-proxy/gw/conf/logs"
+	"github.com/gw-proxy/gw/conf/names"
 	"github.com/gw-proxy/gw/conf/pages"
 	"github.com/gw-proxy/gw/conf/proxyreq"
 	"github.com/gw-proxy/gw/conf/sticky"
@@ -90,24 +91,20 @@ type Listen struct {
 	Backlog       int // 0 means the system default
 }
 
-// ServerNameKind says how a server_name matches a Host.
-type ServerNameKind uint8
+// ServerName, ServerNameKind and its constants are conf/names': server
+// names are read and checked there, and every package reads them here.
+type (
+	ServerName     = names.ServerName
+	ServerNameKind = names.Kind
+)
 
 // The kinds of server_name, in nginx's order of precedence.
 const (
-	NameExact      ServerNameKind = iota // example.com (also "" and "_")
-	NameWildPrefix                       // *.example.com, and .example.com (which also matches example.com)
-	NameWildSuffix                       // www.example.*
-	NameRegex                            // ~^www\d+\.example\.com$
+	NameExact      = names.Exact
+	NameWildPrefix = names.WildPrefix
+	NameWildSuffix = names.WildSuffix
+	NameRegex      = names.Regex
 )
-
-// ServerName is one name of a server_name directive, lower-cased.
-type ServerName struct {
-	Pos   parser.Pos
-	Kind  ServerNameKind
-	Name  string         // as written, lower-cased, without the "~" of a regex
-	Regex *regexp.Regexp // for NameRegex
-}
 
 // Modifier is a location's match modifier.
 type Modifier uint8
@@ -275,26 +272,23 @@ type ProxyPass struct {
 	Addrs []string
 }
 
-// NextUpstream is the set of proxy_next_upstream conditions.
-type NextUpstream uint16
+// NextUpstream and its conditions are conf/proxyreq's, which reads them.
+type NextUpstream = proxyreq.NextUpstream
 
-// The proxy_next_upstream conditions. An empty set is "off".
+// The proxy_next_upstream conditions.
 const (
-	NextError NextUpstream = 1 << iota
-	NextTimeout
-	NextInvalidHeader
-	NextHTTP500
-	NextHTTP502
-	NextHTTP503
-	NextHTTP504
-	NextHTTP403
-	NextHTTP404
-	NextHTTP429
-	NextNonIdempotent
+	NextError         = proxyreq.NextError
+	NextTimeout       = proxyreq.NextTimeout
+	NextInvalidHeader = proxyreq.NextInvalidHeader
+	NextHTTP500       = proxyreq.NextHTTP500
+	NextHTTP502       = proxyreq.NextHTTP502
+	NextHTTP503       = proxyreq.NextHTTP503
+	NextHTTP504       = proxyreq.NextHTTP504
+	NextHTTP403       = proxyreq.NextHTTP403
+	NextHTTP404       = proxyreq.NextHTTP404
+	NextHTTP429       = proxyreq.NextHTTP429
+	NextNonIdempotent = proxyreq.NextNonIdempotent
 )
-
-// Has reports whether every condition of c is in the set.
-func (n NextUpstream) Has(c NextUpstream) bool { return n&c == c }
 
 // ProxyRedirect is one proxy_redirect rule.
 type ProxyRedirect struct {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gw-proxy/gw/conf/proxyreq"
 	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -48,27 +49,11 @@ var proxyDirectives = []directive{
 	{name: "proxy_ssl_name", ctx: ctxHSL, args: exactly(1), set: proxySSLNameSetter},
 }
 
-// nextUpstreamValues are proxy_next_upstream's words.
-var nextUpstreamValues = map[string]NextUpstream{
-	"error": NextError, "timeout": NextTimeout, "invalid_header": NextInvalidHeader,
-	"http_500": NextHTTP500, "http_502": NextHTTP502, "http_503": NextHTTP503,
-	"http_504": NextHTTP504, "http_403": NextHTTP403, "http_404": NextHTTP404,
-	"http_429": NextHTTP429, "non_idempotent": NextNonIdempotent,
-}
-
-// nextUpstreamSetter reads the conditions; "off" must stand alone, since
-// "off" beside a condition contradicts it.
+// nextUpstreamSetter reads proxy_next_upstream's conditions.
 func nextUpstreamSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
-	var set NextUpstream
-	for _, a := range d.Args {
-		if a.Value == "off" && len(d.Args) == 1 {
-			break
-		}
-		c, ok := nextUpstreamValues[a.Value]
-		if !ok {
-			return nil, errorAt(a.Pos, "invalid value %q", a.Value)
-		}
-		set |= c
+	set, err := proxyreq.ParseNextUpstream(d)
+	if err != nil {
+		return nil, err
 	}
 	return func(s *Settings) { s.ProxyNextUpstream = set }, nil
 }
@@ -128,7 +113,7 @@ func proxyRedirectSetter(b *builder, d *parser.Directive) (func(*Settings), erro
 		if !ci {
 			from = r.From[1:]
 		}
-		re, err := compileRegex(d.Args[0], from, ci)
+		re, err := value.Regex(d.Args[0], from, ci)
 		if err != nil {
 			return nil, err
 		}

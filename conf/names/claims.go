@@ -1,7 +1,8 @@
-// Package names holds nginx's rules for server names that share a listen
-// address (ngx_hash_add_key): which names collide. conf uses it to warn
-// about a name two servers claim; the name lookups themselves are
-// location's.
+// Package names reads server_name's names (their kinds, nginx's checks,
+// the $server_name they give) and holds nginx's rules for names that
+// share a listen address (ngx_hash_add_key): which names collide. conf
+// uses it to warn about a name two servers claim; the name lookups
+// themselves are location's.
 package names
 
 import "strings"

@@ -1,7 +1,8 @@
 // Package proxyreq reads the directives that shape the request a location
 // sends upstream beyond its header lines: proxy_method,
 // proxy_pass_request_headers, proxy_pass_request_body, proxy_set_body,
-// and proxy_ssl_session_reuse for the connection that carries it.
+// and proxy_ssl_session_reuse for the connection that carries it; and
+// proxy_next_upstream's conditions, which decide when it is sent again.
 package proxyreq
 
 import (
