@@ -55,19 +55,19 @@ func (x *expander) resolve(name string) string {
 func (x *expander) file(path string, at Pos) ([]*Directive, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &Error{Pos: at, Msg: sysFailed("open()", path, err)}
+		return nil, &Error{Pos: at, Msg: SysFailed("open()", path, err)}
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, &Error{Pos: at, Msg: sysFailed("fstat()", path, err)}
+		return nil, &Error{Pos: at, Msg: SysFailed("fstat()", path, err)}
 	}
 	if err := x.checkCycle(path, info, at); err != nil {
 		return nil, err
 	}
 	src, err := io.ReadAll(f)
 	if err != nil {
-		return nil, &Error{Pos: at, Msg: sysFailed("pread()", path, err)}
+		return nil, &Error{Pos: at, Msg: SysFailed("pread()", path, err)}
 	}
 	dirs, err := Parse(path, src)
 	if err != nil {
@@ -155,9 +155,10 @@ func (x *expander) include(d *Directive) ([]*Directive, error) {
 	return out, nil
 }
 
-// sysFailed words a failed system call the way nginx logs it:
-// `open() "/etc/gw/x.conf" failed (2: No such file or directory)`.
-func sysFailed(call, path string, err error) string {
+// SysFailed words a failed system call the way nginx logs it:
+// `open() "/etc/gw/x.conf" failed (2: No such file or directory)`. conf's
+// readers of other files (user files) word their failures with it too.
+func SysFailed(call, path string, err error) string {
 	msg := call + ` "` + path + `" failed`
 	var errno syscall.Errno
 	if !errors.As(err, &errno) {

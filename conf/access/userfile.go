@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/gw-proxy/gw/parser"
 )
@@ -128,15 +127,5 @@ func sysFailed(path string, err error) string {
 	if errors.As(err, &pe) && pe.Op == "read" {
 		call = "read()"
 	}
-	msg := call + ` "` + path + `" failed`
-	var errno syscall.Errno
-	if !errors.As(err, &errno) {
-		return msg + " (" + err.Error() + ")"
-	}
-	text := errno.Error()
-	if text != "" {
-		// Go's texts are strerror's, lower-cased; nginx prints strerror.
-		text = strings.ToUpper(text[:1]) + text[1:]
-	}
-	return msg + " (" + strconv.Itoa(int(errno)) + ": " + text + ")"
+	return parser.SysFailed(call, path, err)
 }
