@@ -2,66 +2,15 @@ package serve
 
 import (
 	"math"
-	"strings"
 	"testing"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve/metrics/metricstest"
 	"github.com/gw-proxy/gw/upstream"
 )
-
-// parseMetrics reads an exposition with the Prometheus library's own
-// parser.
-func parseMetrics(t *testing.T, body string) map[string]*dto.MetricFamily {
-	t.Helper()
-	p := expfmt.NewTextParser(model.LegacyValidation)
-	families, err := p.TextToMetricFamilies(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, body)
-	}
-	return families
-}
-
-// sample returns the metric of family name whose labels include want
-// (name=value pairs), failing the test when there is none.
-func sample(t *testing.T, families map[string]*dto.MetricFamily, name string, want ...string) *dto.Metric {
-	t.Helper()
-	mf := families[name]
-	if mf == nil {
-		t.Fatalf("no %s", name)
-	}
-next:
-	for _, m := range mf.Metric {
-		have := map[string]string{}
-		for _, l := range m.Label {
-			have[l.GetName()] = l.GetValue()
-		}
-		for i := 0; i+1 < len(want); i += 2 {
-			if have[want[i]] != want[i+1] {
-				continue next
-			}
-		}
-		return m
-	}
-	t.Fatalf("no %s%v", name, want)
-	return nil
-}
-
-// value is a counter's, gauge's or untyped sample's value.
-func value(m *dto.Metric) float64 {
-	switch {
-	case m.Counter != nil:
-		return m.Counter.GetValue()
-	case m.Gauge != nil:
-		return m.Gauge.GetValue()
-	case m.Untyped != nil:
-		return m.Untyped.GetValue()
-	}
-	return math.NaN()
-}
 
 // TestMetricsScrape: after real requests through a Server, the scrape
 // parses and counts them: in total and by class, per listener, per server
@@ -79,10 +28,10 @@ func TestMetricsScrape(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != string(expfmt.NewFormat(expfmt.TypeTextPlain)) {
 		t.Fatalf("%d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	f := parseMetrics(t, body)
+	f := metricstest.Parse(t, body)
 	check := func(want float64, name string, labels ...string) {
 		t.Helper()
-		if got := value(sample(t, f, name, labels...)); got != want {
+		if got := metricstest.Value(metricstest.Sample(t, f, name, labels...)); got != want {
 			t.Errorf("%s%v = %v, want %v", name, labels, got, want)
 		}
 	}
@@ -96,13 +45,13 @@ func TestMetricsScrape(t *testing.T) {
 	check(proxied+1, "gw_listener_requests_total", "listen", addr)
 	check(proxied+1, "gw_server_requests_total", "server", "pages.test", "listen", addr)
 	check(1, "gw_server_responses_total", "server", "pages.test", "class", "4xx")
-	if v := value(sample(t, f, "gw_connections_accepted_total")); v < 1 {
+	if v := metricstest.Value(metricstest.Sample(t, f, "gw_connections_accepted_total")); v < 1 {
 		t.Errorf("accepted %v", v)
 	}
-	if v := value(sample(t, f, "gw_connections", "state", "writing")); v < 1 {
+	if v := metricstest.Value(metricstest.Sample(t, f, "gw_connections", "state", "writing")); v < 1 {
 		t.Errorf("writing %v: the scrape's own connection is writing", v)
 	}
-	if v := value(sample(t, f, "gw_start_time_seconds")); math.Abs(v-float64(time.Now().Unix())) > 60 {
+	if v := metricstest.Value(metricstest.Sample(t, f, "gw_start_time_seconds")); math.Abs(v-float64(time.Now().Unix())) > 60 {
 		t.Errorf("start time %v", v)
 	}
 
@@ -113,13 +62,13 @@ func TestMetricsScrape(t *testing.T) {
 	check(0, "gw_upstream_server_failures_total", peer...)
 	check(proxied, "gw_upstream_server_responses_total", append(peer, "class", "2xx")...)
 	check(1, "gw_upstream_server_weight", peer...)
-	if v := value(sample(t, f, "gw_upstream_server_bytes_received_total", peer...)); v < proxied*float64(len("backend")) {
+	if v := metricstest.Value(metricstest.Sample(t, f, "gw_upstream_server_bytes_received_total", peer...)); v < proxied*float64(len("backend")) {
 		t.Errorf("bytes received %v", v)
 	}
 	if _, ok := f["gw_upstream_server_health_check_up"]; ok {
 		t.Error("health_check_up for a server no check runs on")
 	}
-	h := sample(t, f, "gw_upstream_server_response_seconds", peer...).GetHistogram()
+	h := metricstest.Sample(t, f, "gw_upstream_server_response_seconds", peer...).GetHistogram()
 	if f["gw_upstream_server_response_seconds"].GetType() != dto.MetricType_HISTOGRAM || h == nil {
 		t.Fatal("response_seconds is not a histogram")
 	}
@@ -136,7 +85,7 @@ func TestMetricsScrape(t *testing.T) {
 
 	// The scrape itself counts once answered.
 	_, body = fetch(t, "GET", "http://"+addr+"/metrics")
-	if v := value(sample(t, parseMetrics(t, body), "gw_requests_total")); v != proxied+2 {
+	if v := metricstest.Value(metricstest.Sample(t, metricstest.Parse(t, body), "gw_requests_total")); v != proxied+2 {
 		t.Errorf("requests %v after a scrape, want %d", v, proxied+2)
 	}
 	if resp, _ := fetch(t, "POST", "http://"+addr+"/metrics"); resp.StatusCode != 405 {

@@ -2,73 +2,14 @@ package metrics
 
 import (
 	"bytes"
-	"math"
-	"strings"
 	"testing"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve/metrics/metricstest"
 	"github.com/gw-proxy/gw/cmd/gw/internal/serve/snap"
 	"github.com/gw-proxy/gw/upstream"
 )
 
-// parseMetrics reads an exposition with the Prometheus library's own
-// parser.
-func parseMetrics(t *testing.T, body string) map[string]*dto.MetricFamily {
-	t.Helper()
-	p := expfmt.NewTextParser(model.LegacyValidation)
-	families, err := p.TextToMetricFamilies(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, body)
-	}
-	return families
-}
-
-// sample returns the metric of family name whose labels include want
-// (name=value pairs), failing the test when there is none.
-func sample(t *testing.T, families map[string]*dto.MetricFamily, name string, want ...string) *dto.Metric {
-	t.Helper()
-	mf := families[name]
-	if mf == nil {
-		t.Fatalf("no %s", name)
-	}
-next:
-	for _, m := range mf.Metric {
-		have := map[string]string{}
-		for _, l := range m.Label {
-			have[l.GetName()] = l.GetValue()
-		}
-		for i := 0; i+1 < len(want); i += 2 {
-			if have[want[i]] != want[i+1] {
-				continue next
-			}
-		}
-		return m
-	}
-	t.Fatalf("no %s%v", name, want)
-	return nil
-}
-
-// value is a counter's, gauge's or untyped sample's value.
-func value(m *dto.Metric) float64 {
-	switch {
-	case m.Counter != nil:
-		return m.Counter.GetValue()
-	case m.Gauge != nil:
-		return m.Gauge.GetValue()
-	case m.Untyped != nil:
-		return m.Untyped.GetValue()
-	}
-	return math.NaN()
-}
-
-// TestMetricsScrape: after real requests through a Server, the scrape
-// parses and counts them: in total and by class, per listener, per server
-// block and per upstream server, with a response-time histogram whose
-// count is the requests proxied.
 // TestMetricsHistogramCumulative: gw counts each response-time bucket on
 // its own, Prometheus cumulatively; the slowest bucket (over the last
 // bound) is only in the count, as +Inf.
@@ -86,7 +27,7 @@ func TestMetricsHistogramCumulative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := sample(t, parseMetrics(t, string(body)), "gw_upstream_server_response_seconds", "server", "10.0.0.1:80").GetHistogram()
+	h := metricstest.Sample(t, metricstest.Parse(t, string(body)), "gw_upstream_server_response_seconds", "server", "10.0.0.1:80").GetHistogram()
 	want := map[float64]uint64{0.001: 2, 0.002: 2, 0.005: 2, 0.01: 3, 30: 3, 60: 7}
 	for _, b := range h.Bucket {
 		if w, ok := want[b.GetUpperBound()]; ok && b.GetCumulativeCount() != w {
@@ -118,7 +59,7 @@ func TestMetricsRepeatedSeries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := parseMetrics(t, string(body))
+	f := metricstest.Parse(t, string(body))
 	if n := len(f["gw_upstream_server_requests_total"].Metric); n != 2 {
 		t.Errorf("%d series for two lines with one address, want 2", n)
 	}
