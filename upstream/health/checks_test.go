@@ -160,15 +160,16 @@ func TestCheckFailures(t *testing.T) {
 	}
 }
 
-// type=tcp passes on a connection; default_down holds the server out
-// until rise probes passed.
-func TestTCPCheckDefaultDown(t *testing.T) {
+// acceptor listens on a loopback port and closes every connection at
+// once, counting them: a server a tcp check passes on.
+func acceptor(t *testing.T) (string, *atomic.Int64) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	var accepted atomic.Int64
+	t.Cleanup(func() { ln.Close() })
+	accepted := new(atomic.Int64)
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -179,7 +180,13 @@ func TestTCPCheckDefaultDown(t *testing.T) {
 			c.Close()
 		}
 	}()
-	addr := ln.Addr().String()
+	return ln.Addr().String(), accepted
+}
+
+// type=tcp passes on a connection; default_down holds the server out
+// until rise probes passed.
+func TestTCPCheckDefaultDown(t *testing.T) {
+	addr, accepted := acceptor(t)
 	u, _ := fixture(t, addr)
 	cfg := &check.Config{Interval: 20 * time.Millisecond, Fall: 1, Rise: 3, Timeout: 100 * time.Millisecond, DefaultDown: true, Type: check.TCP}
 	lg := zerolog.Nop()
@@ -198,23 +205,7 @@ func TestTCPCheckDefaultDown(t *testing.T) {
 // the server back to passive health; one that drops the server stops the
 // checker through its state's tasks.
 func TestApplyAcrossReloads(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	var accepted atomic.Int64
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			c.Close()
-		}
-	}()
-	addr := ln.Addr().String()
+	addr, accepted := acceptor(t)
 	u, store := fixture(t, addr)
 	st := u.Peers[0].State()
 	lg := zerolog.Nop()
