@@ -110,8 +110,10 @@ func (p *Peer) available(now int64) bool {
 	return p.inService(now)
 }
 
-// inService is available without the administrative state: not held down
-// by active checks, below max_conns and not failed.
+// inService is available without the administrative state: healthy and
+// below max_conns. It is written out rather than built of healthy and
+// full: it runs for every peer of every pick, and the calls cost the
+// inliner's budget (BenchmarkPick).
 func (p *Peer) inService(now int64) bool {
 	s := p.state
 	if s.health.down.Load() {
@@ -121,6 +123,17 @@ func (p *Peer) inService(now int64) bool {
 		return false
 	}
 	return !p.failed(now)
+}
+
+// healthy reports that neither active checks nor passive health hold the
+// peer out.
+func (p *Peer) healthy(now int64) bool {
+	return !p.state.health.down.Load() && !p.failed(now)
+}
+
+// full reports that the peer is at max_conns.
+func (p *Peer) full() bool {
+	return p.maxConns > 0 && p.state.conns.Load() >= p.maxConns
 }
 
 // failed is nginx's passive-health test (ngx_http_upstream_get_peer):

@@ -93,25 +93,18 @@ func (q *waitQueue) wake() {
 // max_conns: not down, not failed, not held down by checks. With a queue,
 // a sticky visitor whose server is merely full waits for it.
 func (p *Peer) Usable(now time.Time) bool {
-	if down, _ := p.admin(); down {
-		return false
-	}
-	s := p.state
-	return !s.health.down.Load() && !p.failed(now.UnixNano())
+	down, _ := p.admin()
+	return !down && p.healthy(now.UnixNano())
 }
 
 // AnyFull reports whether a server the balancer could pick for a new
 // session, and not yet tried, is full: then waiting may help.
 func (up *Upstream) AnyFull(now time.Time, tried *Tried) bool {
-	t := now.UnixNano()
 	for _, p := range up.Peers {
-		if tried.Has(p.index) || p.maxConns == 0 {
+		if tried.Has(p.index) || !p.full() {
 			continue
 		}
-		if _, drain := p.admin(); drain {
-			continue
-		}
-		if p.Usable(now) && p.state.conns.Load() >= p.maxConns && !p.failed(t) {
+		if _, drain := p.admin(); !drain && p.Usable(now) {
 			return true
 		}
 	}
