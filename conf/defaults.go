@@ -42,8 +42,9 @@ const (
 
 // defaultConfig returns the main-context defaults. worker_processes
 // defaults to auto, one per core [gw: nginx's default is 1, which would make
-// a single-process gw use one core]. daemon defaults to off [gw: gw runs in
-// the foreground; nginx defaults to on].
+// a single-process gw use one core]. daemon defaults to off [gw: nginx defaults
+// to on; gw stays in the foreground unless told, which is what systemd's
+// Type=simple units, containers and `make run` want].
 func defaultConfig(prefix string) *Config {
 	return &Config{
 		Prefix:                prefix,

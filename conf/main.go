@@ -31,10 +31,6 @@ var mainDirectives = []directive{
 
 func daemonDirective(b *builder, d *parser.Directive) error {
 	b.cfg.Daemon = isOn(d.Args[0])
-	if b.cfg.Daemon {
-		b.warn(d.Pos, "\"daemon on\" is accepted but gw runs in the foreground: "+
-			"leave daemonising to the service manager")
-	}
 	return nil
 }
 

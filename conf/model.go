@@ -24,7 +24,7 @@ type Config struct {
 	File   string // the main configuration file, as resolved against Prefix
 	Prefix string // the prefix (-p), absolute
 
-	Daemon                bool
+	Daemon                bool        // daemon on: serve from a detached copy (cmd/gw/daemon.go)
 	User                  *creds.User // user; nil: not written, or gw is not root
 	PidFile               string      // absolute path, "" when no pid file is written
 	ErrorLog              logs.ErrorLog

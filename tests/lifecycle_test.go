@@ -95,11 +95,3 @@ func TestReloadAppliesNewConfigurationAndKeepsOldOnError(t *testing.T) {
 		t.Fatalf("after a failed reload: %d %q, want the old configuration's answer", r.status, r.body)
 	}
 }
-
-func TestDaemonOnIsAcceptedWithWarning(t *testing.T) {
-	prefix := writePrefix(t, "daemon on;\nevents {}\n")
-	out, code := runGW(t, "-p", prefix, "-t")
-	if code != 0 || !strings.Contains(out, "test is successful") {
-		t.Fatalf("daemon on: exit %d: %s", code, out)
-	}
-}

@@ -12,9 +12,12 @@ import (
 )
 
 // serveUntilStopped is gw without -t/-s: load, bind, write the pid file, then serve
-// until a stop signal. Start-up errors are printed nginx-style and exit 1;
+// until a stop signal (under `daemon on`, in a background copy of itself). Start-up errors are printed nginx-style and exit 1;
 // they also go to the -e error log when it is a file.
 func serveUntilStopped(opts conf.LoadOptions, earlyLog string) error {
+	if handled, err := daemonize(opts); handled {
+		return err
+	}
 	s, err := serve.New(opts, earlyLog)
 	if err != nil {
 		return cli.Exit("gw: [alert] "+err.Error(), 1)
@@ -38,6 +41,7 @@ func serveUntilStopped(opts conf.LoadOptions, earlyLog string) error {
 		}
 		s.Log().Info().Str("user", u.String()).Msg("running as the \"user\" directive's account")
 	}
+	daemonReady()
 	defer startProfiles()()
 	waitSignals(s)
 	return nil
