@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,8 +15,11 @@ const timingConfig = `
 events {}
 http {
     log_format timing '$uri $status rt=$request_time ct=$upstream_connect_time ht=$upstream_header_time urt=$upstream_response_time len=$upstream_response_length recv=$upstream_bytes_received sent=$upstream_bytes_sent body=$body_bytes_sent bytes=$bytes_sent';
+    log_format tries '$uri|$status|$upstream_addr|$upstream_status|$upstream_connect_time|$upstream_header_time|$upstream_response_time|$upstream_response_length|$upstream_bytes_received|$upstream_bytes_sent';
     upstream app { server %[2]s; }
     upstream flaky { server %[3]s; server %[2]s backup; }
+    upstream none { server %[2]s down; }
+    upstream dead { server %[3]s; }
     server {
         listen %[1]s;
         access_log logs/timing.log timing;
@@ -27,6 +31,13 @@ http {
             proxy_pass http://app;
         }
         location /flaky/ { proxy_pass http://flaky/; }
+        location /none/ { access_log logs/tries.log tries; proxy_pass http://none/; }
+        location /again/ {
+            access_log logs/tries.log tries;
+            proxy_pass http://dead/;
+            error_page 502 = @again;
+        }
+        location @again { access_log logs/tries.log tries; proxy_pass http://app; }
     }
 }
 `
@@ -58,7 +69,8 @@ func seconds(t *testing.T, s string) float64 {
 func TestTimingAndSizeVariables(t *testing.T) {
 	b := startDemo(t, "t1")
 	a := addr(freePort(t))
-	p := startGW(t, fmt.Sprintf(timingConfig, a, b, closedPort(t)), a)
+	dead := closedPort(t)
+	p := startGW(t, fmt.Sprintf(timingConfig, a, b, dead), a)
 	logPath := filepath.Join(p.prefix, "logs", "timing.log")
 
 	// Three 64 KiB pieces, 150ms after each: the header comes at once,
@@ -106,6 +118,29 @@ func TestTimingAndSizeVariables(t *testing.T) {
 	}
 	if !regexpMatch(`urt=\d+\.\d{3}, \d+\.\d{3} `, line) {
 		t.Errorf("failed try: upstream_response_time without both times: %s", line)
+	}
+
+	// No server may take the request: nginx's "no live upstreams" try is
+	// the upstream's, 502, timed from its start, with no connect or
+	// header time.
+	triesPath := filepath.Join(p.prefix, "logs", "tries.log")
+	if r := get(t, a, "", "/none/health"); r.status != 502 {
+		t.Fatalf("/none/health: %d", r.status)
+	}
+	line = readLines(t, triesPath, 1)[0]
+	if !regexpMatch(`^/none/health\|502\|none\|502\|-\|-\|\d+\.\d{3}\|0\|0\|0$`, line) {
+		t.Errorf("no live upstreams: %s", line)
+	}
+
+	// error_page sends the failed proxying to a location that proxies
+	// again: both groups of tries, set apart with " : ".
+	if r := get(t, a, "", "/again/health"); r.status != 200 {
+		t.Fatalf("/again/health: %d", r.status)
+	}
+	line = readLines(t, triesPath, 2)[1]
+	if want := `^/again/health\|200\|` + regexp.QuoteMeta(dead) + ` : ` + regexp.QuoteMeta(b) +
+		`\|502 : 200\|- : \d+\.\d{3}\|- : \d+\.\d{3}\|\d+\.\d{3} : \d+\.\d{3}\|0 : \d+\|0 : \d+\|0 : \d+$`; !regexpMatch(want, line) {
+		t.Errorf("error_page proxying again: %s", line)
 	}
 
 	// An upgraded connection: its line is written when it closes, and its

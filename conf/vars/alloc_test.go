@@ -40,6 +40,9 @@ func allocRequest(tb testing.TB) *Request {
 	ctx := newCtx(tb, sample)
 	ctx.Response.Header.Set("X-Cache", "HIT")
 	r := &Request{Ctx: ctx, ServerName: "example.org", Start: time.Now()}
+	failed := r.AddUpstreamTry("10.0.0.1:80")
+	failed.Status, failed.ResponseTime = 502, time.Millisecond
+	r.StartUpstream() // an error_page's second proxying: " : " between the groups
 	try := r.AddUpstreamTry("10.0.0.2:80")
 	try.Status, try.ResponseTime = 200, 3*time.Millisecond
 	return r

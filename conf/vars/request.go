@@ -20,8 +20,15 @@ const (
 // UpstreamTry is what one attempt to reach an upstream server produced.
 // nginx reports every try of a request, joined with ", ", in
 // $upstream_addr, $upstream_status and the $upstream_*_time variables.
+//
+// An entry with no Addr is not a try but the boundary between two
+// proxyings of one request (an error_page redirect to a location that
+// proxies again): see StartUpstream.
 type UpstreamTry struct {
-	Addr string // the peer's address text, as $upstream_addr shows it
+	// Addr is the peer's address text, as $upstream_addr shows it, or the
+	// upstream's name for a try no server could take ("no live
+	// upstreams", a queue refusal).
+	Addr string
 	// Status is the upstream's response status; 0 (no response) prints "-".
 	Status int
 	// ConnectTime, HeaderTime and ResponseTime are measured from the start
@@ -57,7 +64,8 @@ type Request struct {
 	ProxyHost  string // $proxy_host: host[:port] of the proxy_pass target
 	ProxyPort  string // $proxy_port
 
-	// Upstream holds one entry per try, in order; see AddUpstreamTry.
+	// Upstream holds one entry per try, in order, and a separator between
+	// the tries of two proxyings; see AddUpstreamTry and StartUpstream.
 	Upstream []UpstreamTry
 	// UpstreamHeader is the last upstream response's header, read by
 	// $upstream_http_NAME and $upstream_cookie_NAME; nil when none arrived.
@@ -126,9 +134,30 @@ func (r *Request) Reset() {
 	}
 }
 
-// AddUpstreamTry appends a try for the peer at addr with every timing
-// Unmeasured and no status, and returns it for the proxy to fill in. The
-// pointer is valid until the next AddUpstreamTry or Reset.
+// IsSeparator reports whether t is the boundary StartUpstream records
+// rather than a try.
+func (t *UpstreamTry) IsSeparator() bool { return t.Addr == "" }
+
+// StartUpstream marks the start of a proxying. When an earlier proxying of
+// the same request left tries (an error_page internal redirect to a
+// location that proxies again), it appends the separator that makes the
+// $upstream_* variables print " : " between the two groups: nginx keeps
+// the request's upstream states across the redirect and, when it finds
+// them already there (ngx_http_upstream_init_request), pushes a zeroed
+// state with no peer, which its variable functions print as " : " instead
+// of ", ". The separator is zeroed as nginx's is, so that where nginx
+// would print one as a value (only right after another separator) gw
+// prints the same.
+func (r *Request) StartUpstream() {
+	if len(r.Upstream) > 0 {
+		r.Upstream = append(r.Upstream, UpstreamTry{})
+	}
+}
+
+// AddUpstreamTry appends a try for the peer at addr (never empty) with
+// every timing Unmeasured and no status, and returns it for the proxy to
+// fill in. The pointer is valid until the next AddUpstreamTry,
+// StartUpstream or Reset.
 func (r *Request) AddUpstreamTry(addr string) *UpstreamTry {
 	r.Upstream = append(r.Upstream, UpstreamTry{
 		Addr:         addr,

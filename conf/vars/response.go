@@ -111,47 +111,27 @@ func getStickyStatus(dst []byte, r *Request, _ *part) []byte {
 	return append(dst, r.StickyStatus...)
 }
 
-// The $upstream_* variables list every try, joined with ", " as nginx does.
+// The $upstream_* variables list every try, joined with ", " as nginx does,
+// and the groups of two proxyings of one request joined with " : ".
 
 func getUpstreamAddr(dst []byte, r *Request, _ *part) []byte {
-	for i := range r.Upstream {
-		dst = appendSep(dst, i)
-		dst = append(dst, r.Upstream[i].Addr...)
-	}
-	return dst
+	return appendTries(dst, r.Upstream, appendTryAddr)
 }
 
 func getUpstreamStatus(dst []byte, r *Request, _ *part) []byte {
-	for i := range r.Upstream {
-		dst = appendSep(dst, i)
-		if s := r.Upstream[i].Status; s != 0 {
-			dst = appendInt(dst, int64(s))
-		} else {
-			dst = append(dst, '-')
-		}
-	}
-	return dst
+	return appendTries(dst, r.Upstream, appendTryStatus)
 }
 
 func getUpstreamConnectTime(dst []byte, r *Request, _ *part) []byte {
-	for i := range r.Upstream {
-		dst = appendTryTime(appendSep(dst, i), r.Upstream[i].ConnectTime)
-	}
-	return dst
+	return appendTries(dst, r.Upstream, appendConnectTime)
 }
 
 func getUpstreamHeaderTime(dst []byte, r *Request, _ *part) []byte {
-	for i := range r.Upstream {
-		dst = appendTryTime(appendSep(dst, i), r.Upstream[i].HeaderTime)
-	}
-	return dst
+	return appendTries(dst, r.Upstream, appendHeaderTime)
 }
 
 func getUpstreamResponseTime(dst []byte, r *Request, _ *part) []byte {
-	for i := range r.Upstream {
-		dst = appendTryTime(appendSep(dst, i), r.Upstream[i].ResponseTime)
-	}
-	return dst
+	return appendTries(dst, r.Upstream, appendResponseTime)
 }
 
 // $upstream_response_length, $upstream_bytes_received and
@@ -159,32 +139,76 @@ func getUpstreamResponseTime(dst []byte, r *Request, _ *part) []byte {
 // does.
 
 func getUpstreamResponseLength(dst []byte, r *Request, _ *part) []byte {
-	for i := range r.Upstream {
-		dst = appendInt(appendSep(dst, i), r.Upstream[i].ResponseLength)
-	}
-	return dst
+	return appendTries(dst, r.Upstream, appendResponseLength)
 }
 
 func getUpstreamBytesReceived(dst []byte, r *Request, _ *part) []byte {
-	for i := range r.Upstream {
-		dst = appendInt(appendSep(dst, i), r.Upstream[i].BytesReceived)
-	}
-	return dst
+	return appendTries(dst, r.Upstream, appendBytesReceived)
 }
 
 func getUpstreamBytesSent(dst []byte, r *Request, _ *part) []byte {
-	for i := range r.Upstream {
-		dst = appendInt(appendSep(dst, i), r.Upstream[i].BytesSent)
-	}
-	return dst
+	return appendTries(dst, r.Upstream, appendBytesSent)
 }
 
-func appendSep(dst []byte, i int) []byte {
-	if i > 0 {
-		dst = append(dst, ", "...)
+// appendTries writes each entry's value with nginx's separators, walking
+// the entries the way every one of nginx's upstream variable functions
+// does: the first entry's value; then, before each next entry, ", " when
+// it is a try, or " : " when it is a separator, which is then stepped
+// over so that the entry after it follows the " : " directly (a separator
+// at the end leaves the " : " last). each is a plain function, not a
+// closure, so the call allocates nothing.
+func appendTries(dst []byte, tries []UpstreamTry, each func([]byte, *UpstreamTry) []byte) []byte {
+	n := len(tries)
+	if n == 0 {
+		return dst
 	}
-	return dst
+	for i := 0; ; {
+		dst = each(dst, &tries[i])
+		if i++; i == n {
+			return dst
+		}
+		if !tries[i].IsSeparator() {
+			dst = append(dst, ", "...)
+			continue
+		}
+		dst = append(dst, " : "...)
+		if i++; i == n {
+			return dst
+		}
+	}
 }
+
+func appendTryAddr(dst []byte, t *UpstreamTry) []byte { return append(dst, t.Addr...) }
+
+// appendTryStatus writes a try's status, "-" when it got none.
+func appendTryStatus(dst []byte, t *UpstreamTry) []byte {
+	if t.Status == 0 {
+		return append(dst, '-')
+	}
+	return appendInt(dst, int64(t.Status))
+}
+
+func appendConnectTime(dst []byte, t *UpstreamTry) []byte {
+	return appendTryTime(dst, t.ConnectTime)
+}
+
+func appendHeaderTime(dst []byte, t *UpstreamTry) []byte {
+	return appendTryTime(dst, t.HeaderTime)
+}
+
+func appendResponseTime(dst []byte, t *UpstreamTry) []byte {
+	return appendTryTime(dst, t.ResponseTime)
+}
+
+func appendResponseLength(dst []byte, t *UpstreamTry) []byte {
+	return appendInt(dst, t.ResponseLength)
+}
+
+func appendBytesReceived(dst []byte, t *UpstreamTry) []byte {
+	return appendInt(dst, t.BytesReceived)
+}
+
+func appendBytesSent(dst []byte, t *UpstreamTry) []byte { return appendInt(dst, t.BytesSent) }
 
 func appendTryTime(dst []byte, d time.Duration) []byte {
 	if d < 0 {

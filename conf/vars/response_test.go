@@ -128,3 +128,44 @@ func TestUpstreamTriesAreJoined(t *testing.T) {
 		}
 	}
 }
+
+// Two proxyings of one request (error_page redirecting a failed one to a
+// location that proxies again) are printed as nginx prints them: each
+// group's tries joined with ", ", the groups with " : ".
+func TestUpstreamGroupsAreSeparated(t *testing.T) {
+	r := &Request{}
+	r.StartUpstream() // the first proxying: nothing before it
+	for _, addr := range []string{"127.0.0.1:1", "127.0.0.1:2"} {
+		failed := r.AddUpstreamTry(addr)
+		failed.Status, failed.ResponseTime = 502, time.Millisecond
+	}
+	r.StartUpstream() // the error_page's proxying
+	ok := r.AddUpstreamTry("127.0.0.1:3")
+	ok.Status, ok.ConnectTime, ok.HeaderTime, ok.ResponseTime = 200, 0, 2*time.Millisecond, 3*time.Millisecond
+	ok.ResponseLength, ok.BytesReceived, ok.BytesSent = 2, 40, 30
+
+	tests := []struct {
+		src, want string
+	}{
+		{"$upstream_addr", "127.0.0.1:1, 127.0.0.1:2 : 127.0.0.1:3"},
+		{"$upstream_status", "502, 502 : 200"},
+		{"$upstream_connect_time", "-, - : 0.000"},
+		{"$upstream_header_time", "-, - : 0.002"},
+		{"$upstream_response_time", "0.001, 0.001 : 0.003"},
+		{"$upstream_response_length", "0, 0 : 2"},
+		{"$upstream_bytes_received", "0, 0 : 40"},
+		{"$upstream_bytes_sent", "0, 0 : 30"},
+	}
+	for _, tt := range tests {
+		if got := eval(t, tt.src, r); got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+
+	// A proxying that recorded nothing after the separator leaves the
+	// " : " last, as nginx's loop does.
+	r.StartUpstream()
+	if got := eval(t, "$upstream_addr|$upstream_status", r); got != "127.0.0.1:1, 127.0.0.1:2 : 127.0.0.1:3 : |502, 502 : 200 : " {
+		t.Errorf("trailing separator: %q", got)
+	}
+}

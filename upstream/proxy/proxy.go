@@ -177,7 +177,9 @@ func (p *Proxy) Upstream() *upstream.Upstream { return p.up }
 // the caller's answer must keep them.
 //
 // r must be the request's variables; Serve sets $proxy_host, $proxy_port,
-// the $upstream_* tries and UpstreamHeader. The caller may evaluate r (the
+// the $upstream_* tries and UpstreamHeader. A request served again (an
+// error_page redirect) keeps its earlier tries, which the $upstream_*
+// variables set apart with " : ", as nginx does. The caller may evaluate r (the
 // access log) after Serve returns and reset it then: nothing Serve leaves
 // running touches r.
 func (p *Proxy) Serve(ctx *fasthttp.RequestCtx, r *vars.Request) int {
@@ -187,6 +189,10 @@ func (p *Proxy) Serve(ctx *fasthttp.RequestCtx, r *vars.Request) int {
 		x.release()
 		return status
 	}
+	// Where nginx starts its upstream (ngx_http_upstream_init_request,
+	// once the body is dealt with): a second proxying of the request, by
+	// an error_page redirect, is set apart from the first's tries.
+	r.StartUpstream()
 	// A WebSocket handshake (Upgrade) branches off here:
 	// the same retry loop sends it on a connection of its own, and a 101
 	// is spliced to the client's (websocket.go).

@@ -68,7 +68,7 @@ func (x *exchange) run() int {
 				// The server is full: wait for a slot on it rather than
 				// move the request (and a sticky visitor's session).
 				if err := x.p.up.Wait(); err != nil {
-					status := x.queueFailed(err)
+					status := x.queueFailed(err, now)
 					x.release()
 					return status
 				}
@@ -78,7 +78,7 @@ func (x *exchange) run() int {
 			if l.pin != nil {
 				// max_conns reached since Choose, and the session may not
 				// move to another peer.
-				status := x.noLivePeers()
+				status := x.noLivePeers(now)
 				x.release()
 				return status
 			}
@@ -111,6 +111,7 @@ func (x *exchange) run() int {
 // pinned session's, the session's (first try only), or the balancer's.
 // Without a peer it returns the status that ends the request.
 func (x *exchange) nextPeer(now time.Time, l *loop) (*upstream.Peer, int) {
+	began := now // the try's start, before any wait in the queue
 	if p := l.preset; p != nil {
 		l.preset = nil
 		return p, 0
@@ -134,12 +135,12 @@ func (x *exchange) nextPeer(now time.Time, l *loop) (*upstream.Peer, int) {
 		}
 		up := x.p.up
 		if !up.Queued() || !up.AnyFull(now, &x.tried) {
-			return nil, x.noPeer(l)
+			return nil, x.noPeer(l, began)
 		}
 		// Every server the balancer could use is full: wait in the
 		// upstream's queue for one to free a slot.
 		if err := up.Wait(); err != nil {
-			return nil, x.queueFailed(err)
+			return nil, x.queueFailed(err, began)
 		}
 		now = time.Now()
 	}
@@ -147,13 +148,30 @@ func (x *exchange) nextPeer(now time.Time, l *loop) (*upstream.Peer, int) {
 
 // queueFailed ends a request the upstream's queue could not place: 503,
 // as HAProxy answers a queue timeout [gw: nginx Plus answers 502], logged
-// and recorded as a try of the upstream like "no live upstreams".
-func (x *exchange) queueFailed(err error) int {
+// and recorded as a try of the upstream like "no live upstreams". The
+// try began when gw started looking for its server, so its
+// $upstream_response_time includes the wait in the queue.
+func (x *exchange) queueFailed(err error, began time.Time) int {
 	name := x.p.up.Name()
 	x.lc.upstream = name
 	logLine(x.p.log.Error(), err.Error()+" while "+phaseConnect, &x.lc)
-	x.r.AddUpstreamTry(name).Status = fasthttp.StatusServiceUnavailable
-	return fasthttp.StatusServiceUnavailable
+	return x.refusedTry(name, fasthttp.StatusServiceUnavailable, began)
+}
+
+// refusedTry records a try that no server took: "no live upstreams", the
+// queue's refusal, a sticky session that may not move. nginx records such
+// a try too (ngx_http_upstream_connect pushes the try's state before it
+// asks the balancer, which fails with NGX_BUSY): its peer is the name the
+// balancer leaves, the upstream's; ngx_http_upstream_next gives it the
+// status (502 for "no live upstreams"); and ngx_http_upstream_finalize_request
+// sets its response time to the time since the try began (0.000 for an
+// instant refusal), while the connect and header times it never had stay
+// "-" and its sizes 0. It returns status.
+func (x *exchange) refusedTry(name string, status int, began time.Time) int {
+	t := x.r.AddUpstreamTry(name)
+	t.Status = status
+	t.ResponseTime = time.Since(began)
+	return status
 }
 
 // retryPeer is the peer of a retry after a response proxy_next_upstream
@@ -210,7 +228,7 @@ func (x *exchange) choose(now time.Time) persist.Choice {
 		name := x.p.up.Name()
 		x.lc.upstream = name
 		logLine(x.p.log.Error(), "no live upstream for the session cookie (session_sticky fallback=off) while "+phaseConnect, &x.lc)
-		x.r.AddUpstreamTry(name).Status = c.Status
+		x.refusedTry(name, c.Status, now)
 		if len(c.SetCookie) > 0 {
 			// gw's own answer (error_page included) keeps what is added
 			// to the client's header now.
@@ -241,7 +259,7 @@ func (x *exchange) pick(now time.Time) *upstream.Peer {
 // it is nginx's "no live upstreams" and 502; the first time it also
 // revives the peers' passive-health failures, as the Upstream asks. When
 // every peer has been tried, the last failure decides (502 or 504).
-func (x *exchange) noPeer(l *loop) int {
+func (x *exchange) noPeer(l *loop, began time.Time) int {
 	p := x.p
 	if l.failed && l.tries >= len(p.up.Peers) {
 		return l.last.status()
@@ -249,18 +267,16 @@ func (x *exchange) noPeer(l *loop) int {
 	if l.tries == 0 && !l.failed {
 		p.up.Revive()
 	}
-	return x.noLivePeers()
+	return x.noLivePeers(began)
 }
 
 // noLivePeers logs nginx's "no live upstreams", records it as a try of the
-// upstream and returns its status.
-func (x *exchange) noLivePeers() int {
+// upstream that began at began (refusedTry) and returns its status.
+func (x *exchange) noLivePeers(began time.Time) int {
 	p := x.p
 	x.lc.upstream = p.up.Name()
 	logLine(p.log.Error(), upstream.ErrNoLivePeers.Error()+" while "+phaseConnect, &x.lc)
-	t := x.r.AddUpstreamTry(p.up.Name())
-	t.Status = statusOf(upstream.ErrNoLivePeers)
-	return t.Status
+	return x.refusedTry(p.up.Name(), statusOf(upstream.ErrNoLivePeers), began)
 }
 
 // mayRetry reports whether proxy_next_upstream lets the request go to

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/conf/vars"
 )
 
 func TestRetryDeadPeerWithNextUpstreamError(t *testing.T) {
@@ -80,8 +82,12 @@ func TestNoLiveUpstreams(t *testing.T) {
 	if code, _ := g.get(t, "/"); code != 502 {
 		t.Fatalf("got %d, want 502", code)
 	}
-	if tries := g.lastTries(); len(tries) != 1 || tries[0].Addr != "u" || tries[0].Status != 502 {
-		t.Errorf("$upstream_addr/status: %+v", tries)
+	// nginx's try of "no live upstreams": the upstream's name, 502, the
+	// time since the try began, and no connect or header time.
+	if tries := g.lastTries(); len(tries) != 1 || tries[0].Addr != "u" || tries[0].Status != 502 ||
+		tries[0].ResponseTime < 0 || tries[0].ResponseTime > time.Second ||
+		tries[0].ConnectTime != vars.Unmeasured || tries[0].HeaderTime != vars.Unmeasured {
+		t.Errorf("$upstream_* of the refused try: %+v", tries)
 	}
 	if !s.log.has(`no live upstreams while connecting to upstream, client: 127.0.0.1, server: test, request: "GET / HTTP/1.1", upstream: "http://u/"`) {
 		t.Errorf("error log: %s", s.log)

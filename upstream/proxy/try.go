@@ -49,9 +49,25 @@ func (x *exchange) try(peer *upstream.Peer) tryResult {
 			return tryResult{kind: outClient, status: x.spoolFailed("pread()", x.spool.Name, x.spool.Err)}
 		}
 		f := classify(err, c)
+		// A failed try, as nginx's ngx_http_upstream_next leaves it:
+		//  - status: that of the failure, 504 for a timeout (connect,
+		//    handshake, send, header) and 502 for the rest (refused,
+		//    closed, invalid header); 0 would print "-".
+		//  - response time: the try's elapsed time, which nginx sets when
+		//    the next try starts or the request ends.
+		//  - header time: "-", no header was parsed (nginx sets it only
+		//    in ngx_http_upstream_process_header once one was).
+		//  - connect time: "-" when no connection came of the dial
+		//    (refused, connect or TLS handshake timed out or failed);
+		//    nginx sets it only on its way to send the request
+		//    (ngx_http_upstream_send_request). [gw] A connect nginx sees
+		//    fail only later, through the socket's error, gets a time
+		//    there; Go's dialer does not tell the two apart, and on
+		//    loopback a refusal is immediate in both.
+		//  - bytes: sent and received as counted on the connection, 0
+		//    without one; no response length, nginx counts body bytes
+		//    only for the response it passes on.
 		t.Status = f.status()
-		// nginx times a failed try too: its response time runs to the
-		// failure, while a header that never came stays "-".
 		t.ResponseTime = elapsed
 		if c != nil {
 			t.ConnectTime = connectTime(c, c.Served())
@@ -60,6 +76,12 @@ func (x *exchange) try(peer *upstream.Peer) tryResult {
 		stale := c != nil && c.Served() > 0 && f.kind != upstream.ErrTimeout
 		return tryResult{kind: outFailure, f: f, stale: stale}
 	}
+	// A header arrived: its status is the upstream's (which is also what
+	// ngx_http_upstream_next records when proxy_next_upstream passes the
+	// response over for an http_* condition), and the header time is now.
+	// The response time is the header's too until the body has been read
+	// (endRequest); for a response passed over it stays so, as nginx's
+	// ends when the next try starts.
 	t.Status = x.resp.StatusCode()
 	t.HeaderTime, t.ResponseTime = elapsed, elapsed
 	if c != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -55,5 +56,53 @@ http {
 		if len(got) != 2 || got[0] != `Basic realm="app"` || got[1] != "Bearer" {
 			t.Errorf("%s: WWW-Authenticate %q, want the upstream's two", tc.path, got)
 		}
+	}
+}
+
+// An error_page that sends a failed proxying to a location that proxies
+// again keeps the first proxying's tries: every $upstream_* variable sets
+// the two groups apart with " : ", as nginx prints them.
+func TestErrorPageProxyingAgainKeepsTheFirstTries(t *testing.T) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("fallback"))
+	}))
+	t.Cleanup(backend.Close)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadAddr := strings.TrimPrefix(dead.URL, "http://")
+	dead.Close() // nothing listens there any more: connect() is refused
+	live := strings.TrimPrefix(backend.URL, "http://")
+	dial := memServer(t, fmt.Sprintf(`
+events {}
+http {
+    upstream first { server %[1]s; server %[1]s; }
+    server {
+        listen 127.0.0.1:8080;
+        location / {
+            proxy_pass http://first;
+            error_page 502 = @fallback;
+        }
+        location @fallback {
+            proxy_pass http://%[2]s;
+            add_header X-Addr $upstream_addr;
+            add_header X-Status $upstream_status;
+            add_header X-Sent $upstream_bytes_sent;
+        }
+    }
+}
+`, deadAddr, live))
+	resp := roundTrip(t, dial(), "GET /app HTTP/1.1\r\nHost: h\r\n\r\n")
+	if resp == nil || resp.StatusCode() != 200 || string(resp.Body()) != "fallback" {
+		t.Fatalf("answer %v, want the fallback's", resp)
+	}
+	for name, want := range map[string]string{
+		"X-Addr":   deadAddr + ", " + deadAddr + " : " + live,
+		"X-Status": "502, 502 : 200",
+	} {
+		if got := string(resp.Header.Peek(name)); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if sent := string(resp.Header.Peek("X-Sent")); !regexp.MustCompile(`^0, 0 : [1-9][0-9]*$`).MatchString(sent) {
+		t.Errorf("X-Sent = %q, want two refused tries and the fallback's request", sent)
 	}
 }
