@@ -296,10 +296,13 @@ type ProxyRedirect struct {
 	// by the location's prefix, computed when the request is proxied.
 	Default bool
 	// From is a string prefix, or a regex (Regex set) as written after "~"
-	// or "~*"; To is the replacement.
-	From  string
-	Regex *regexp.Regexp
-	To    *vars.Template
+	// or "~*"; To is the replacement. FromVars is From as a template when
+	// the prefix holds variables (nginx allows them there since 1.1.11),
+	// evaluated per response; nil for a fixed prefix or a regex.
+	From     string
+	FromVars *vars.Template
+	Regex    *regexp.Regexp
+	To       *vars.Template
 }
 
 // Buffers is a number of buffers of one size (large_client_header_buffers:

@@ -118,6 +118,14 @@ func proxyRedirectSetter(b *builder, d *parser.Directive) (func(*Settings), erro
 			return nil, err
 		}
 		r.From, r.Regex = from, re
+	} else {
+		from, err := value.Template(d.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		if !from.IsLiteral() {
+			r.FromVars = from
+		}
 	}
 	to, err := value.Template(d.Args[1])
 	if err != nil {

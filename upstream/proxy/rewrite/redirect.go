@@ -12,10 +12,11 @@ import (
 // headers of a response are rewritten by the first rule that matches, as
 // ngx_http_proxy_rewrite_redirect does.
 type Redirect struct {
-	from  []byte         // a text prefix, compared case-sensitively
-	regex *regexp.Regexp // or a regex matched against the whole value
-	to    *vars.Template
-	lit   []byte // the replacement when it is fixed (the default rule)
+	from     []byte         // a text prefix, compared case-sensitively
+	fromVars *vars.Template // or such a prefix with variables, evaluated per response
+	regex    *regexp.Regexp // or a regex matched against the whole value
+	to       *vars.Template
+	lit      []byte // the replacement when it is fixed (the default rule)
 }
 
 // NewRedirects compiles st.ProxyRedirects. `proxy_redirect default`
@@ -25,7 +26,7 @@ func NewRedirects(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass) []R
 	var rules []Redirect
 	for _, pr := range st.ProxyRedirects {
 		if !pr.Default {
-			rules = append(rules, Redirect{from: []byte(pr.From), regex: pr.Regex, to: pr.To})
+			rules = append(rules, Redirect{from: []byte(pr.From), fromVars: pr.FromVars, regex: pr.Regex, to: pr.To})
 			continue
 		}
 		rule := Redirect{from: []byte(pp.URL + "/"), lit: []byte("/")}
@@ -60,16 +61,24 @@ func ApplyRedirect(dst []byte, rules []Redirect, value []byte, refresh bool, r *
 			dst = append(dst[:0], value[:prefix]...)
 			return appendWithCaptures(dst, rule.to, r, m, target), true
 		}
-		if !bytes.HasPrefix(target, rule.from) {
+		from := rule.from
+		if rule.fromVars != nil {
+			// Evaluated into dst, which is rebuilt below only on a
+			// match, and then only its length is still needed.
+			dst = rule.fromVars.Append(dst[:0], r)
+			from = dst
+		}
+		if !bytes.HasPrefix(target, from) {
 			continue
 		}
+		n := len(from)
 		dst = append(dst[:0], value[:prefix]...)
 		if rule.lit != nil {
 			dst = append(dst, rule.lit...)
 		} else {
 			dst = rule.to.Append(dst, r)
 		}
-		return append(dst, target[len(rule.from):]...), true
+		return append(dst, target[n:]...), true
 	}
 	return value, false
 }

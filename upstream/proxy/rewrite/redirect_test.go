@@ -30,6 +30,12 @@ func TestProxyRedirect(t *testing.T) {
 		{"FROM TO with variables", withURI, []conf.ProxyRedirect{
 			{From: "http://backend:8080/", To: vars.MustParse("$scheme://$host/")},
 		}, false, "http://backend:8080/a", "http://gw.example/a"},
+		{"FROM with variables (nginx-tests proxy_redirect.t)", withURI, []conf.ProxyRedirect{
+			{From: "http://backend:8080/$host/", FromVars: vars.MustParse("http://backend:8080/$host/"), To: vars.MustParse("/replaced/")},
+		}, false, "http://backend:8080/gw.example/x", "/replaced/x"},
+		{"FROM with variables that do not match", withURI, []conf.ProxyRedirect{
+			{From: "http://backend:8080/$host/", FromVars: vars.MustParse("http://backend:8080/$host/"), To: vars.MustParse("/replaced/")},
+		}, false, "http://backend:8080/$host/x", "http://backend:8080/$host/x"},
 		{"first matching rule wins", withURI, []conf.ProxyRedirect{
 			{From: "http://x/", To: vars.MustParse("/x/")},
 			{From: "http://backend:8080/", To: vars.MustParse("/b/")},

@@ -158,9 +158,15 @@ func (x *exchange) answer(loc *conf.Location) {
 }
 
 // finish applies what nginx applies to every response: add_header for the
-// statuses it covers (or always), and the Server header.
+// statuses it covers (or always), the Server header, and, as nginx's
+// header filter does with absolute_redirect on, a Location that starts
+// with '/' made absolute, so a proxied one (the backend's own, or one
+// proxy_redirect shortened) reads as gw's own redirects do.
 func (x *exchange) finish() {
 	resp := &x.ctx.Response
+	if loc := resp.Header.Peek("Location"); len(loc) > 0 && loc[0] == '/' {
+		resp.Header.SetBytesV("Location", x.absoluteURL(loc))
+	}
 	code := resp.StatusCode()
 	for i := range x.st.AddHeaders {
 		h := &x.st.AddHeaders[i]

@@ -51,20 +51,26 @@ func (x *exchange) doReturn(ret *conf.Return, depth int) {
 // port_in_redirect on): scheme, the request's host, and the local port
 // unless it is the scheme's default.
 func (x *exchange) redirect(code int, url []byte) {
-	h := &x.ctx.Response.Header
-	if len(url) > 0 && url[0] == '/' {
-		abs := make([]byte, 0, 64+len(url))
-		abs = append(abs, x.vars.Scheme...)
-		abs = append(abs, "://"...)
-		abs = append(abs, x.redirectHost()...)
-		if port := localPort(x.ctx); !(port == 80 && x.vars.Scheme == vars.SchemeHTTP) && !(port == 443 && x.vars.Scheme == vars.SchemeHTTPS) {
-			abs = append(abs, ':')
-			abs = strconv.AppendInt(abs, int64(port), 10)
-		}
-		url = append(abs, url...)
-	}
-	h.SetBytesV("Location", url)
+	x.ctx.Response.Header.SetBytesV("Location", x.absoluteURL(url))
 	x.sendPage(code)
+}
+
+// absoluteURL completes a URL that starts with '/' with scheme, the
+// request's host, and the local port unless it is the scheme's default;
+// any other URL is returned as it is.
+func (x *exchange) absoluteURL(url []byte) []byte {
+	if len(url) == 0 || url[0] != '/' {
+		return url
+	}
+	abs := make([]byte, 0, 64+len(url))
+	abs = append(abs, x.vars.Scheme...)
+	abs = append(abs, "://"...)
+	abs = append(abs, x.redirectHost()...)
+	if port := localPort(x.ctx); !(port == 80 && x.vars.Scheme == vars.SchemeHTTP) && !(port == 443 && x.vars.Scheme == vars.SchemeHTTPS) {
+		abs = append(abs, ':')
+		abs = strconv.AppendInt(abs, int64(port), 10)
+	}
+	return append(abs, url...)
 }
 
 // redirectHost is the Host header without its port, or the server's first
