@@ -2,6 +2,7 @@ package tests
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -49,17 +50,21 @@ http {
 // error_page to a URL answers a redirect, 302 unless the code given is a
 // redirect's.
 //
-// Not here: the "error 302 ... - old location cleared" cases (redirect,
-// return 302 text, auto redirect): nginx applies error_page 302 to a
-// `return 302`, gw answers the return's own redirect; "error 302 rewrite"
-// (gw has no rewrite) and "error 302 directory redirect" (gw serves no
-// files). Their locations stay in the configuration above for the day
-// gw follows nginx there.
+// The "error 302 ... - old location cleared" cases show that error_page
+// applies to a `return 302` as to an error, its answer replacing the
+// return's Location. Not here: "error 302 rewrite" (gw has no rewrite)
+// and "error 302 directory redirect" (gw serves no files).
 func TestNginxErrorPage(t *testing.T) {
 	a := addr(freePort(t))
 	startGW(t, fmt.Sprintf(ngxErrorPageConfig, a, closedPort(t)), a)
 	runNgxCases(t, a, []ngxCase{
 		{source: "http_error_page.t: redirect 200 (a URL target stays a 302)", req: "GET /redirect200", status: 302, head: []string{"Location: http://example.com/\r\n"}},
 		{source: "http_error_page.t: redirect 497", req: "GET /redirect497", status: 302, head: []string{"Location: https://example.com/\r\n"}},
+		{source: "http_error_page.t: error 302 redirect - old location cleared", req: "GET /error302redirect", status: 302,
+			head: []string{"Location: http://example.com/\r\n", "!Location: first"}},
+		{source: "http_error_page.t: error 302 return 302 text - long location cleared", req: "GET /error302return302text", status: 302,
+			head: []string{"Location: http://example.com/\r\n", "!Location: first"}},
+		{source: "http_error_page.t: error 302 auto redirect - old location cleared", req: "GET /error302auto", status: 302,
+			head: []string{"Location: http://localhost:" + a[strings.LastIndexByte(a, ':')+1:] + "/auto/\r\n", "!Location: first"}},
 	})
 }

@@ -36,6 +36,13 @@ func (x *exchange) doReturn(ret *conf.Return, depth int) {
 		x.sendPage(code)
 		return
 	}
+	if isRedirect(code) && x.errorPageFor(code, depth) != nil {
+		// nginx finalizes a return redirect with its code, so error_page
+		// applies to it too (http_error_page.t: "old location cleared"):
+		// the page's answer replaces the return's Location.
+		x.sendError(code, depth)
+		return
+	}
 	x.buf = ret.Text.Append(x.buf[:0], &x.vars)
 	if isRedirect(code) {
 		x.redirect(code, x.buf)
@@ -111,15 +118,25 @@ func (x *exchange) sendPage(code int) {
 // sendError answers one of gw's own errors, through error_page when the
 // settings have one for the code.
 func (x *exchange) sendError(code, depth int) {
-	if depth < maxErrorPageDepth {
-		for i := range x.st.ErrorPages {
-			if ep := &x.st.ErrorPages[i]; hasCode(ep.Codes, code) {
-				x.errorPage(ep, code, depth+1)
-				return
-			}
-		}
+	if ep := x.errorPageFor(code, depth); ep != nil {
+		x.errorPage(ep, code, depth+1)
+		return
 	}
 	x.sendPage(code)
+}
+
+// errorPageFor is the error_page for code in the settings in force, nil
+// when there is none or the redirections are at their limit.
+func (x *exchange) errorPageFor(code, depth int) *conf.ErrorPage {
+	if depth >= maxErrorPageDepth {
+		return nil
+	}
+	for i := range x.st.ErrorPages {
+		if ep := &x.st.ErrorPages[i]; hasCode(ep.Codes, code) {
+			return ep
+		}
+	}
+	return nil
 }
 
 func hasCode(codes []int, code int) bool {
@@ -156,7 +173,16 @@ func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 		if i := bytes.IndexByte(path, '?'); i >= 0 {
 			path = path[:i]
 		}
-		loc = m.Match(path)
+		var slash bool
+		if loc, slash = m.Lookup(path); slash {
+			// The page's URI is a proxying location's without its
+			// trailing slash: nginx's auto_redirect answers it, with the
+			// status error_page says (the original's without `=`).
+			x.ctx.Response.Header.Del("Location")
+			x.slashRedirect(loc)
+			x.errorPageStatus(ep, code)
+			return
+		}
 	}
 	var p *proxy.Proxy
 	if loc != nil && loc.Settings.Return == nil {
@@ -179,6 +205,13 @@ func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 	} else {
 		x.doReturn(loc.Settings.Return, depth)
 	}
+	x.errorPageStatus(ep, code)
+}
+
+// errorPageStatus sets the status an error page is answered with: the
+// one after `=`, the original code without `=`, or (`=` alone) the
+// target's own.
+func (x *exchange) errorPageStatus(ep *conf.ErrorPage, code int) {
 	switch {
 	case ep.Response > 0:
 		x.ctx.Response.SetStatusCode(ep.Response)
