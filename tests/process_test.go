@@ -146,7 +146,18 @@ func startGW(t *testing.T, config string, waitAddrs ...string) *gwProcess {
 // shell, such as "ulimit -n 64" ("" runs gw directly).
 func startGWWith(t *testing.T, shell, config string, waitAddrs ...string) *gwProcess {
 	t.Helper()
-	prefix := writePrefix(t, config)
+	return startGWIn(t, shell, writePrefix(t, config), waitAddrs...)
+}
+
+// startGWPrefix starts gw on a prefix that already holds its
+// configuration, e.g. to restart it where a previous gw ran.
+func startGWPrefix(t *testing.T, prefix string, waitAddrs ...string) *gwProcess {
+	t.Helper()
+	return startGWIn(t, "", prefix, waitAddrs...)
+}
+
+func startGWIn(t *testing.T, shell, prefix string, waitAddrs ...string) *gwProcess {
+	t.Helper()
 	p := &gwProcess{prefix: prefix, stderr: &syncBuffer{}}
 	if shell == "" {
 		p.cmd = exec.Command(gwBin, "-p", prefix)
