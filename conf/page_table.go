@@ -12,6 +12,7 @@ var pageDirectives = []directive{
 	{name: "stub_status", ctx: ctxLoc, args: between(0, 1), set: pageSetter},
 	{name: "gw_status", ctx: ctxLoc, args: between(0, 1), set: pageSetter},
 	{name: "gw_metrics", ctx: ctxLoc, args: exactly(0), set: pageSetter},
+	{name: "gw_api", ctx: ctxLoc, args: between(0, 1), set: pageSetter},
 }
 
 // pageSetter reads a page directive. A location with a page and a

@@ -7,19 +7,21 @@ import "time"
 // plain data, for a status page, metrics or a runtime API.
 type PeerSnapshot struct {
 	Index  int    // position in the upstream (Peer.Index)
+	Key    string // its key: id=, else the address, "#2"... for a repeat (key.go)
 	Name   string // the server as written (a host name may give several peers)
 	Addr   string // "ip:port"
 	ID     string // the server's id= parameter, if any
 	Backup bool
 
-	Weight       int   // in effect
-	ConfigWeight int   // as configured
-	Admin        Admin // the operator's override, AdminConfig if none
-	Down         bool  // in effect: configured down, or maint
-	Drain        bool  // in effect: configured drain, or drain override
-	Failed       bool  // out for passive health: max_fails within fail_timeout
-	Available    bool  // may take a request now (not down, down by check, failed or full)
-	MaxConns     int   // 0: unlimited
+	Weight         int   // in effect
+	ConfigWeight   int   // as configured
+	Admin          Admin // the operator's override, AdminConfig if none
+	WeightOverride int   // the operator's weight, 0 if none (PeerState.SetWeight)
+	Down           bool  // in effect: configured down, or maint
+	Drain          bool  // in effect: configured drain, or drain override
+	Failed         bool  // out for passive health: max_fails within fail_timeout
+	Available      bool  // may take a request now (not down, down by check, failed or full)
+	MaxConns       int   // 0: unlimited
 
 	Health Health // what active health checks found, if any run
 
@@ -45,7 +47,7 @@ func (p *Peer) Snapshot(now time.Time) PeerSnapshot {
 	t := now.UnixNano()
 	snap := PeerSnapshot{
 		Index: p.index, Name: p.Server.Name, Addr: p.Addr, ID: p.Server.ID, Backup: p.backup,
-		Weight: int(p.weightNow()), ConfigWeight: int(p.weight), Admin: s.Admin(),
+		Weight: int(p.weightNow()), ConfigWeight: int(p.weight), Admin: s.Admin(), WeightOverride: s.WeightOverride(),
 		Down: down, Drain: drain, Failed: p.failed(t), Available: p.available(t),
 		MaxConns: int(p.maxConns), Health: s.Health(),
 		Active: s.Conns(), Fails: s.Fails(),
@@ -71,6 +73,7 @@ func (up *Upstream) Snapshot(now time.Time) UpstreamSnapshot {
 	s := UpstreamSnapshot{Name: up.Conf.Name, Peers: make([]PeerSnapshot, len(up.Peers))}
 	for i, p := range up.Peers {
 		s.Peers[i] = p.Snapshot(now)
+		s.Peers[i].Key = up.keys[i]
 	}
 	return s
 }

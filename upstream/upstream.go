@@ -22,6 +22,7 @@ type Upstream struct {
 
 	balancer Balancer
 	queue    *waitQueue // nil without a queue directive
+	keys     []string   // each peer's key (key.go), by index
 }
 
 // NewUpstream builds the upstream u describes, as conf checked it (at
@@ -41,6 +42,7 @@ func NewUpstream(u *upstreamconf.Config, store *StateStore) (*Upstream, error) {
 		up.queue = &waitQueue{size: q.Size, timeout: q.Timeout}
 	}
 	up.addPeers(store)
+	up.keys = serverKeys(up.Peers)
 	b, err := newBalancer(u, up.Primaries, up.Backups)
 	if err != nil {
 		return nil, err

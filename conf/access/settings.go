@@ -46,6 +46,23 @@ func (s *Settings) Active() bool {
 	return len(s.Rules) > 0 || (s.Realm != nil && s.UserFile != nil)
 }
 
+// Guarded reports whether anything here keeps some clients out: basic
+// authentication in force (a realm and a user file; `auth_basic off`
+// is none) or at least one deny rule. It is what gw -t asks of a
+// location that can change gw (gw_api); whether the rules keep out the
+// right clients is the operator's to say.
+func (s *Settings) Guarded() bool {
+	if s.Realm != nil && s.UserFile != nil {
+		return true
+	}
+	for _, r := range s.Rules {
+		if r.Deny {
+			return true
+		}
+	}
+	return false
+}
+
 // addRule appends r to the rules of the level being applied.
 func (s *Settings) addRule(r Rule) {
 	if !s.ownRules {

@@ -29,6 +29,8 @@ func TestParse(t *testing.T) {
 		{"gw_status;", Page{Kind: GWStatus}},
 		{"gw_status refresh=10s;", Page{Kind: GWStatus, Refresh: 10 * time.Second}},
 		{"gw_metrics;", Page{Kind: Metrics}},
+		{"gw_api;", Page{Kind: API, TransactionTimeout: DefaultTransactionTimeout}},
+		{"gw_api transaction_timeout=30s;", Page{Kind: API, TransactionTimeout: 30 * time.Second}},
 	} {
 		p, err := parse(tc.src)
 		if err != nil {
@@ -40,7 +42,8 @@ func TestParse(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", tc.src, *p, tc.want)
 		}
 	}
-	for _, bad := range []string{"stub_status off;", "gw_status refresh=0;", "gw_status every=10s;", "gw_status refresh=x;", "check_status xml;"} {
+	for _, bad := range []string{"stub_status off;", "gw_status refresh=0;", "gw_status every=10s;", "gw_status refresh=x;", "check_status xml;",
+		"gw_api transaction_timeout=0;", "gw_api timeout=1m;", "gw_api transaction_timeout=soon;"} {
 		if _, err := parse(bad); err == nil || !strings.Contains(err.Error(), "t.conf:1:") {
 			t.Errorf("%s: error %v, want a positioned one", bad, err)
 		}

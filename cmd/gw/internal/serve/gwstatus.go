@@ -15,7 +15,7 @@ import (
 // see the present.
 func (x *exchange) gwStatus(pg *pages.Page) {
 	ctx := x.ctx
-	st := x.statusOf(x.rt.server.Snapshot(), time.Now())
+	st := statusOf(x.rt.server.Snapshot(), x.rt, time.Now(), x.st.ServerTokens)
 	st.Refresh = pg.Refresh
 	b := x.buf[:0]
 	switch string(ctx.QueryArgs().Peek("format")) {
@@ -35,9 +35,10 @@ func (x *exchange) gwStatus(pg *pages.Page) {
 	ctx.Response.SetBody(b)
 }
 
-// statusOf turns a snapshot into the status page's data, as this
-// location's server_tokens allows.
-func (x *exchange) statusOf(s Snapshot, now time.Time) *statuspage.Status {
+// statusOf turns a snapshot into the status page's data, with gw's
+// version only when tokens (server_tokens) allows; rt is the runtime the
+// sticky sids are read from.
+func statusOf(s Snapshot, rt *runtime, now time.Time, tokens bool) *statuspage.Status {
 	st := &statuspage.Status{
 		Generation: s.Generation, Time: now, StartedAt: s.StartedAt,
 		UptimeSeconds: int64(now.Sub(s.StartedAt) / time.Second),
@@ -49,7 +50,7 @@ func (x *exchange) statusOf(s Snapshot, now time.Time) *statuspage.Status {
 		Requests:  countsOf(s.Requests),
 		Listeners: []statuspage.Listener{}, Servers: []statuspage.ServerBlock{}, Upstreams: []statuspage.Upstream{},
 	}
-	if x.st.ServerTokens {
+	if tokens {
 		st.Version = s.Version
 	}
 	if !s.ReloadedAt.IsZero() {
@@ -69,10 +70,10 @@ func (x *exchange) statusOf(s Snapshot, now time.Time) *statuspage.Status {
 		st.Servers = append(st.Servers, statuspage.ServerBlock{Name: b.Name, Listen: listen, Counts: countsOf(b.RequestCounts)})
 	}
 	var sids map[string][]string
-	if s.Generation == x.rt.gen {
+	if s.Generation == rt.gen {
 		// During a reload the snapshot may already show the next
 		// configuration, whose servers this runtime's sids do not name.
-		sids = x.stickySIDs()
+		sids = stickySIDs(rt)
 	}
 	for i := range s.Upstreams {
 		u := &s.Upstreams[i]
@@ -85,9 +86,9 @@ func (x *exchange) statusOf(s Snapshot, now time.Time) *statuspage.Status {
 // with session_sticky, by upstream name, in peer order. They are computed
 // here rather than kept: the page is read now and then, and an md5 per
 // server costs nothing beside rendering it.
-func (x *exchange) stickySIDs() map[string][]string {
+func stickySIDs(rt *runtime) map[string][]string {
 	out := map[string][]string{}
-	for _, up := range x.rt.upstream.Upstreams() {
+	for _, up := range rt.upstream.Upstreams() {
 		cfg := up.Conf.Sticky
 		if cfg == nil {
 			continue

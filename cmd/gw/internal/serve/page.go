@@ -6,11 +6,15 @@ import (
 	"github.com/gw-proxy/gw/conf/pages"
 )
 
-// page answers a location whose content gw makes itself. The pages only
-// read, so they serve GET and HEAD only, as nginx's and Tengine's do; all
+// page answers a location whose content gw makes itself. The pages but
+// gw_api only read, so they serve GET and HEAD only, as nginx's and Tengine's do; all
 // but check_status read the Server's counters, which a runtime built
 // without one (tests of the handler) does not have.
 func (x *exchange) page(pg *pages.Page) {
+	if pg.Kind == pages.API {
+		x.runtimeAPI(pg) // it writes too: its methods are its own
+		return
+	}
 	ctx := x.ctx
 	if !ctx.IsGet() && !ctx.IsHead() {
 		ctx.Response.Header.Set(fasthttp.HeaderAllow, "GET, HEAD")

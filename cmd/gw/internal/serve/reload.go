@@ -44,8 +44,9 @@ func schemeOf(sock location.Socket) string {
 // to the side; on success bind new sockets, swap every listener to the new
 // runtime, and close sockets the new configuration no longer has. On any
 // error the running configuration keeps serving and the error is logged
-// with its position.
-func (g *Server) Reload() {
+// with its position, and returned, for the runtime API, which reloads
+// on request and answers the error (SIGHUP has only the log).
+func (g *Server) Reload() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	gen := g.rt.gen + 1
@@ -64,7 +65,7 @@ func (g *Server) Reload() {
 		g.failedReloads++
 		g.log.Error().Err(err).Uint64("generation", g.rt.gen).Int("failed_reloads", g.failedReloads).
 			Msg("reload failed, keeping the running configuration")
-		return
+		return err
 	}
 	g.closeRemoved(rt)
 	rt.start(g.checks)
@@ -78,6 +79,7 @@ func (g *Server) Reload() {
 	g.reloadedAt = time.Now()
 	g.blocks.retain(rt.cfg)
 	g.log.Info().Uint64("generation", gen).Int("reloads", g.reloads).Msg("configuration reloaded")
+	return nil
 }
 
 // rebind points every listener that rt has a socket for at rt.

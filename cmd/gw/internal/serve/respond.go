@@ -8,7 +8,9 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve/api"
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/pages"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/proxy/body"
@@ -105,9 +107,15 @@ func (x *exchange) slashRedirect(loc *conf.Location) {
 	x.redirect(fasthttp.StatusMovedPermanently, url)
 }
 
-// sendPage answers with a status and, where nginx has one, its built-in page.
+// sendPage answers with a status and, where nginx has one, its built-in
+// page; a gw_api location's answers (401, 403...) are the API's JSON
+// errors instead, which its clients parse.
 func (x *exchange) sendPage(code int) {
 	resp := &x.ctx.Response
+	if pg := x.st.Page; pg != nil && pg.Kind == pages.API && hasStatusPage(code) {
+		api.Error(x.ctx, code, reasonPhrase(code))
+		return
+	}
 	resp.SetStatusCode(code)
 	if hasStatusPage(code) {
 		resp.Header.SetContentType("text/html")

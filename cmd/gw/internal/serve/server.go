@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
+	"github.com/gw-proxy/gw/cmd/gw/internal/serve/api"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/upstream"
@@ -35,6 +36,7 @@ type Server struct {
 	checks    *health.Checks       // active health checks, one checker per checked server
 	tunnels   *tunnel.Tunnels      // open WebSocket tunnels, for stops
 	conns     *edge.Table          // client connections, against worker_connections
+	api       *api.API             // the runtime API, whose transactions outlive reloads
 
 	reloads, failedReloads int // counted for the error log
 
@@ -60,6 +62,7 @@ func New(opts conf.LoadOptions, earlyLog string) (*Server, error) {
 		logs: &accessLogs{}, pools: transport.NewPools(), store: upstream.NewStateStore(), tunnels: tunnel.NewTunnels(),
 		checks: health.New(), startedAt: time.Now()}
 	g.conns = edge.NewTable(0, g.log)
+	g.api = api.New(g)
 	return g, nil
 }
 

@@ -5,7 +5,6 @@ package metrics
 
 import (
 	"bytes"
-	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -233,21 +232,15 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		classes(descServerResponses, &b.Responses, b.Name, listen)
 	}
 
-	// Two server lines of an upstream with one address are two servers,
-	// each with its own state (upstream.StateStore): the first keeps the
-	// address as its label, the next ones have "#2", "#3"... appended, so
-	// that no series repeats and none hides another's.
-	rank := map[[2]string]int{}
+	// A server is labelled with its key, the name the runtime API gives
+	// it (upstream/key.go): its id= when written, else its address, with
+	// "#2", "#3"... appended to a key already taken, so that no series
+	// repeats and none hides another's.
 	for i := range s.Upstreams {
 		u := &s.Upstreams[i]
 		for j := range u.Peers {
 			p := &u.Peers[j]
-			key := [2]string{u.Name, p.Addr}
-			rank[key]++
-			server := p.Addr
-			if n := rank[key]; n > 1 {
-				server += "#" + strconv.Itoa(n)
-			}
+			server := p.Key
 			collectPeer(ch, u.Name, server, p, gauge, counter, classes)
 		}
 	}

@@ -21,7 +21,7 @@ func TestMetricsHistogramCumulative(t *testing.T) {
 	lat.Buckets[len(upstream.LatencyBounds)] = 5   // over 60s
 	lat.Count, lat.Sum = 12, 400*time.Second
 	s := &snap.Snapshot{Version: "test", Upstreams: []upstream.UpstreamSnapshot{{
-		Name: "u", Peers: []upstream.PeerSnapshot{{Addr: "10.0.0.1:80", Latency: lat}},
+		Name: "u", Peers: []upstream.PeerSnapshot{{Addr: "10.0.0.1:80", Key: "10.0.0.1:80", Latency: lat}},
 	}}}
 	body, err := Render(s)
 	if err != nil {
@@ -44,28 +44,31 @@ func TestMetricsHistogramCumulative(t *testing.T) {
 
 // TestMetricsRepeatedSeries: server blocks that share their counters
 // (same first name and listen) are exported once, where a repeated series
-// would fail the whole scrape; upstream server lines with one address,
-// which have counters each, are told apart by a "#n" on the later ones.
+// would fail the whole scrape; upstream servers are labelled with their
+// key (upstream/key.go), which tells lines with one address apart by a
+// "#n" on the later ones and names a server with id= by it.
 func TestMetricsRepeatedSeries(t *testing.T) {
-	peer := upstream.PeerSnapshot{Addr: "10.0.0.1:80", Requests: 7}
-	second := upstream.PeerSnapshot{Addr: "10.0.0.1:80", Requests: 3}
+	peer := upstream.PeerSnapshot{Addr: "10.0.0.1:80", Key: "10.0.0.1:80", Requests: 7}
+	second := upstream.PeerSnapshot{Addr: "10.0.0.1:80", Key: "10.0.0.1:80#2", Requests: 3}
+	named := upstream.PeerSnapshot{Addr: "10.0.0.2:80", ID: "s2", Key: "s2", Requests: 1}
 	s := &snap.Snapshot{
 		ServerBlocks: []snap.ServerBlockSnapshot{
 			{Name: "a", Listen: []string{"0.0.0.0:80"}}, {Name: "a", Listen: []string{"0.0.0.0:80", "[::]:80"}},
 		},
-		Upstreams: []upstream.UpstreamSnapshot{{Name: "u", Peers: []upstream.PeerSnapshot{peer, second}}},
+		Upstreams: []upstream.UpstreamSnapshot{{Name: "u", Peers: []upstream.PeerSnapshot{peer, second, named}}},
 	}
 	body, err := Render(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := metricstest.Parse(t, string(body))
-	if n := len(f["gw_upstream_server_requests_total"].Metric); n != 2 {
-		t.Errorf("%d series for two lines with one address, want 2", n)
+	if n := len(f["gw_upstream_server_requests_total"].Metric); n != 3 {
+		t.Errorf("%d series for three servers, two with one address, want 3", n)
 	}
 	for _, want := range []string{
 		`gw_upstream_server_requests_total{server="10.0.0.1:80",upstream="u"} 7`,
 		`gw_upstream_server_requests_total{server="10.0.0.1:80#2",upstream="u"} 3`,
+		`gw_upstream_server_requests_total{server="s2",upstream="u"} 1`,
 	} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("no %s in\n%s", want, body)

@@ -19,6 +19,9 @@ var CSVColumns = []string{
 	"sessions", "returning", "moved",
 	"bytes_sent", "bytes_received",
 	"rt_count", "rt_avg_ms", "rt_p99_ms",
+	// Added after the first release: at the end, so that readers that
+	// index columns keep working.
+	"key", "weight_override",
 }
 
 // AppendCSV appends the servers of st as CSV, a header line first.
@@ -43,7 +46,8 @@ func AppendCSV(dst []byte, st *Status) []byte {
 			rec = append(rec, u64(s.Sessions), u64(s.Returning), u64(s.Moved),
 				u64(s.BytesSent), u64(s.BytesReceived), u64(s.ResponseTime.Count),
 				strconv.FormatFloat(s.ResponseTime.AvgMs, 'f', -1, 64),
-				strconv.FormatFloat(s.ResponseTime.P99Ms, 'f', -1, 64))
+				strconv.FormatFloat(s.ResponseTime.P99Ms, 'f', -1, 64),
+				s.Key, strconv.Itoa(s.WeightOverride))
 			_ = w.Write(rec)
 		}
 	}

@@ -93,15 +93,21 @@ type Server struct {
 	Name    string `json:"name"`    // as written in the configuration
 	Address string `json:"address"` // ip:port
 	ID      string `json:"id"`      // its id= parameter, "" when none
-	SID     string `json:"sid"`     // the value session_sticky's cookie carries for it, "" without session_sticky
-	Backup  bool   `json:"backup"`
-	State   State  `json:"state"` // one word, see State
+	// Key names the server in the runtime API's URLs and the metrics'
+	// server label: its id=, else its address, "#2"... for a repeat.
+	Key    string `json:"key"`
+	SID    string `json:"sid"` // the value session_sticky's cookie carries for it, "" without session_sticky
+	Backup bool   `json:"backup"`
+	State  State  `json:"state"` // one word, see State
 
 	Weight       int    `json:"weight"`        // in effect
 	ConfigWeight int    `json:"config_weight"` // as configured
 	Admin        string `json:"admin"`         // the operator's override: config, ready, drain or maint
-	MaxConns     int    `json:"max_conns"`     // 0: unlimited
-	Active       int64  `json:"active"`        // requests in flight
+	// WeightOverride is the operator's weight (runtime API), 0 when the
+	// configured weight applies.
+	WeightOverride int   `json:"weight_override"`
+	MaxConns       int   `json:"max_conns"` // 0: unlimited
+	Active         int64 `json:"active"`    // requests in flight
 
 	Check Check `json:"check"`
 
@@ -145,8 +151,8 @@ type ResponseTime struct {
 func ServerOf(p *upstream.PeerSnapshot, sid string) Server {
 	h := p.Health
 	return Server{
-		Name: p.Name, Address: p.Addr, ID: p.ID, SID: sid, Backup: p.Backup,
-		Weight: p.Weight, ConfigWeight: p.ConfigWeight, Admin: p.Admin.String(),
+		Name: p.Name, Address: p.Addr, ID: p.ID, Key: p.Key, SID: sid, Backup: p.Backup,
+		Weight: p.Weight, ConfigWeight: p.ConfigWeight, Admin: p.Admin.String(), WeightOverride: p.WeightOverride,
 		MaxConns: p.MaxConns, Active: p.Active,
 		Check: Check{
 			Checked: h.Checked, Down: h.Down, Reason: h.Reason, Rise: h.Rise, Fall: h.Fall,

@@ -37,6 +37,7 @@ func synthetic() *Status {
 	backup.Backup = true
 	up := peer("10.0.0.1:80")
 	up.ID, up.Weight, up.Active, up.MaxConns = "a<1>", 5, 3, 100
+	up.Key, up.WeightOverride = "a<1>", 5
 	up.Requests, up.Responses, up.BytesSent, up.BytesReceived = 42, [5]uint64{0, 40, 0, 1, 1}, 1536, 3<<20
 	up.Latency = upstream.LatencySnapshot{WindowCount: 10, WindowAvg: 2500 * time.Microsecond, WindowP99: 9 * time.Millisecond}
 	u := upstream.UpstreamSnapshot{Name: "app<script>", Peers: []upstream.PeerSnapshot{up, down, failed, drain, maint, backup}}
@@ -171,7 +172,8 @@ func TestCSV(t *testing.T) {
 	}
 	row := func(i int, c string) string { return recs[i][col[c]] }
 	if row(1, "upstream") != "app<script>" || row(1, "state") != "UP" || row(1, "5xx") != "1" ||
-		row(1, "rt_p99_ms") != "9" || row(1, "check") != "" || row(1, "weight") != "5" {
+		row(1, "rt_p99_ms") != "9" || row(1, "check") != "" || row(1, "weight") != "5" ||
+		row(1, "key") != "a<1>" || row(1, "weight_override") != "5" {
 		t.Errorf("first server: %v", recs[1])
 	}
 	if row(2, "state") != "DOWN" || row(2, "check") != "down" || row(2, "check_reason") != `HTTP 503 <b>"x"</b>` ||
