@@ -96,6 +96,12 @@ func (p *patch) remove(d *parser.Directive) {
 		if end < len(t) {
 			end++ // the LF
 		}
+		// A block set apart by blank lines leaves one of them, not two.
+		if start > 0 && blankLineBefore(t, start) && end < len(t) {
+			if next := lineEnd(t, end); next < len(t) && blank(t[end:next]) {
+				end = next + 1
+			}
+		}
 		p.add(file, start, end, "")
 		return
 	}
@@ -103,6 +109,12 @@ func (p *patch) remove(d *parser.Directive) {
 		end++
 	}
 	p.add(file, start, end, "")
+}
+
+// blankLineBefore reports whether the line before the one starting at ls
+// is blank.
+func blankLineBefore(t []byte, ls int) bool {
+	return blank(t[lineStart(t, ls-1) : ls-1])
 }
 
 // insertAfter puts raw on the line after directive d, indented as d is.
@@ -146,8 +158,15 @@ func (p *patch) insertAtStart(b *parser.Directive, pc piece) {
 	case endsLine(t, open):
 		le := lineEnd(t, open) + 1
 		p.insert(spot{file: file, start: le, end: le, mode: atLine, ind: ind}, pc)
+	case oneLine(t[open:brace], pc.raw):
+		p.insert(spot{file: file, start: open, end: open, mode: inlineAfter, ind: ind}, pc)
 	default:
-		p.insert(spot{file: file, start: open, end: open, mode: afterOpen, ind: ind}, pc)
+		// The text after "{" moves to a line of its own, below the new one.
+		ws := open
+		for ws < brace && (t[ws] == ' ' || t[ws] == '\t') {
+			ws++
+		}
+		p.insert(spot{file: file, start: open, end: ws, mode: afterOpen, ind: ind}, pc)
 	}
 }
 
@@ -163,6 +182,8 @@ func (p *patch) insertAtEnd(b *parser.Directive, pc piece) {
 	case startsLine(t, brace):
 		ls := lineStart(t, brace)
 		p.insert(spot{file: file, start: ls, end: ls, mode: atLine, ind: ind}, pc)
+	case oneLine(t[open:brace], pc.raw):
+		p.insert(spot{file: file, start: brace, end: brace, mode: inlineBefore, ind: ind}, pc)
 	default:
 		ws := brace
 		for ws > open && (t[ws-1] == ' ' || t[ws-1] == '\t') {
@@ -170,6 +191,12 @@ func (p *patch) insertAtEnd(b *parser.Directive, pc piece) {
 		}
 		p.insert(spot{file: file, start: ws, end: brace, mode: beforeClose, ind: ind, outer: outer}, pc)
 	}
+}
+
+// oneLine reports whether a block whose contents are body is written on
+// one line and raw is one line too: raw then joins it on that line.
+func oneLine(body []byte, raw string) bool {
+	return !strings.Contains(string(body), "\n") && !strings.Contains(raw, "\n")
 }
 
 // onlyNewlines reports whether s holds only blanks and line ends.
