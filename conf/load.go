@@ -20,6 +20,12 @@ type LoadOptions struct {
 	Prefix  string // -p: relative paths resolve against it; "" is the current directory
 	File    string // -c: the configuration file; "" is DefaultFile
 	Globals string // -g: main-context directives applied before the file, as nginx does
+
+	// Overlay holds file texts by absolute path, used instead of the disk
+	// for the configuration file and its includes (parser.Options.Overlay):
+	// the runtime API checks an edited configuration this way, exactly as
+	// gw -t would once it is written, before writing anything.
+	Overlay map[string][]byte
 }
 
 // Load reads, builds and validates the configuration the way gw -t does:
@@ -44,7 +50,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		}
 		tree = g
 	}
-	fileTree, err := parser.ParseFile(file, parser.Options{Prefix: prefix})
+	fileTree, err := parser.ParseFile(file, parser.Options{Prefix: prefix, Overlay: opts.Overlay})
 	if err != nil {
 		return nil, err
 	}

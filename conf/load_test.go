@@ -142,3 +142,55 @@ func TestBuildUnexpandedInclude(t *testing.T) {
 		t.Fatalf("error %v, want one at the include", err)
 	}
 }
+
+// TestLoadOverlay checks that Load reads the overlay's texts instead of the
+// disk's, for the configuration file and its includes, so an edit can be
+// checked before it is written: a good overlay over a bad disk loads, a bad
+// overlay over a good disk fails at the overlay's position.
+func TestLoadOverlay(t *testing.T) {
+	good := "events {}\nhttp { include up.conf; server { listen 127.0.0.1:8080; location / { proxy_pass http://app; } } }\n"
+	dir := writeConf(t, map[string]string{
+		"gw.conf": good,
+		"up.conf": "upstream app { server 127.0.0.1:9001; }\n",
+	})
+	main, inc := filepath.Join(dir, "gw.conf"), filepath.Join(dir, "up.conf")
+	tests := []struct {
+		name    string
+		overlay map[string][]byte
+		err     string // with the prefix stripped; "" for success
+	}{
+		{"no overlay", nil, ""},
+		{"include changed", map[string][]byte{inc: []byte("upstream app { server 127.0.0.1:9001 weight=0; }\n")},
+			`invalid parameter "weight=0" in up.conf:1:38`},
+		{"main file changed", map[string][]byte{main: []byte("events {}\nhttp { nosuch; }\n")},
+			`unknown directive "nosuch" in gw.conf:2:8`},
+		{"upstream renamed in both", map[string][]byte{
+			main: []byte(strings.Replace(good, "http://app", "http://b", 1)),
+			inc:  []byte("upstream b { server 127.0.0.1:9002; }\n"),
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(LoadOptions{Prefix: dir, File: "gw.conf", Overlay: tt.overlay})
+			if tt.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.HTTP == nil || len(c.HTTP.Upstreams) != 1 {
+					t.Fatalf("HTTP = %+v, want one upstream", c.HTTP)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Load succeeded, want %q", tt.err)
+			}
+			if got := strings.ReplaceAll(err.Error(), dir+"/", ""); got != tt.err {
+				t.Errorf("err = %q, want %q", got, tt.err)
+			}
+		})
+	}
+	// The disk is untouched.
+	if b, _ := os.ReadFile(main); string(b) != good {
+		t.Errorf("gw.conf changed on disk: %q", b)
+	}
+}

@@ -42,9 +42,20 @@ type Arg struct {
 // empty block (`events {}`) has a non-nil, empty Block.
 type Directive struct {
 	Pos   Pos
+	Span  Span // where the directive is written in Pos.File
 	Name  string
 	Args  []Arg
 	Block []*Directive
+}
+
+// Span is where a directive is written in the text it was parsed from, as
+// byte offsets, so that a tool can patch that text in place (conf/edit)
+// instead of printing the whole file and losing its comments. For a
+// directive from an included file the offsets are in that file.
+type Span struct {
+	Start int // the first byte of the directive's name (its opening quote if quoted)
+	End   int // just after its ";" or its block's "}"
+	Open  int // just after the "{" of a block; 0 for a directive without one
 }
 
 // IsBlock reports whether the directive was written with a `{ }` block.

@@ -3,8 +3,10 @@
 // blocks, include expansion) and nothing about what a directive means; the
 // conf package gives the tree its meaning.
 //
-// Entry points: Parse (one buffer, includes left as directives), ParseFile
-// (a file with include expansion relative to a prefix, cycle detection) and
+// Entry points: Parse (one buffer, includes left as directives; each
+// directive knows its Span, the bytes it is written in), ParseFile
+// (a file with include expansion relative to a prefix, cycle detection,
+// optionally over an Overlay of texts not yet written) and
 // Print (writes a tree back as text that parses to the same tree; used by
 // gw -T).
 //

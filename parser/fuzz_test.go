@@ -34,6 +34,7 @@ func FuzzParse(f *testing.F) {
 		if off, msg, found := firstError(string(src)); found {
 			t.Fatalf("Parse accepted what the nginx replay rejects (%s at %d): %q", msg, off, src)
 		}
+		checkSpans(t, src, dirs)
 		printed := mustPrint(t, dirs)
 		again, err := Parse("printed", printed)
 		if err != nil {
@@ -67,5 +68,28 @@ func checkSyntaxError(t *testing.T, src []byte, err error) {
 		}
 	default:
 		t.Fatalf("message %q is not one of nginx's (source %q)", msg, src)
+	}
+}
+
+// checkSpans asserts that every directive's Span holds exactly that
+// directive: the text there parses alone to the same directive.
+func checkSpans(t *testing.T, src []byte, dirs []*Directive) {
+	t.Helper()
+	for _, d := range dirs {
+		sp := d.Span
+		if sp.Start < 0 || sp.End > len(src) || sp.Start >= sp.End || !strings.ContainsRune(";}", rune(src[sp.End-1])) {
+			t.Fatalf("bad span %+v of %q in %q", sp, d.Name, src)
+		}
+		if d.IsBlock() != (sp.Open > sp.Start && sp.Open <= sp.End-1 && src[sp.Open-1] == '{') {
+			t.Fatalf("bad Open in span %+v of %q in %q", sp, d.Name, src)
+		}
+		alone, err := Parse("span", src[sp.Start:sp.End])
+		if err != nil || len(alone) != 1 {
+			t.Fatalf("span %q of %q does not parse alone: %v", src[sp.Start:sp.End], d.Name, err)
+		}
+		if diff := diffTrees([]*Directive{d}, alone); diff != "" {
+			t.Fatalf("span %q of %q parses differently: %s", src[sp.Start:sp.End], d.Name, diff)
+		}
+		checkSpans(t, src, d.Block)
 	}
 }

@@ -16,18 +16,23 @@ type gFile struct {
 }
 
 // gDirective is `name args... ;` or `name args... { ... }`. nginx takes the
-// first word as the name whether quoted or not, and so does gw.
+// first word as the name whether quoted or not, and so does gw. EndPos,
+// filled by participle with the position of the raw token that follows the
+// directive, is the offset just after its ";" or "}": the end of its Span.
 type gDirective struct {
-	Name  gWord    `parser:"@@"`
-	Args  []gWord  `parser:"@@*"`
-	Block *gBlock  `parser:"( @@"`
-	Semi  struct{} `parser:"| ';':Punct )"`
+	Name   gWord    `parser:"@@"`
+	Args   []gWord  `parser:"@@*"`
+	Block  *gBlock  `parser:"( @@"`
+	Semi   struct{} `parser:"| ';':Punct )"`
+	EndPos lexer.Position
 }
 
 // gBlock is a braced block. Open is captured so that an empty block still
 // yields a non-nil node: `events {}` must differ from `events;`. (participle
-// skips fields named "_", hence a named field for the closing brace.)
+// skips fields named "_", hence a named field for the closing brace.) Pos
+// is the position of the "{", which Span.Open records.
 type gBlock struct {
+	Pos   lexer.Position
 	Open  string        `parser:"@'{':Punct"`
 	Dirs  []*gDirective `parser:"@@*"`
 	Close struct{}      `parser:"'}':Punct"`

@@ -17,6 +17,19 @@ type Options struct {
 	// path given to ParseFile and every include. Empty means the current
 	// directory. gw's -p flag sets it, as nginx's does.
 	Prefix string
+
+	// Overlay, when set, holds file texts by absolute, clean path, read
+	// instead of the disk for the main file and for includes, and matched
+	// by include globs as if they were on disk. It lets a changed
+	// configuration be checked exactly as it would be once written (the
+	// runtime API's configuration edits), without writing it.
+	Overlay map[string][]byte
+
+	// OnRead, when set, is called with every file's path (as positions name
+	// it) and text as the file is read, from the overlay or the disk, in
+	// reading order; a file included twice is reported twice. conf/edit
+	// keeps the texts a tree was parsed from this way.
+	OnRead func(path string, src []byte)
 }
 
 // ParseFile reads the configuration file at path and expands every
@@ -26,19 +39,23 @@ type Options struct {
 // path that cannot be opened is an error, as is an include cycle. Errors
 // are *Error, worded like nginx's.
 func ParseFile(path string, opts Options) ([]*Directive, error) {
-	x := expander{prefix: opts.Prefix}
+	x := expander{prefix: opts.Prefix, overlay: opts.Overlay, onRead: opts.OnRead}
 	return x.file(x.resolve(path), Pos{})
 }
 
 // expander carries the include state of one ParseFile call.
 type expander struct {
-	prefix string
-	stack  []openFile // files being read, outermost first
+	prefix  string
+	overlay map[string][]byte
+	onRead  func(path string, src []byte)
+	stack   []openFile // files being read, outermost first
 }
 
-// openFile is a file whose directives are being expanded.
+// openFile is a file whose directives are being expanded. info is nil for
+// an overlay file that is not on disk; key is its overlay key.
 type openFile struct {
 	path string
+	key  string
 	info os.FileInfo
 }
 
@@ -53,37 +70,72 @@ func (x *expander) resolve(name string) string {
 // file reads, parses and expands one file; at is the include directive that
 // named it (zero for the main file) and positions open and cycle errors.
 func (x *expander) file(path string, at Pos) ([]*Directive, error) {
-	f, err := os.Open(path)
+	o, src, err := x.read(path, at)
 	if err != nil {
-		return nil, &Error{Pos: at, Msg: SysFailed("open()", path, err)}
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, &Error{Pos: at, Msg: SysFailed("fstat()", path, err)}
-	}
-	if err := x.checkCycle(path, info, at); err != nil {
 		return nil, err
 	}
-	src, err := io.ReadAll(f)
-	if err != nil {
-		return nil, &Error{Pos: at, Msg: SysFailed("pread()", path, err)}
+	if err := x.checkCycle(o, at); err != nil {
+		return nil, err
+	}
+	if x.onRead != nil {
+		x.onRead(path, src)
 	}
 	dirs, err := Parse(path, src)
 	if err != nil {
 		return nil, err
 	}
-	x.stack = append(x.stack, openFile{path: path, info: info})
+	x.stack = append(x.stack, o)
 	defer func() { x.stack = x.stack[:len(x.stack)-1] }()
 	return x.expand(dirs)
 }
 
-// checkCycle fails when path is a file already being read. It compares
-// file identities, not names, so a symlink or "a/../a.conf" cannot sneak a
-// cycle past it.
-func (x *expander) checkCycle(path string, info os.FileInfo, at Pos) error {
+// read returns the text of the file at path, from the overlay when it has
+// the file, else from the disk.
+func (x *expander) read(path string, at Pos) (openFile, []byte, error) {
+	o := openFile{path: path}
+	if x.overlay != nil {
+		o.key = overlayKey(path)
+		if src, ok := x.overlay[o.key]; ok {
+			// The disk's identity, when the file is there too, still
+			// catches a cycle through a symlink to it.
+			o.info, _ = os.Stat(path)
+			return o, src, nil
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return o, nil, &Error{Pos: at, Msg: SysFailed("open()", path, err)}
+	}
+	defer f.Close()
+	if o.info, err = f.Stat(); err != nil {
+		return o, nil, &Error{Pos: at, Msg: SysFailed("fstat()", path, err)}
+	}
+	src, err := io.ReadAll(f)
+	if err != nil {
+		return o, nil, &Error{Pos: at, Msg: SysFailed("pread()", path, err)}
+	}
+	return o, src, nil
+}
+
+// overlayKey is the key of path in an overlay: absolute and clean.
+func overlayKey(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return filepath.Clean(path)
+}
+
+// checkCycle fails when o is a file already being read. It compares file
+// identities, not names, so a symlink or "a/../a.conf" cannot sneak a cycle
+// past it; overlay files not on disk compare by their overlay key.
+func (x *expander) checkCycle(f openFile, at Pos) error {
+	path := f.path
 	for i, o := range x.stack {
-		if !os.SameFile(o.info, info) {
+		same := o.key != "" && o.key == f.key
+		if o.info != nil && f.info != nil && os.SameFile(o.info, f.info) {
+			same = true
+		}
+		if !same {
 			continue
 		}
 		if i == len(x.stack)-1 {
@@ -136,11 +188,10 @@ func (x *expander) include(d *Directive) ([]*Directive, error) {
 	if !strings.ContainsAny(name, "*?[") {
 		return x.file(name, d.Pos)
 	}
-	matches, err := filepath.Glob(name)
+	matches, err := x.glob(name)
 	if err != nil {
 		return nil, &Error{Pos: d.Pos, Msg: `glob() "` + name + `" failed`}
 	}
-	sort.Strings(matches)
 	var out []*Directive
 	for _, m := range matches {
 		if hiddenMatch(name, m) {
@@ -153,6 +204,28 @@ func (x *expander) include(d *Directive) ([]*Directive, error) {
 		out = append(out, dirs...)
 	}
 	return out, nil
+}
+
+// glob returns the sorted matches of pattern on disk and, with an overlay,
+// among the overlay's files too (once each), as if they had been written.
+func (x *expander) glob(pattern string) ([]string, error) {
+	matches, err := filepath.Glob(pattern)
+	if err != nil || x.overlay == nil {
+		sort.Strings(matches)
+		return matches, err
+	}
+	seen := make(map[string]bool, len(matches))
+	for _, m := range matches {
+		seen[overlayKey(m)] = true
+	}
+	abs := overlayKey(pattern)
+	for k := range x.overlay {
+		if ok, _ := filepath.Match(abs, k); ok && !seen[k] && !hiddenMatch(abs, k) {
+			matches = append(matches, k)
+		}
+	}
+	sort.Strings(matches)
+	return matches, nil
 }
 
 // SysFailed words a failed system call the way nginx logs it:

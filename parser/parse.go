@@ -32,7 +32,8 @@ type converter struct {
 func (c *converter) block(in []*gDirective) []*Directive {
 	out := make([]*Directive, len(in))
 	for i, g := range in {
-		d := &Directive{Pos: c.pos(g.Name.Pos), Name: g.Name.value()}
+		d := &Directive{Pos: c.pos(g.Name.Pos), Name: g.Name.value(),
+			Span: Span{Start: g.Name.Pos.Offset, End: g.EndPos.Offset}}
 		if len(g.Args) > 0 {
 			d.Args = make([]Arg, len(g.Args))
 			for j, a := range g.Args {
@@ -40,6 +41,7 @@ func (c *converter) block(in []*gDirective) []*Directive {
 			}
 		}
 		if g.Block != nil {
+			d.Span.Open = g.Block.Pos.Offset + 1
 			d.Block = c.block(g.Block.Dirs)
 		}
 		out[i] = d

@@ -96,3 +96,16 @@ func bareWord(v string) (string, bool) {
 	}
 	return b.String(), true
 }
+
+// Word returns v written as one argument the way Print writes a bare
+// argument: as is when a bare word carries it, else double-quoted with
+// escapes. Parsing the result gives back v as a single argument, so tools
+// that write configuration text (conf/edit) can put any value in a file.
+func Word(v string) string {
+	if w, ok := bareWord(v); ok {
+		return w
+	}
+	var b strings.Builder
+	writeQuoted(&b, v, '"')
+	return b.String()
+}
