@@ -88,3 +88,13 @@ func (g *Server) ErrorLog() zerolog.Logger {
 	defer g.mu.Unlock()
 	return g.log
 }
+
+// Check runs gw -t's checks (Check) on the configuration gw was started
+// with, the files of overlay in place of those on disk: a runtime API
+// commit is refused before anything is written when they fail.
+func (g *Server) Check(overlay map[string][]byte) error {
+	opts := g.opts
+	opts.Overlay = overlay
+	_, err := Check(opts)
+	return err
+}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
@@ -32,6 +34,10 @@ type Runtime interface {
 	Reload() error
 	// ErrorLog is the error log in force.
 	ErrorLog() zerolog.Logger
+	// Check runs gw -t's checks on the configuration with the files of
+	// overlay (texts by absolute path) in place of those on disk, binding
+	// nothing: what a commit must pass before it writes anything.
+	Check(overlay map[string][]byte) error
 }
 
 // Prefix is where the API's paths start, whatever location serves it:
@@ -42,12 +48,17 @@ const Prefix = "/api/v1/"
 // reloads, so what it keeps between requests (transactions) survives
 // them. It is safe for concurrent use.
 type API struct {
-	rt Runtime
+	rt  Runtime
+	txs transactions
+	// commitMu serialises commits, and the reading of a version with the
+	// files it belongs to.
+	commitMu sync.Mutex
+	now      func() time.Time // the clock transactions expire by; tests set it
 }
 
 // New returns the API of rt.
 func New(rt Runtime) *API {
-	return &API{rt: rt}
+	return &API{rt: rt, now: time.Now}
 }
 
 // Serve answers one request of a gw_api location. user is the name the

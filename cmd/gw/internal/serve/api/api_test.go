@@ -76,6 +76,13 @@ func (f *fakeRuntime) ErrorLog() zerolog.Logger {
 	return zerolog.New(&f.log)
 }
 
+// Check is gw -t's configuration checks (conf.Load) on the fake's file
+// with overlay in place; serve.Server's adds the compile step.
+func (f *fakeRuntime) Check(overlay map[string][]byte) error {
+	_, err := conf.Load(conf.LoadOptions{Prefix: f.cfg.Prefix, File: f.cfg.File, Overlay: overlay})
+	return err
+}
+
 // testHTTP is the configuration of the tests: app balances round robin,
 // its second line has an id; hashed keeps the configured weights.
 const testHTTP = `
@@ -130,8 +137,8 @@ func TestRouting(t *testing.T) {
 		{"POST", "/api/v1/upstreams", 405, "GET, HEAD", `method POST not allowed on /api/v1/upstreams`},
 		{"DELETE", "/api/v1/upstreams/app/servers/b", 405, "GET, HEAD, PATCH", `"code":405`},
 		{"PUT", "/api/v1/", 405, "GET, HEAD", `"code":405`},
-		{"GET", "/api/v1/configuration", 404, "", `not implemented`},
-		{"POST", "/api/v1/transactions/x", 404, "", `not implemented`},
+		{"GET", "/api/v1/configuration", 200, "", `"/api/v1/configuration/upstreams"`},
+		{"POST", "/api/v1/transactions/x", 404, "", `transaction \"x\" not found`},
 	} {
 		status, allow, body := call(a, tc.method, tc.uri, "", "")
 		if status != tc.status || allow != tc.allow || !strings.Contains(body, tc.has) {
