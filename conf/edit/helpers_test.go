@@ -102,7 +102,7 @@ func norm(t *testing.T, s string) string {
 func normUpstream(t *testing.T, u Upstream) Upstream {
 	t.Helper()
 	u.Balancer, u.SessionSticky, u.Check = norm(t, u.Balancer), norm(t, u.SessionSticky), norm(t, u.Check)
-	u.Sticky = u.Sticky || u.SessionSticky != ""
+	u.Sticky = u.Sticky || u.SessionSticky != "" // normalised: it has arguments
 	servers := []Server{}
 	for _, s := range u.Servers {
 		s.ID = ""

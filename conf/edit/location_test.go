@@ -12,7 +12,7 @@ var siteConf = map[string]string{
 	"gw.conf": lines(
 		"events {}",
 		"http {",
-		"    upstream app { server 127.0.0.1:9001; }",
+		"    upstream app { server 127.0.0.1:9001; session_sticky; }",
 		"",
 		"    server {",
 		"        listen 127.0.0.1:8080;",

@@ -19,7 +19,7 @@ type Upstream struct {
 	Balancer string `json:"balancer,omitempty"`
 	// Sticky tells whether the block has session_sticky, whose arguments
 	// are SessionSticky: a bare `session_sticky;` is Sticky true with no
-	// arguments. Writing a non-empty SessionSticky implies Sticky.
+	// arguments. Writing SessionSticky with arguments implies Sticky.
 	Sticky        bool     `json:"sticky,omitempty"`
 	SessionSticky string   `json:"session_sticky,omitempty"`
 	Keepalive     int      `json:"keepalive,omitempty"` // 0: no keepalive line
@@ -81,7 +81,10 @@ func (u *upstreamOf) model() Upstream {
 	m := Upstream{Name: u.dir.Args[0].Value, Servers: []Server{}}
 	if len(u.balancer) > 0 {
 		b := u.balancer[0]
-		m.Balancer = strings.TrimSpace(parser.Word(b.Name) + " " + joinArgs(b.Args))
+		m.Balancer = parser.Word(b.Name)
+		if len(b.Args) > 0 {
+			m.Balancer += " " + joinArgs(b.Args)
+		}
 	}
 	if len(u.sticky) > 0 {
 		m.Sticky, m.SessionSticky = true, joinArgs(u.sticky[0].Args)
@@ -136,12 +139,12 @@ func (u *Upstream) items() (*upstreamItems, error) {
 		}
 		it.balancer = []item{{key: key(w...), text: line(w[0], w[1:]...)}}
 	}
-	if u.Sticky || u.SessionSticky != "" {
-		w, err := splitArgs("session_sticky", u.SessionSticky)
-		if err != nil {
-			return nil, err
-		}
-		it.sticky = []item{{key: key(w...), text: line("session_sticky", w...)}}
+	sticky, err := splitArgs("session_sticky", u.SessionSticky)
+	if err != nil {
+		return nil, err
+	}
+	if u.Sticky || len(sticky) > 0 {
+		it.sticky = []item{{key: key(sticky...), text: line("session_sticky", sticky...)}}
 	}
 	if u.Keepalive < 0 {
 		return nil, invalid("keepalive", "must not be negative")
@@ -150,12 +153,12 @@ func (u *Upstream) items() (*upstreamItems, error) {
 		n := strconv.Itoa(u.Keepalive)
 		it.keepalive = []item{{key: n, text: line("keepalive", n)}}
 	}
-	if u.Check != "" {
-		w, err := splitArgs("check", u.Check)
-		if err != nil {
-			return nil, err
-		}
-		it.check = []item{{key: key(w...), text: line("check", w...)}}
+	check, err := splitArgs("check", u.Check)
+	if err != nil {
+		return nil, err
+	}
+	if len(check) > 0 { // check takes arguments: blanks mean none
+		it.check = []item{{key: key(check...), text: line("check", check...)}}
 	}
 	for i := range u.Servers {
 		if err := u.Servers[i].check(fmt.Sprintf("servers[%d].", i)); err != nil {
