@@ -12,8 +12,11 @@ import (
 type Server struct {
 	// ID is how the runtime API names the server: its id= parameter when
 	// it has one, else its address as written; the second and later lines
-	// with the same name get "#2", "#3"... (ServerIDs). Read-only: ignored
-	// when written, and it may change when Address or id= does.
+	// with the same name get "#2", "#3"... (ServerIDs). It may change when
+	// Address or id= does. When written, an ID that is not one of those
+	// derived names (the address, or the address with "#N") and that
+	// Params does not contradict is written as id=, which is what an
+	// operator sending {"id":"s3"} means.
 	ID      string `json:"id"`
 	Address string `json:"address"`
 	// Weight, MaxConns: 0 leaves the parameter out (gw's defaults, 1 and
@@ -126,6 +129,11 @@ func (s *Server) args() []string {
 // line as written, whatever its parameter order.
 func (s *Server) item() item {
 	a := s.args()
+	if id := s.writtenID(); id != "" {
+		// Last on the line; it reads back as Params [..., "id=ID"], the
+		// ID then derived from it.
+		a = append(a, "id="+id)
+	}
 	return item{key: key(a...), text: line("server", a...)}
 }
 
@@ -134,6 +142,11 @@ func (s *Server) item() item {
 func (s *Server) check(field string) error {
 	if err := wordOK(field+"address", s.Address); err != nil {
 		return err
+	}
+	if id := s.writtenID(); id != "" {
+		if err := wordOK(field+"id", id); err != nil {
+			return err
+		}
 	}
 	switch {
 	case s.Weight < 0:
@@ -154,6 +167,26 @@ func (s *Server) check(field string) error {
 		}
 	}
 	return nil
+}
+
+// writtenID is the id= that ID asks for, "" when ID is empty, derived
+// from the address (a read server sent back as it was read), or when
+// Params has an id= already.
+func (s *Server) writtenID() string {
+	if s.ID == "" || s.ID == s.Address {
+		return ""
+	}
+	if n, ok := strings.CutPrefix(s.ID, s.Address+"#"); ok {
+		if _, err := strconv.Atoi(n); err == nil {
+			return ""
+		}
+	}
+	for _, a := range s.Params {
+		if strings.HasPrefix(a, "id=") {
+			return ""
+		}
+	}
+	return s.ID
 }
 
 // idKey is what names the server before ranking: id= when written.

@@ -76,9 +76,21 @@ func TestServerEdits(t *testing.T) {
 		}, map[string]string{"gw.conf": replaceLines(conf,
 			"        server 10.0.0.2:80 weight=0; # a second line, same address",
 			"        server 10.0.0.2:80 weight=5; # a second line, same address")}},
-		{"replace by id= keeps the line when nothing changes", func(f *Files) error {
+		{"replace by id= keeps the line when nothing changes (id= in params wins over ID)", func(f *Files) error {
 			return f.ReplaceServer("app", "one", Server{ID: "ignored", Address: "10.0.0.1:80", Params: []string{"id=one", "slow_start=10s"}})
 		}, nil},
+		{"an ID of its own is written as id=", func(f *Files) error {
+			id, err := f.AddServer("app", Server{ID: "s9", Address: "10.0.0.9:80"})
+			if id != "s9" {
+				t.Errorf("id = %q", id)
+			}
+			return err
+		}, map[string]string{"more.conf": serverConf["more.conf"] + "server 10.0.0.9:80 id=s9;\n"}},
+		{"an ID derived from the address is not written", func(f *Files) error {
+			return f.ReplaceServer("app", "10.0.0.2:80#2", Server{ID: "10.0.0.2:80#2", Address: "10.0.0.2:80", Weight: 5})
+		}, map[string]string{"gw.conf": replaceLines(conf,
+			"        server 10.0.0.2:80 weight=0; # a second line, same address",
+			"        server 10.0.0.2:80 weight=5; # a second line, same address")}},
 		{"delete the first of two same lines", func(f *Files) error {
 			return f.DeleteServer("app", "10.0.0.2:80")
 		}, map[string]string{"gw.conf": replaceLines(conf, "        server 10.0.0.2:80;", "")}},
@@ -115,6 +127,7 @@ func TestServerErrors(t *testing.T) {
 			_, err := f.AddServer("app", Server{Address: "a", Params: []string{"backup"}})
 			return err
 		}(), "params[0]"},
+		{"an ID with a blank", func() error { _, err := f.AddServer("app", Server{ID: "s 1", Address: "a"}); return err }(), "id"},
 		{"empty param", func() error { _, err := f.AddServer("app", Server{Address: "a", Params: []string{""}}); return err }(), "params[0]"},
 	}
 	for _, c := range cases {

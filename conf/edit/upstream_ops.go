@@ -121,11 +121,16 @@ func (f *Files) AddServer(upstream string, s Server) (string, error) {
 	}
 	var id string
 	err := f.editServers(upstream, func(servers []Server) ([]Server, error) {
-		servers = append(servers, s)
-		nameServers(servers)
-		id = servers[len(servers)-1].ID
-		return servers, nil
+		return append(servers, s), nil
 	})
+	if err == nil {
+		// Named as read back: an ID of its own is now its id=.
+		servers, rerr := f.Servers(upstream)
+		if rerr != nil {
+			return "", rerr
+		}
+		id = servers[len(servers)-1].ID
+	}
 	return id, err
 }
 
