@@ -99,6 +99,7 @@ func (s *Settings) inherit(parent *Settings) {
 	*s = *parent
 	sticky.Merge(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
 	s.Access.StartLevel()                   // its allow/deny replace the parent's
+	s.RealIP.StartLevel()                   // its set_real_ip_from replace the parent's
 	s.Return = nil
 	s.ProxyPass = nil
 	s.Page = nil

@@ -50,6 +50,8 @@ func listenParam(b *builder, l *Listen, a parser.Arg) error {
 		l.DefaultServer = true
 	case v == "ssl":
 		l.SSL = true
+	case v == "proxy_protocol":
+		l.ProxyProtocol = true
 	case v == "reuseport":
 		l.ReusePort = true
 	case strings.HasPrefix(v, "backlog="):

@@ -12,6 +12,7 @@ import (
 	"github.com/gw-proxy/gw/conf/names"
 	"github.com/gw-proxy/gw/conf/pages"
 	"github.com/gw-proxy/gw/conf/proxyreq"
+	"github.com/gw-proxy/gw/conf/realip"
 	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
@@ -89,6 +90,9 @@ type Listen struct {
 	SSL           bool
 	ReusePort     bool
 	Backlog       int // 0 means the system default
+	// ProxyProtocol is the proxy_protocol parameter: each connection
+	// starts with a PROXY protocol header.
+	ProxyProtocol bool
 }
 
 // ServerName, ServerNameKind and its constants are conf/names': server
@@ -170,6 +174,11 @@ type Settings struct {
 	// Access holds allow, deny, auth_basic, auth_basic_user_file and
 	// satisfy: nginx's access phase, which the handler runs first.
 	Access access.Settings
+
+	// RealIP holds set_real_ip_from, real_ip_header and real_ip_recursive:
+	// where the client's own address is read when a trusted proxy or load
+	// balancer connects on its behalf.
+	RealIP realip.Settings
 
 	// ProxyPass is only set on the location that wrote it: nginx does not
 	// inherit proxy_pass into nested locations. nil: nothing is proxied.

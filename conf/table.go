@@ -7,7 +7,8 @@ package conf
 // proxyDirectives, logDirectives, ignoredDirectives (the core) and
 // upstreamDirectives, stickyDirectives (upstream_table.go), checkDirectives
 // (check_table.go), pageDirectives (page_table.go), accessDirectives
-// (access_table.go), proxyRequestDirectives (proxyreq_table.go). To add one,
+// (access_table.go), proxyRequestDirectives (proxyreq_table.go),
+// realIPDirectives (realip_table.go). To add one,
 // append a row to the slice of its concern:
 //
 //	{name: "proxy_read_timeout", ctx: ctxHSL, args: exactly(1),
@@ -139,6 +140,7 @@ func init() {
 		pageDirectives,
 		accessDirectives,
 		proxyRequestDirectives,
+		realIPDirectives,
 	)
 }
 

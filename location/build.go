@@ -72,7 +72,7 @@ func (r *Router) addPort(p *port) error {
 
 // addSocket appends the socket of la with its dispatch.
 func (r *Router) addSocket(la *listenAddr, d dispatch) {
-	s := Socket{Addr: la.ap.String(), AddrPort: la.ap, Network: "tcp6", SSL: la.ssl}
+	s := Socket{Addr: la.ap.String(), AddrPort: la.ap, Network: "tcp6", SSL: la.ssl, ProxyProtocol: la.proxyProtocol}
 	if la.ap.Addr().Is4() {
 		s.Network = "tcp4"
 	}

@@ -22,11 +22,12 @@ type portKey struct {
 // listenAddr gathers the listen directives for one ip:port (nginx's
 // ngx_http_conf_addr_t) before it is compiled into an Address.
 type listenAddr struct {
-	ap      netip.AddrPort
-	servers []*conf.Server // in the order they listen here; servers[0] is the implicit default
-	def     *conf.Server   // the server with default_server, if any
-	opts    *conf.Listen   // the listen that set socket options, if any
-	ssl     bool
+	ap            netip.AddrPort
+	servers       []*conf.Server // in the order they listen here; servers[0] is the implicit default
+	def           *conf.Server   // the server with default_server, if any
+	opts          *conf.Listen   // the listen that set socket options, if any
+	ssl           bool
+	proxyProtocol bool
 }
 
 // bind reports whether nginx binds this address with its own socket even
@@ -82,4 +83,6 @@ func (la *listenAddr) add(srv *conf.Server, l *conf.Listen) {
 	}
 	// One listen with ssl makes the whole address ssl, as in nginx.
 	la.ssl = la.ssl || l.SSL
+	// Likewise proxy_protocol (ngx_http_add_addresses ORs it).
+	la.proxyProtocol = la.proxyProtocol || l.ProxyProtocol
 }

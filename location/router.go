@@ -9,12 +9,14 @@ import (
 // Socket is one listening socket to open, with the listen options written
 // for its address.
 type Socket struct {
-	Addr      string         // "0.0.0.0:80", "127.0.0.1:8080", "[::]:443"
-	AddrPort  netip.AddrPort // Addr, parsed
-	Network   string         // "tcp4" or "tcp6": an IPv6 socket is IPv6-only, nginx's default (ipv6only=on)
-	SSL       bool           // some listen on this exact address has ssl
-	ReusePort bool
-	Backlog   int // 0 means the system default
+	Addr     string         // "0.0.0.0:80", "127.0.0.1:8080", "[::]:443"
+	AddrPort netip.AddrPort // Addr, parsed
+	Network  string         // "tcp4" or "tcp6": an IPv6 socket is IPv6-only, nginx's default (ipv6only=on)
+	SSL      bool           // some listen on this exact address has ssl
+	// ProxyProtocol: some listen on this exact address has proxy_protocol.
+	ProxyProtocol bool
+	ReusePort     bool
+	Backlog       int // 0 means the system default
 }
 
 // Router picks the server block for a connection and request. It is

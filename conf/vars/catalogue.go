@@ -30,6 +30,14 @@ var catalogue = map[string]entry{
 	"pid":                 {get: getPID},
 	"remote_user":         {get: getRemoteUser, opts: needsCtx},
 
+	// realip and the PROXY protocol
+	"realip_remote_addr":         {get: getRealIPRemoteAddr, opts: needsCtx},
+	"realip_remote_port":         {get: getRealIPRemotePort, opts: needsCtx},
+	"proxy_protocol_addr":        {get: getProxyProtocolAddr, opts: needsCtx},
+	"proxy_protocol_port":        {get: getProxyProtocolPort, opts: needsCtx},
+	"proxy_protocol_server_addr": {get: getProxyProtocolServerAddr, opts: needsCtx},
+	"proxy_protocol_server_port": {get: getProxyProtocolServerPort, opts: needsCtx},
+
 	// request line and URI
 	"request":         {get: getRequestLine, opts: needsCtx},
 	"request_method":  {get: getRequestMethod, opts: needsCtx},

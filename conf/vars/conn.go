@@ -170,7 +170,9 @@ func appendAddrIP(dst []byte, a net.Addr) []byte {
 func appendAddrPort(dst []byte, a net.Addr) []byte {
 	switch a := a.(type) {
 	case *net.TCPAddr:
-		if a != nil {
+		// Port 0 is realip's address without a port: nginx writes
+		// nothing for it.
+		if a != nil && a.Port > 0 {
 			return strconv.AppendInt(dst, int64(a.Port), 10)
 		}
 	case *net.UDPAddr:
@@ -182,6 +184,71 @@ func appendAddrPort(dst []byte, a net.Addr) []byte {
 		if _, port, err := net.SplitHostPort(a.String()); err == nil {
 			return append(dst, port...)
 		}
+	}
+	return dst
+}
+
+// AppendAddrIP writes the host part of a as $remote_addr does.
+func AppendAddrIP(dst []byte, a net.Addr) []byte { return appendAddrIP(dst, a) }
+
+// connAddr is the connection's own peer address: what $remote_addr was
+// before realip replaced it (fasthttp's RemoteAddr answers the replaced
+// one).
+func connAddr(r *Request) net.Addr {
+	if c := r.Ctx.Conn(); c != nil {
+		return c.RemoteAddr()
+	}
+	return r.Ctx.RemoteAddr()
+}
+
+func getRealIPRemoteAddr(dst []byte, r *Request, _ *part) []byte {
+	return appendAddrIP(dst, connAddr(r))
+}
+
+func getRealIPRemotePort(dst []byte, r *Request, _ *part) []byte {
+	return appendAddrPort(dst, connAddr(r))
+}
+
+// ProxyProtocolConn is a client connection that may have begun with a
+// PROXY protocol header (cmd/gw/internal/edge's Conn): what the header
+// said, ok false when there was none or it named no client.
+type ProxyProtocolConn interface {
+	ProxyProtocol() (src, dst netip.AddrPort, ok bool)
+}
+
+// proxyProtocol is what the request's connection's PROXY protocol header
+// said.
+func proxyProtocol(r *Request) (src, dst netip.AddrPort, ok bool) {
+	if c, is := r.Ctx.Conn().(ProxyProtocolConn); is {
+		return c.ProxyProtocol()
+	}
+	return netip.AddrPort{}, netip.AddrPort{}, false
+}
+
+func getProxyProtocolAddr(dst []byte, r *Request, _ *part) []byte {
+	if src, _, ok := proxyProtocol(r); ok {
+		return src.Addr().AppendTo(dst)
+	}
+	return dst
+}
+
+func getProxyProtocolPort(dst []byte, r *Request, _ *part) []byte {
+	if src, _, ok := proxyProtocol(r); ok {
+		return strconv.AppendUint(dst, uint64(src.Port()), 10)
+	}
+	return dst
+}
+
+func getProxyProtocolServerAddr(dst []byte, r *Request, _ *part) []byte {
+	if _, d, ok := proxyProtocol(r); ok {
+		return d.Addr().AppendTo(dst)
+	}
+	return dst
+}
+
+func getProxyProtocolServerPort(dst []byte, r *Request, _ *part) []byte {
+	if _, d, ok := proxyProtocol(r); ok {
+		return strconv.AppendUint(dst, uint64(d.Port()), 10)
 	}
 	return dst
 }

@@ -92,6 +92,7 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 			x.st = loc.Settings
 		}
 	}
+	x.realIP(srv.Settings, x.st)
 	return x, loc, redirect
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gw-proxy/gw/cmd/gw/fastserver"
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
+	"github.com/gw-proxy/gw/cmd/gw/internal/edge/proxyproto"
 	"github.com/gw-proxy/gw/conf"
 	"github.com/gw-proxy/gw/location"
 	"github.com/gw-proxy/gw/upstream/proxy"
@@ -74,8 +75,12 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 	b.ln = &l.stats
 	l.binding.Store(b)
 	served := ln
+	if sock.ProxyProtocol {
+		// Below TLS: the balancer writes the header before the handshake.
+		served = proxyproto.NewListener(served, l.brokenHeader)
+	}
 	if sock.SSL {
-		served = l.tlsListener(ln)
+		served = l.tlsListener(served)
 	}
 	defaults := func() *conf.Settings {
 		b := l.binding.Load()
