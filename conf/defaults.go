@@ -100,6 +100,7 @@ func (s *Settings) inherit(parent *Settings) {
 	sticky.Merge(&parent.Sticky, &s.Sticky) // gives s its own sticky switches
 	s.Access.StartLevel()                   // its allow/deny replace the parent's
 	s.Return = nil
+	s.Script = nil
 	s.ProxyPass = nil
 	s.Page = nil
 	s.accessLogOff = false
