@@ -6,10 +6,10 @@ import "strings"
 type keyKind uint8
 
 const (
-	keyExact keyKind = iota
-	keyDotHead       // .example.com: example.com and every name below it
-	keyStarHead      // *.example.com: every name below example.com
-	keyTail          // www.example.*: www.example. followed by anything
+	keyExact    keyKind = iota
+	keyDotHead          // .example.com: example.com and every name below it
+	keyStarHead         // *.example.com: every name below example.com
+	keyTail             // www.example.*: www.example. followed by anything
 	keyInvalid
 )
 

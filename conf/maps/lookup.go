@@ -11,7 +11,7 @@ var _ vars.Evaluator = (*Map)(nil)
 // dot in a hostnames map), looked up lower-cased among the exact keys, then
 // the wildcards, then matched against each regex as it is, and the first
 // value found — else the default, else "" — is evaluated in turn. An empty
-// source is only compared with the key "" (the WebSocket idiom `'' close;`).
+// source is only compared with the key "" (the WebSocket idiom `” close;`).
 func (m *Map) Append(dst []byte, r *vars.Request) []byte {
 	buf := r.Scratch()
 	buf = m.source.Append(buf, r)
@@ -19,7 +19,7 @@ func (m *Map) Append(dst []byte, r *vars.Request) []byte {
 	if m.hostnames && n > 0 && buf[n-1] == '.' {
 		n--
 	}
-	buf = appendLower(buf, buf[:n])
+	buf = appendLower(buf[:n], buf[:n])
 	key, low := buf[:n], buf[n:]
 	e := m.find(low)
 	if e == nil && n > 0 {
