@@ -20,7 +20,7 @@ var accessDirectives = []directive{
 // the prefix for file names and gw -t's warnings.
 func accessSetter(read access.Reader) setter {
 	return func(b *builder, d *parser.Directive) (func(*Settings), error) {
-		apply, err := read(d, access.Env{Path: b.path, Warn: b.warn})
+		apply, err := read(d, access.Env{Path: b.path, Warn: b.warn, Template: b.template})
 		if err != nil {
 			return nil, err
 		}

@@ -32,6 +32,9 @@ type builder struct {
 	// regexes, lower-cased: nginx makes each a variable, wherever the
 	// regex is written.
 	captures []string
+	// scope holds the variables the configuration defines (map, set) and
+	// every named capture; templates of the configuration parse within it.
+	scope *vars.Scope
 
 	sawEvents   bool // nginx refuses a configuration without events {}
 	errorLogSet bool // a main-context error_log was written
@@ -183,7 +186,7 @@ func prefixed(prefix, name string) string {
 // template parses an argument that may hold variables, named captures of
 // server_name regexes included.
 func (b *builder) template(a parser.Arg) (*vars.Template, error) {
-	t, err := vars.ParseCapturing(a.Value, b.captures)
+	t, err := b.scope.Parse(a.Value)
 	if err != nil {
 		return nil, parser.Errorf(a.Pos, "%s", err.Error())
 	}

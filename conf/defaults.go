@@ -101,6 +101,7 @@ func (s *Settings) inherit(parent *Settings) {
 	s.Access.StartLevel()                   // its allow/deny replace the parent's
 	s.RealIP.StartLevel()                   // its set_real_ip_from replace the parent's
 	s.Return = nil
+	s.Script = nil
 	s.ProxyPass = nil
 	s.Page = nil
 	s.accessLogOff = false

@@ -108,6 +108,9 @@ func (d *dumper) fields(v reflect.Value, depth int, skip map[string]bool) {
 		if !f.IsExported() || skip[f.Name] {
 			continue
 		}
+		if sc, ok := v.Field(i).Interface().(*vars.Scope); ok && sc.Len() == 0 {
+			continue // most goldens define no variable
+		}
 		d.line(depth, "%s: %s", f.Name, d.text(v.Field(i)))
 	}
 }
@@ -133,6 +136,13 @@ func (d *dumper) text(v reflect.Value) string {
 			return "<nil>"
 		}
 		return fmt.Sprintf("%q", x.String())
+	case *vars.Scope:
+		return fmt.Sprintf("%q", x.Names())
+	case *vars.Var:
+		if x == nil {
+			return "<nil>"
+		}
+		return "$" + x.Name()
 	case *regexp.Regexp:
 		if x == nil {
 			return "<nil>"

@@ -36,6 +36,8 @@ var ignoredDirectives = []directive{
 	ignored("server_names_hash_bucket_size", ctxHTTP),
 	ignored("variables_hash_max_size", ctxHTTP),
 	ignored("variables_hash_bucket_size", ctxHTTP),
+	ignored("map_hash_max_size", ctxHTTP),
+	ignored("map_hash_bucket_size", ctxHTTP),
 	// The size of Tengine's shared memory zone for check results: gw has
 	// one process, whose checks need no zone.
 	ignored("check_shm_size", ctxHTTP),

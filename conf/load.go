@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
 
@@ -80,6 +81,9 @@ func build(tree []*parser.Directive, prefix, file string) (*Config, error) {
 	b := newBuilder(prefix)
 	b.cfg.File, b.cfg.Tree = file, tree
 	b.captures = serverNameCaptures(tree)
+	b.scope = vars.NewScope(b.captures)
+	b.declareVariables(tree)
+	b.cfg.Variables = b.scope
 	if err := b.walk(tree, ctxMain); err != nil {
 		return nil, err
 	}

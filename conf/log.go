@@ -15,7 +15,7 @@ var logDirectives = []directive{
 
 // logFormatDirective adds a log_format to the http block.
 func logFormatDirective(b *builder, d *parser.Directive) error {
-	f, err := logs.ParseFormat(d, b.cfg.HTTP.LogFormats)
+	f, err := logs.ParseFormatWith(d, b.cfg.HTTP.LogFormats, b.template)
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func logFormatDirective(b *builder, d *parser.Directive) error {
 // access_log of its level whatever the order. The format name is checked
 // once the http block is read: a log_format may follow its first use.
 func accessLogSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
-	l, off, err := logs.ParseAccess(d, b.path, b.notice)
+	l, off, err := logs.ParseAccessWith(d, b.path, b.notice, b.template)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gw-proxy/gw/conf/pages"
 	"github.com/gw-proxy/gw/conf/proxyreq"
 	"github.com/gw-proxy/gw/conf/realip"
+	"github.com/gw-proxy/gw/conf/rewrite"
 	"github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/conf/vars"
@@ -38,6 +39,10 @@ type Config struct {
 	// Tree is the directive tree with includes (and -g directives) expanded,
 	// as gw -T prints it.
 	Tree []*parser.Directive
+
+	// Variables are the variables the configuration defines (map, set):
+	// a Request needs Variables.Len() slots for them.
+	Variables *vars.Scope
 
 	// Notices are accepted directives that mean nothing to gw (nginx
 	// internals); Warnings are legal but probably unintended settings.
@@ -143,7 +148,11 @@ type Settings struct {
 	// inherited. On a Server's Settings it is answered before any location
 	// is matched, as nginx runs a server-level return in its server
 	// rewrite phase.
-	Return     *Return
+	Return *Return
+	// Script is the level's set directives (nginx's rewrite module) in
+	// the order written; like Return, only on the level that wrote it. A
+	// server's runs before its location is chosen, a location's after.
+	Script     *rewrite.Script
 	AddHeaders []AddHeader
 	ErrorPages []ErrorPage
 

@@ -84,8 +84,8 @@ func proxyHTTPVersionSetter(_ *builder, d *parser.Directive) (func(*Settings), e
 	return func(s *Settings) { s.ProxyHTTPVersion = v }, nil
 }
 
-func proxySSLNameSetter(_ *builder, d *parser.Directive) (func(*Settings), error) {
-	t, err := value.Template(d.Args[0])
+func proxySSLNameSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
+	t, err := b.template(d.Args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func proxyRedirectSetter(b *builder, d *parser.Directive) (func(*Settings), erro
 		}
 		r.From, r.Regex = from, re
 	} else {
-		from, err := value.Template(d.Args[0])
+		from, err := b.template(d.Args[0])
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +127,7 @@ func proxyRedirectSetter(b *builder, d *parser.Directive) (func(*Settings), erro
 			r.FromVars = from
 		}
 	}
-	to, err := value.Template(d.Args[1])
+	to, err := b.template(d.Args[1])
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package conf
 
 import (
 	"github.com/gw-proxy/gw/conf/sticky"
-	"github.com/gw-proxy/gw/conf/value"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 )
@@ -34,10 +33,10 @@ func checkStickyRef(h *HTTP, d *parser.Directive, name string) error {
 
 // setStickyBypass is `session_sticky_bypass STRING ...`: each string is a
 // template evaluated per request.
-func setStickyBypass(_ *builder, d *parser.Directive) (func(*Settings), error) {
+func setStickyBypass(b *builder, d *parser.Directive) (func(*Settings), error) {
 	ts := make([]*vars.Template, len(d.Args))
 	for i, a := range d.Args {
-		t, err := value.Template(a)
+		t, err := b.template(a)
 		if err != nil {
 			return nil, err
 		}

@@ -141,6 +141,7 @@ func init() {
 		accessDirectives,
 		proxyRequestDirectives,
 		realIPDirectives,
+		rewriteDirectives,
 	)
 }
 

@@ -79,6 +79,17 @@ type Env struct {
 	// Warn records a gw -t warning, also logged when gw loads the
 	// configuration.
 	Warn func(pos parser.Pos, format string, args ...any)
+	// Template parses an argument with the configuration's variables;
+	// nil is value.Template, the built-in ones.
+	Template value.Templater
+}
+
+// template parses a with env's templater.
+func (env Env) template(a parser.Arg) (*vars.Template, error) {
+	if env.Template == nil {
+		return value.Template(a)
+	}
+	return env.Template(a)
 }
 
 // Reader is the form of every directive reader of this package: it checks
@@ -88,8 +99,8 @@ type Reader func(d *parser.Directive, env Env) (func(*Settings), error)
 
 // ReadRealm reads `auth_basic REALM|off`. The realm may hold variables;
 // a literal "off" turns authentication off here and below.
-func ReadRealm(d *parser.Directive, _ Env) (func(*Settings), error) {
-	t, err := value.Template(d.Args[0])
+func ReadRealm(d *parser.Directive, env Env) (func(*Settings), error) {
+	t, err := env.template(d.Args[0])
 	if err != nil {
 		return nil, err
 	}

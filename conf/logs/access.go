@@ -34,6 +34,14 @@ var accessLogIgnored = []string{"buffer=", "flush=", "gzip"}
 // whole http block is read.
 func ParseAccess(d *parser.Directive, path func(string) string,
 	notice func(parser.Pos, string, ...any)) (l AccessLog, off bool, err error) {
+	return ParseAccessWith(d, path, notice, value.Template)
+}
+
+// ParseAccessWith is ParseAccess with the configuration's templater for
+// if=, so that the condition may be a map variable (nginx's usual
+// `map $status $loggable`).
+func ParseAccessWith(d *parser.Directive, path func(string) string,
+	notice func(parser.Pos, string, ...any), template value.Templater) (l AccessLog, off bool, err error) {
 	first := d.Args[0]
 	if first.Value == "off" {
 		if len(d.Args) > 1 {
@@ -59,7 +67,7 @@ func ParseAccess(d *parser.Directive, path func(string) string,
 		l.FormatName = d.Args[1].Value
 	}
 	for _, a := range d.Args[min(2, len(d.Args)):] {
-		if err := l.param(a, notice); err != nil {
+		if err := l.param(a, notice, template); err != nil {
 			return l, false, err
 		}
 	}
@@ -67,9 +75,9 @@ func ParseAccess(d *parser.Directive, path func(string) string,
 }
 
 // param reads one parameter after the format name.
-func (l *AccessLog) param(a parser.Arg, notice func(parser.Pos, string, ...any)) error {
+func (l *AccessLog) param(a parser.Arg, notice func(parser.Pos, string, ...any), template value.Templater) error {
 	if cond, ok := strings.CutPrefix(a.Value, "if="); ok {
-		t, err := value.Template(parser.Arg{Pos: a.Pos, Value: cond})
+		t, err := template(parser.Arg{Pos: a.Pos, Value: cond})
 		if err != nil {
 			return err
 		}

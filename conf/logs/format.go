@@ -37,6 +37,12 @@ func Combined() (*Format, error) {
 // already defined in the http block, combined included: a name may be
 // defined once.
 func ParseFormat(d *parser.Directive, formats map[string]*Format) (*Format, error) {
+	return ParseFormatWith(d, formats, value.Template)
+}
+
+// ParseFormatWith is ParseFormat with the configuration's templater, so
+// that a format may log map and set variables.
+func ParseFormatWith(d *parser.Directive, formats map[string]*Format, template value.Templater) (*Format, error) {
 	name := d.Args[0].Value
 	if _, dup := formats[name]; dup {
 		return nil, parser.Errorf(d.Args[0].Pos, "duplicate \"log_format\" name %q", name)
@@ -57,12 +63,12 @@ func ParseFormat(d *parser.Directive, formats map[string]*Format) (*Format, erro
 	// at the string that holds it.
 	var text strings.Builder
 	for _, a := range parts {
-		if _, err := value.Template(a); err != nil {
+		if _, err := template(a); err != nil {
 			return nil, err
 		}
 		text.WriteString(a.Value)
 	}
-	t, err := value.Template(parser.Arg{Pos: parts[0].Pos, Value: text.String()})
+	t, err := template(parser.Arg{Pos: parts[0].Pos, Value: text.String()})
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,12 @@ func Parse(s string) (*Template, error) {
 // variable reads that group of the regex the request matched, as nginx's
 // named captures do.
 func ParseCapturing(s string, captures []string) (*Template, error) {
+	return parse(s, &Scope{captures: captures})
+}
+
+// parse is Parse within sc: a variable sc defines wins over a prefix
+// family of the same name, then the catalogue, then sc's named captures.
+func parse(s string, sc *Scope) (*Template, error) {
 	t := &Template{src: s}
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '$')
@@ -44,17 +50,27 @@ func ParseCapturing(s string, captures []string) (*Template, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := resolve(name)
+		p, err := resolveIn(name, sc)
 		if err != nil {
-			if p, err = resolveCapture(name, captures); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 		t.parts = append(t.parts, p)
 		t.vars++
 		i = next
 	}
 	return t, nil
+}
+
+// resolveIn binds name within sc.
+func resolveIn(name string, sc *Scope) (part, error) {
+	if v := sc.Lookup(name); v != nil {
+		return part{name: v.name, get: getDefined, def: v}, nil
+	}
+	p, err := resolve(name)
+	if err != nil && sc != nil {
+		return resolveCapture(name, sc.captures)
+	}
+	return p, err
 }
 
 // MustParse is Parse for templates written in Go source, such as gw's

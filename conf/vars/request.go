@@ -107,6 +107,12 @@ type Request struct {
 	// named captures.
 	CaptureNames []string
 
+	// The values of the variables the configuration defines (defined.go).
+	slots     []slot
+	defBuf    []byte
+	scratches [][]byte
+	depth     int
+
 	requestID    [32]byte // $request_id, hex, drawn on first use
 	hasRequestID bool
 	scratch      []byte // one variable's value while AppendEscaped escapes it
@@ -126,7 +132,11 @@ func (r *Request) TakeEnder() Ender {
 
 // Reset clears r for reuse by another request, keeping buffer capacity.
 func (r *Request) Reset() {
+	r.resetDefined()
 	*r = Request{
+		slots:        r.slots,
+		defBuf:       r.defBuf,
+		scratches:    r.scratches,
 		Upstream:     r.Upstream[:0],
 		StickyCookie: r.StickyCookie[:0],
 		StickyStatus: r.StickyStatus[:0],

@@ -28,7 +28,8 @@ type part struct {
 	// canon is the header name in fasthttp's canonical form ("X-Real-Ip"),
 	// for requests that carry no raw header block.
 	canon string
-	n     int // capture number for $1..$9
+	n     int  // capture number for $1..$9
+	def   *Var // a variable the configuration defines (map, set)
 }
 
 // opts describe a variable to Append and AppendEscaped.

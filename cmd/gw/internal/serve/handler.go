@@ -84,12 +84,19 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 		}
 	}
 
-	// A server-level return runs in nginx's server rewrite phase, before
-	// any location is matched.
+	// The server's set directives and return run in nginx's server
+	// rewrite phase, before any location is matched; the location's sets
+	// in its rewrite phase, once it is found.
 	x.st = srv.Settings
+	if s := srv.Settings.Script; s != nil {
+		s.Run(&x.vars)
+	}
 	if srv.Settings.Return == nil {
 		if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc != nil {
 			x.st = loc.Settings
+			if s := loc.Settings.Script; s != nil {
+				s.Run(&x.vars)
+			}
 		}
 	}
 	x.realIP(srv.Settings, x.st)
