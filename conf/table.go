@@ -139,6 +139,7 @@ func init() {
 		pageDirectives,
 		accessDirectives,
 		proxyRequestDirectives,
+		resolverDirectives,
 	)
 }
 
