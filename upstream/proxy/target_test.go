@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -104,5 +105,38 @@ func TestVariableProxyPassDirectCacheIsBounded(t *testing.T) {
 	}
 	if n := len(d.targets); n > maxDirect {
 		t.Errorf("%d proxies kept, want <= %d", n, maxDirect)
+	}
+}
+
+// TestVariableProxyPassConcurrent: requests naming addresses and names at
+// once share the location's cache and the resolver's answers safely (run
+// under -race by make test's race step).
+func TestVariableProxyPassConcurrent(t *testing.T) {
+	a := pxNamedBackend(t, "a")
+	_, port, _ := strings.Cut(a.addr, ":")
+	ns := resolvertest.Start(t, map[string][]netip.Addr{"app.test": {netip.MustParseAddr("127.0.0.1")}}, 60)
+	s := pxBuild(t, nil, "/", `http { server { location / { resolver %s; proxy_pass http://$http_x_url; } } }`, ns.Addr)
+	g := pxServe(t, s.p)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			host := a.addr
+			if i%2 == 1 {
+				host = "app.test:" + port
+			}
+			for range 10 {
+				head, body := g.raw(t, "GET /c HTTP/1.1\r\nHost: gw\r\nX-URL: "+host+"\r\nConnection: close\r\n\r\n")
+				if !strings.HasPrefix(head, "HTTP/1.1 200 ") || !strings.HasPrefix(body, "a /c") {
+					t.Errorf("%s: %q %q", host, head, body)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := ns.Queries(); n > 2 {
+		t.Errorf("%d queries for one name within its TTL (A and AAAA: 2)", n)
 	}
 }
