@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -48,13 +49,22 @@ type varTarget struct {
 	resolver *resolver.Resolver // nil: no resolver directive
 	timeout  time.Duration      // resolver_timeout
 	log      zerolog.Logger
+
+	// literal are the implicit upstreams of the configuration's literal
+	// proxy_pass lines by lower-cased "host:port", which nginx matches
+	// before resolving (ngx_http_upstream_init_request looks through every
+	// upstream, implicit ones included). Indexed on first use: the
+	// Builder's map is complete once the runtime serves.
+	literal     map[string]*upstream.Upstream
+	literalOnce sync.Once
+	builder     *Builder
 }
 
 // varProxy compiles a location's proxy_pass with variables: the proxies to
 // every upstream block are built now, once; those to addresses when a
 // value first names them.
 func (b *Builder) varProxy(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass) (*Proxy, error) {
-	v := &varTarget{url: pp.Vars, timeout: st.ResolverTimeout, log: b.opts.Log}
+	v := &varTarget{url: pp.Vars, timeout: st.ResolverTimeout, log: b.opts.Log, builder: b}
 	if rc := st.Resolver; rc != nil {
 		v.resolver = b.resolver(rc)
 	}
@@ -82,8 +92,8 @@ func (b *Builder) varProxy(loc *conf.Location, st *conf.Settings, pp *conf.Proxy
 			v.named[si][strings.ToLower(u.Name)] = p
 		}
 		d := &v.direct[si]
-		d.build = func(host, proxyHost string, addrs []string) (*Proxy, []*transport.Client) {
-			return b.directProxy(loc, st, pp, scheme, host, proxyHost, addrs)
+		d.build = func(host, proxyHost string, addrs []string, up *upstream.Upstream) (*Proxy, []*transport.Client) {
+			return b.directProxy(loc, st, pp, scheme, host, proxyHost, addrs, up)
 		}
 	}
 	return &Proxy{pp: pp, vt: v, log: b.opts.Log}, nil
@@ -109,20 +119,24 @@ func (b *Builder) resolver(rc *conf.Resolver) *resolver.Resolver {
 // it must not let one failure shut an address out of the requests after.
 const directMaxFails = 0
 
-// directProxy builds the proxy to the addresses of a value's host. It runs
-// while requests are served: nothing of the Builder that is not safe for
-// that (its maps) is touched.
-func (b *Builder) directProxy(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass, scheme, host, proxyHost string, addrs []string) (*Proxy, []*transport.Client) {
-	u := &upstreamconf.Config{Pos: pp.Pos, Name: host}
-	for _, a := range addrs {
-		u.Servers = append(u.Servers, &upstreamconf.Server{Pos: pp.Pos, Name: host, Addr: a,
-			Weight: 1, MaxFails: directMaxFails, FailTimeout: implicitFailTimeout})
-	}
-	// Their own state store: these peers are no configuration's, and a
-	// reload must neither keep nor share them.
-	up, err := upstream.NewUpstream(u, upstream.NewStateStore())
-	if err != nil {
-		return nil, nil
+// directProxy builds the proxy to the addresses of a value's host, or to
+// the implicit upstream lit of a literal proxy_pass naming the same
+// host:port. It runs while requests are served: nothing of the Builder
+// that is not safe for that (its maps) is written.
+func (b *Builder) directProxy(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass, scheme, host, proxyHost string, addrs []string, lit *upstream.Upstream) (*Proxy, []*transport.Client) {
+	up := lit
+	if up == nil {
+		u := &upstreamconf.Config{Pos: pp.Pos, Name: host}
+		for _, a := range addrs {
+			u.Servers = append(u.Servers, &upstreamconf.Server{Pos: pp.Pos, Name: host, Addr: a,
+				Weight: 1, MaxFails: directMaxFails, FailTimeout: implicitFailTimeout})
+		}
+		// Their own state store: these peers are no configuration's, and a
+		// reload must neither keep nor share them.
+		var err error
+		if up, err = upstream.NewUpstream(u, upstream.NewStateStore()); err != nil {
+			return nil, nil
+		}
 	}
 	tp := &conf.ProxyPass{Pos: pp.Pos, URL: pp.URL, Vars: pp.Vars, Scheme: scheme, Host: host, ProxyHost: proxyHost, Addrs: addrs}
 	p := newProxy(loc, st, tp, up, b.opts.Log)
@@ -131,6 +145,11 @@ func (b *Builder) directProxy(loc *conf.Location, st *conf.Settings, pp *conf.Pr
 	k := p.clientKey(st, tp)
 	for _, peer := range up.Peers {
 		k.Addr = peer.Addr
+		if lit != nil {
+			// The literal proxy_pass's own pools, kept by reloads as its.
+			p.clients = append(p.clients, b.opts.Pools.Client(k))
+			continue
+		}
 		c, own := b.opts.Pools.Detached(k)
 		if own {
 			owned = append(owned, c)
@@ -231,9 +250,13 @@ func (v *varTarget) directTarget(ctx *fasthttp.RequestCtx, r *vars.Request, si i
 	if d.build == nil {
 		return nil, v.fail(ctx, r, fasthttp.StatusInternalServerError, "invalid URL prefix in \"", rest, "\"")
 	}
+	hostKey := strings.ToLower(name) + ":" + strconv.Itoa(int(port))
+	if lit := v.literalUpstream(hostKey); lit != nil {
+		return d.get(hostKey, proxyHost, nil, lit), 0
+	}
 	if ip.IsValid() {
 		addr := netip.AddrPortFrom(ip, port).String()
-		return d.get(strings.ToLower(hp), proxyHost, []string{addr}), 0
+		return d.get(hostKey, proxyHost, []string{addr}, nil), 0
 	}
 	if v.resolver == nil {
 		return nil, v.fail(ctx, r, fasthttp.StatusBadGateway, "no resolver defined to resolve ", []byte(name), "")
@@ -248,7 +271,26 @@ func (v *varTarget) directTarget(ctx *fasthttp.RequestCtx, r *vars.Request, si i
 	for _, a := range ips {
 		addrs = append(addrs, netip.AddrPortFrom(a.Unmap(), port).String())
 	}
-	return d.get(strings.ToLower(hp), proxyHost, addrs), 0
+	return d.get(hostKey, proxyHost, addrs, nil), 0
+}
+
+// literalUpstream returns the implicit upstream of a literal proxy_pass
+// to host:port (lower-cased), or nil.
+func (v *varTarget) literalUpstream(hostPort string) *upstream.Upstream {
+	v.literalOnce.Do(func() {
+		v.literal = map[string]*upstream.Upstream{}
+		for host, up := range v.builder.implicit {
+			if len(up.Peers) == 0 {
+				continue
+			}
+			h, port, hasPort := address.SplitHostPort(host)
+			if !hasPort {
+				_, port, _ = address.SplitHostPort(up.Peers[0].Addr)
+			}
+			v.literal[strings.ToLower(h)+":"+port] = up
+		}
+	})
+	return v.literal[hostPort]
 }
 
 // fail logs nginx's line (before + value + after, with the request's

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -18,9 +19,10 @@ const maxDirect = 256
 type directCache struct {
 	mu      sync.Mutex
 	targets map[string]*directEntry
-	// build makes the proxy to addrs and returns the pools it owns; nil
-	// when the URL cannot have this scheme.
-	build func(host, proxyHost string, addrs []string) (*Proxy, []*transport.Client)
+	// build makes the proxy to addrs, or to up when it is a literal
+	// proxy_pass's, and returns the pools it owns; nil when the URL cannot
+	// have this scheme.
+	build func(host, proxyHost string, addrs []string, up *upstream.Upstream) (*Proxy, []*transport.Client)
 }
 
 type directEntry struct {
@@ -29,15 +31,16 @@ type directEntry struct {
 	owned []*transport.Client
 }
 
-// get returns the proxy for host at addrs, building it when needed.
-func (d *directCache) get(host, proxyHost string, addrs []string) *Proxy {
+// get returns the proxy for host at addrs (or to up), building it when
+// needed.
+func (d *directCache) get(host, proxyHost string, addrs []string, up *upstream.Upstream) *Proxy {
 	key := strings.Join(addrs, " ")
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if e := d.targets[host]; e != nil && e.addrs == key {
 		return e.p
 	}
-	p, owned := d.build(host, proxyHost, addrs)
+	p, owned := d.build(host, proxyHost, addrs, up)
 	if p == nil {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/rs/zerolog"
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/upstream/resolver/resolvertest"
@@ -101,7 +102,7 @@ func TestVariableProxyPassDirectCacheIsBounded(t *testing.T) {
 	s := pxBuild(t, nil, "/", `http { server { location / { proxy_pass http://$http_x_url; } } }`)
 	d := &s.p.vt.direct[0]
 	for i := range maxDirect + 10 {
-		d.get(fmt.Sprintf("127.0.0.%d:%d", 1+i%200, 1000+i), "h", []string{fmt.Sprintf("127.0.0.1:%d", 1000+i)})
+		d.get(fmt.Sprintf("127.0.0.%d:%d", 1+i%200, 1000+i), "h", []string{fmt.Sprintf("127.0.0.1:%d", 1000+i)}, nil)
 	}
 	if n := len(d.targets); n > maxDirect {
 		t.Errorf("%d proxies kept, want <= %d", n, maxDirect)
@@ -138,5 +139,30 @@ func TestVariableProxyPassConcurrent(t *testing.T) {
 	wg.Wait()
 	if n := ns.Queries(); n > 2 {
 		t.Errorf("%d queries for one name within its TTL (A and AAAA: 2)", n)
+	}
+}
+
+// TestVariableProxyPassLiteralHost: a value naming the host:port of a
+// literal proxy_pass uses that proxy_pass's upstream (its addresses from
+// load time), as nginx finds implicit upstreams too: no resolver needed.
+func TestVariableProxyPassLiteralHost(t *testing.T) {
+	a := pxNamedBackend(t, "a")
+	_, port, _ := strings.Cut(a.addr, ":")
+	cfg := pxConf(t, fmt.Sprintf(`http { server {
+		location / { proxy_pass http://$http_x_url; }
+		location /lit { proxy_pass http://localhost:%s; } } }`, port))
+	log := &pxLog{}
+	b := NewBuilder(Options{Log: zerolog.New(log)})
+	p, err := b.Proxy(pxLocation(t, cfg, "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Proxy(pxLocation(t, cfg, "/lit")); err != nil {
+		t.Fatal(err)
+	}
+	g := pxServe(t, p)
+	head, body := g.raw(t, "GET /x HTTP/1.1\r\nHost: gw\r\nX-URL: LOCALHOST:"+port+"\r\nConnection: close\r\n\r\n")
+	if !strings.HasPrefix(head, "HTTP/1.1 200 ") || !strings.EqualFold(body, "a /x host=localhost:"+port) {
+		t.Fatalf("%q %q\n%s", head, body, log)
 	}
 }
