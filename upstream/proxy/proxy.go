@@ -196,6 +196,11 @@ func (p *Proxy) Serve(ctx *fasthttp.RequestCtx, r *vars.Request) int {
 // send (a proxy_pass value's URI part) instead of the one p.uri makes.
 func (p *Proxy) serve(ctx *fasthttp.RequestCtx, r *vars.Request, uri []byte) int {
 	r.ProxyHost, r.ProxyPort = p.pp.ProxyHost, p.proxyPort
+	return p.run(ctx, r, uri)
+}
+
+// run is serve once $proxy_host and $proxy_port are set.
+func (p *Proxy) run(ctx *fasthttp.RequestCtx, r *vars.Request, uri []byte) int {
 	x := acquireExchange(p, ctx, r)
 	if uri != nil {
 		x.uri, x.fixedURI = append(x.uri[:0], uri...), true

@@ -185,7 +185,13 @@ func (v *varTarget) serve(ctx *fasthttp.RequestCtx, r *vars.Request) int {
 		// which the map lookup reads without making a string.
 		low := appendLower(url[len(url):], host)
 		if p := v.named[si][string(low)]; p != nil {
-			return p.serve(ctx, r, fixURI(url, uri))
+			// $proxy_host is the host as evaluated (ngx_http_proxy_set_vars);
+			// the block's own spelling saves a copy when they agree.
+			r.ProxyHost, r.ProxyPort = p.pp.ProxyHost, p.proxyPort
+			if string(host) != p.pp.ProxyHost {
+				r.ProxyHost = string(host)
+			}
+			return p.run(ctx, r, fixURI(url, uri))
 		}
 	}
 	p, status := v.directTarget(ctx, r, si, host, rest)

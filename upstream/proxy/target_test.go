@@ -17,7 +17,11 @@ import (
 // got the request, the target it was sent and its Host ($proxy_host).
 func pxNamedBackend(t *testing.T, name string) *pxBackend {
 	return pxStartBackend(t, func(ctx *fasthttp.RequestCtx) {
-		ctx.SetBodyString(name + " " + string(ctx.RequestURI()) + " host=" + string(ctx.Host()))
+		body := name + " " + string(ctx.RequestURI()) + " host=" + string(ctx.Host())
+		if ph := ctx.Request.Header.Peek("X-PH"); len(ph) > 0 {
+			body += " ph=" + string(ph) // $proxy_host as evaluated, case kept
+		}
+		ctx.SetBodyString(body)
 	})
 }
 
@@ -35,7 +39,8 @@ func TestVariableProxyPass(t *testing.T) {
 		body, log       string
 	}{
 		{"upstream name", "proxy_pass http://$arg_up;", "/p?up=ua", "", 200, "a /p?up=ua host=ua", ""},
-		{"upstream name in other case", "proxy_pass http://$arg_up;", "/p?up=UB", "", 200, "b /p?up=UB host=ub", ""},
+		{"upstream name in other case", "proxy_pass http://$arg_up; proxy_set_header X-PH $proxy_host;", "/p?up=UB", "", 200,
+			"b /p?up=UB host=ub ph=UB", ""},
 		{"address and port", "proxy_pass http://$http_x_url;", "/p?x=1", a.addr, 200, "a /p?x=1 host=" + a.addr, ""},
 		{"URI part sent as is, no arguments", "proxy_pass http://$http_x_url/fixed;", "/p/q?x=1", a.addr, 200, "a /fixed host=" + a.addr, ""},
 		{"arguments alone get a slash", "proxy_pass $http_x_url;", "/p", "http://" + a.addr + "?z", 200, "a /?z host=" + a.addr, ""},
