@@ -34,9 +34,10 @@ http {
 }
 `
 
-// TestRoutingVariableProxyPass is nginx-tests' proxy_variables.t and
-// proxy_resolver.t in gw's shape: what a request makes of the URL decides
-// where it goes.
+// TestRoutingVariableProxyPass restates nginx's proxy_pass-with-variables
+// rules (proxy.t's /var cases, the proxy_pass and resolver documentation,
+// ngx_http_proxy_eval) in nginx-tests' shape: what a request makes of the
+// URL decides where it goes, and what gw answers when it cannot.
 func TestRoutingVariableProxyPass(t *testing.T) {
 	t.Parallel()
 	a := addr(freePort(t))
@@ -48,20 +49,20 @@ func TestRoutingVariableProxyPass(t *testing.T) {
 		return "GET " + uri + " HTTP/1.0\r\nHost: localhost\r\n" + headers + "\r\n"
 	}
 	runNgxCases(t, a, []ngxCase{
-		{source: "proxy_variables.t upstream named by $arg_up", req: get("/up/echo?up=one", ""), status: 200,
+		{source: "proxy.t: proxy with variables to upstream", req: get("/up/echo?up=one", ""), status: 200,
 			header: map[string]string{"X-Backend": "b3"}, body: []string{"uri: /up/echo?up=one\n"}},
 		{source: "upstream names compare case-insensitively", req: get("/up/echo?up=ONE", ""), status: 200,
 			header: map[string]string{"X-Backend": "b3"}},
-		{source: "proxy_variables.t address and port in a header", req: get("/hdr/echo?a=1", "X-Backend: "+b3+"\r\n"),
+		{source: "proxy.t: proxy with variables, address and port", req: get("/hdr/echo?a=1", "X-Backend: "+b3+"\r\n"),
 			status: 200, header: map[string]string{"X-Backend": "b3"}, body: []string{"uri: /hdr/echo?a=1\n"}},
 		{source: "a URI part is sent as is, without the arguments", req: get("/uri/x?a=1", "X-Backend: "+b3+"\r\n"),
 			status: 200, body: []string{"uri: /echo\n", "host: " + b3 + "\n"}},
 		{source: "a whole URL naming an upstream, with a URI", req: get("/url/", "X-URL: http://one/echo?q\r\n"),
 			status: 200, header: map[string]string{"X-Backend": "b3"}, body: []string{"uri: /echo?q\n", "host: one\n"}},
 		{source: "a host name without resolver is 502", req: get("/name/echo", "X-Host: app.test\r\n"), status: 502},
-		{source: "proxy_resolver.t a host name through the resolver", req: get("/resolved/echo", "X-Host: app.test\r\n"),
+		{source: "resolver: a host name looked up at run time", req: get("/resolved/echo", "X-Host: app.test\r\n"),
 			status: 200, header: map[string]string{"X-Backend": "b3"}, body: []string{"host: app.test:" + b3Port + "\n"}},
-		{source: "proxy_resolver.t an unknown name is 502", req: get("/resolved/echo", "X-Host: nowhere.test\r\n"), status: 502},
+		{source: "resolver: an unknown name is 502", req: get("/resolved/echo", "X-Host: nowhere.test\r\n"), status: 502},
 		{source: "an invalid URL prefix is 500", req: get("/url/", "X-URL: ftp://one/\r\n"), status: 500},
 		{source: "no host is 500", req: get("/url/", "X-URL: http:///x\r\n"), status: 500},
 	})

@@ -25,8 +25,9 @@ func pxNamedBackend(t *testing.T, name string) *pxBackend {
 	})
 }
 
-// TestVariableProxyPass is nginx-tests' proxy_variables.t in a table: each
-// value a request makes of the URL, and where it goes.
+// TestVariableProxyPass: each value a request makes of a proxy_pass URL
+// with variables, where it goes (ngx_http_proxy_eval's rules), or what gw
+// answers and logs.
 func TestVariableProxyPass(t *testing.T) {
 	a, b := pxNamedBackend(t, "a"), pxNamedBackend(t, "b")
 	_, bPort, _ := strings.Cut(b.addr, ":")
@@ -54,6 +55,8 @@ func TestVariableProxyPass(t *testing.T) {
 			`no resolver defined to resolve app.test, client: 127.0.0.1, server: test, request: "GET /p?p=` + bPort + ` HTTP/1.1", host: "gw"`},
 		{"name with resolver", "resolver " + ns.Addr + "; proxy_pass http://app.test:$arg_p;", "/p?p=" + bPort, "", 200,
 			"b /p?p=" + bPort + " host=app.test:" + bPort, ""},
+		{"resolver that does not answer", "resolver 127.0.0.1:9; resolver_timeout 300ms; proxy_pass http://$http_x_url;", "/p",
+			"app.test", 502, "", `app.test could not be resolved (110: Operation timed out)`},
 		{"unknown name", "resolver " + ns.Addr + "; proxy_pass http://$http_x_url;", "/p", "nowhere.test", 502, "",
 			`nowhere.test could not be resolved (3: Host not found)`},
 	} {
