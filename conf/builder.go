@@ -47,6 +47,9 @@ type level struct {
 	parent  *level
 	out     *Settings // filled by merge; Server.Settings / Location.Settings point here
 	pending []pending
+	// proxyPassVars: this level's proxy_pass holds variables, which
+	// forbids an explicit proxy_redirect default after it.
+	proxyPassVars bool
 }
 
 // pending is a setting met during the walk, not applied yet.

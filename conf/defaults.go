@@ -73,6 +73,7 @@ func defaultSettings(prefix string) *Settings {
 		ProxyRedirects:        []ProxyRedirect{{Default: true}},
 		ProxyBuffering:        true,
 		ProxyRequestBuffering: true,
+		ResolverTimeout:       defaultResolverTimeout,
 
 		ClientHeaderTimeout: defaultClientTimeout,
 		ClientBodyTimeout:   defaultClientTimeout,

@@ -230,6 +230,12 @@ type Settings struct {
 	ProxySSLServerName bool
 	ProxySSLName       *vars.Template // nil: $proxy_host, nginx's default
 
+	// Resolver is the resolver directive (nil: none), which a proxy_pass
+	// with variables asks for a host that is neither an upstream nor an
+	// address; ResolverTimeout bounds each lookup.
+	Resolver        *Resolver
+	ResolverTimeout time.Duration
+
 	// ProxyRequest holds proxy_method, proxy_pass_request_headers,
 	// proxy_pass_request_body, proxy_set_body and proxy_ssl_session_reuse.
 	ProxyRequest proxyreq.Settings
@@ -288,6 +294,13 @@ type ProxyPass struct {
 	// Addrs are the resolved ip:port of a literal host, in resolver order;
 	// nil when Upstream is set.
 	Addrs []string
+	// Vars is the URL when it holds variables: it is evaluated per request
+	// and only Pos, URL and Vars are set (nginx's ngx_http_proxy_eval
+	// reads the result; see upstream/proxy's target.go).
+	Vars *vars.Template
+	// Upstreams are, with Vars, the upstream blocks of the http block: a
+	// value naming one of them without a port goes to it.
+	Upstreams []*upstream.Config
 }
 
 // NextUpstream and its conditions are conf/proxyreq's, which reads them.

@@ -101,6 +101,9 @@ func proxyRedirectSetter(b *builder, d *parser.Directive) (func(*Settings), erro
 		case "off":
 			return func(s *Settings) { s.ProxyRedirects, s.redirectOff = nil, true }, nil
 		case "default":
+			if b.lvl.proxyPassVars {
+				return nil, errorAt(d.Pos, "\"proxy_redirect default\" cannot be used with \"proxy_pass\" directive with variables")
+			}
 			if !b.lvl.wrote("proxy_pass") {
 				return nil, errorAt(d.Pos, "\"proxy_redirect default\" should be placed after the \"proxy_pass\" directive")
 			}

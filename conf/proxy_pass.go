@@ -13,8 +13,18 @@ import (
 // does: it may name an upstream defined further down.
 func proxyPassSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	a := d.Args[0]
-	if strings.ContainsRune(a.Value, '$') {
-		return nil, errorAt(a.Pos, "variables in \"proxy_pass\" are not supported by gw")
+	t, err := b.template(a)
+	if err != nil {
+		return nil, err
+	}
+	if !t.IsLiteral() {
+		// nginx checks nothing more at load time (ngx_http_proxy_pass
+		// compiles the script and returns): the value is judged per
+		// request, where an invalid one is a 500 with its log line.
+		b.lvl.proxyPassVars = true
+		p := &ProxyPass{Pos: a.Pos, URL: a.Value, Vars: t}
+		b.later(func() error { p.Upstreams = b.http().Upstreams; return nil })
+		return func(s *Settings) { s.ProxyPass = p }, nil
 	}
 	p, rest, err := parseProxyURL(a)
 	if err != nil {

@@ -142,6 +142,7 @@ func init() {
 		proxyRequestDirectives,
 		realIPDirectives,
 		rewriteDirectives,
+		resolverDirectives,
 	)
 }
 

@@ -19,6 +19,7 @@ http {
     proxy_set_header X-Blah "blah";
     proxy_hide_header X-Hidden;
 
+    upstream u { server %[3]s; }
     upstream nonidem {
         server %[2]s max_fails=0;
         server %[2]s max_fails=0;
@@ -37,6 +38,10 @@ http {
             proxy_pass http://%[3]s;
             proxy_read_timeout 2s;
             proxy_connect_timeout 2s;
+        }
+        location /pvar {
+            proxy_pass http://$arg_b;
+            proxy_read_timeout 1s;
         }
         location /timeout {
             proxy_pass http://%[3]s;
@@ -239,7 +244,7 @@ func passDateDaemon(head, _ string, w io.Writer) {
 // Not here: proxy_merge_headers.t "proxy_pass_header date" (fasthttp
 // always writes its own Date), "proxy_pass_header no date" and "no
 // server" (nginx sends none when the passed header is missing upstream;
-// gw adds its own); proxy.t's variables in proxy_pass (gw refuses them),
+// gw adds its own); proxy.t's
 // proxy_header_timeout (not a gw directive) and the $upstream_*_time
 // checks that need second-long backend pauses.
 func TestNginxProxy(t *testing.T) {
@@ -262,6 +267,8 @@ func TestNginxProxy(t *testing.T) {
 	runNgxCases(t, front, []ngxCase{
 		{source: "proxy.t: proxy request", req: "GET /", status: 200, body: []string{"SEE-THIS"}},
 		{source: "proxy.t: proxy request with multiple packets", req: "GET /multi", status: 200, body: []string{"AND-THIS"}},
+		{source: "proxy.t: proxy with variables (/var there)", req: "GET /pvar?b=" + daemon + "/", status: 200, body: []string{"SEE-THIS"}},
+		{source: "proxy.t: proxy with variables to upstream (/var there)", req: "GET /pvar?b=u/", status: 200, body: []string{"SEE-THIS"}},
 		{source: "proxy.t: proxy head request", req: "HEAD /", status: 200, body: []string{"!SEE-THIS"}},
 		{source: "proxy.t: proxy connect timeout (does not bound the answer)", req: "GET /timeout", status: 200},
 		{source: "proxy.t: proxy_host", req: "GET /vars", status: 200, header: map[string]string{"X-Proxy-Host": back}},

@@ -10,6 +10,7 @@ import (
 	"github.com/gw-proxy/gw/conf"
 	upstreamconf "github.com/gw-proxy/gw/conf/upstream"
 	"github.com/gw-proxy/gw/upstream/persist"
+	"github.com/gw-proxy/gw/upstream/resolver"
 	"github.com/gw-proxy/gw/upstream/transport"
 	"github.com/gw-proxy/gw/upstream/tunnel"
 )
@@ -46,6 +47,7 @@ type Builder struct {
 	implicit  map[string]*upstream.Upstream
 	order     []*upstream.Upstream
 	persist   map[*upstream.Upstream]persist.Persistence
+	resolvers map[*conf.Resolver]*resolver.Resolver
 }
 
 // NewBuilder returns a builder for one runtime.
@@ -121,6 +123,9 @@ func (b *Builder) Proxy(loc *conf.Location) (*Proxy, error) {
 	if pp == nil {
 		return nil, nil
 	}
+	if pp.Vars != nil {
+		return b.varProxy(loc, st, pp)
+	}
 	var up *upstream.Upstream
 	var err error
 	if pp.Upstream != nil {
@@ -131,8 +136,15 @@ func (b *Builder) Proxy(loc *conf.Location) (*Proxy, error) {
 	if err != nil {
 		return nil, err
 	}
+	return b.proxyTo(loc, st, pp, up)
+}
+
+// proxyTo compiles the proxy of loc to up: the location's rules, the
+// upstream's persistence, one pool per peer.
+func (b *Builder) proxyTo(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass, up *upstream.Upstream) (*Proxy, error) {
 	p := newProxy(loc, st, pp, up, b.opts.Log)
 	p.tunnel = newTunnelRules(st, b.opts.Tunnels)
+	var err error
 	if p.persist, err = b.persistence(up); err != nil {
 		return nil, err
 	}

@@ -51,6 +51,7 @@ type exchange struct {
 	buf        []byte // scratch: header values, redirects
 	keyBuf     []byte // hash KEY
 	uri        []byte // the request target sent upstream
+	fixedURI   bool   // uri was set by a proxy_pass value and is sent as is
 
 	// handedOver: the client's response carries the upstream's, and its
 	// body stream ends the exchange.
@@ -124,6 +125,6 @@ func (x *exchange) release() {
 	x.p, x.ctx, x.r, x.lc = nil, nil, nil, logContext{}
 	x.reqMem, x.respMem = x.reqMem[:0], x.respMem[:0]
 	x.buf, x.keyBuf, x.uri = x.buf[:0], x.keyBuf[:0], x.uri[:0]
-	x.replayable = false
+	x.replayable, x.fixedURI = false, false
 	exchangePool.Put(x)
 }

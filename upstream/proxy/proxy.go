@@ -60,8 +60,11 @@ type Proxy struct {
 	ipHash            bool
 
 	persist persist.Persistence
-	tunnel  tunnelRules   // Upgrade handshakes and their tunnels
-	scope   persist.Scope // the location's part of persist
+	tunnel  tunnelRules // Upgrade handshakes and their tunnels
+	// vt is set for a proxy_pass with variables, which Serve hands each
+	// request to; the fields above are then unset (target.go).
+	vt    *varTarget
+	scope persist.Scope // the location's part of persist
 }
 
 // newProxy compiles the per-request rules of a location.
@@ -183,8 +186,25 @@ func (p *Proxy) Upstream() *upstream.Upstream { return p.up }
 // access log) after Serve returns and reset it then: nothing Serve leaves
 // running touches r.
 func (p *Proxy) Serve(ctx *fasthttp.RequestCtx, r *vars.Request) int {
+	if p.vt != nil {
+		return p.vt.serve(ctx, r)
+	}
+	return p.serve(ctx, r, nil)
+}
+
+// serve proxies one request; uri, when not nil, is the request target to
+// send (a proxy_pass value's URI part) instead of the one p.uri makes.
+func (p *Proxy) serve(ctx *fasthttp.RequestCtx, r *vars.Request, uri []byte) int {
 	r.ProxyHost, r.ProxyPort = p.pp.ProxyHost, p.proxyPort
+	return p.run(ctx, r, uri)
+}
+
+// run is serve once $proxy_host and $proxy_port are set.
+func (p *Proxy) run(ctx *fasthttp.RequestCtx, r *vars.Request, uri []byte) int {
 	x := acquireExchange(p, ctx, r)
+	if uri != nil {
+		x.uri, x.fixedURI = append(x.uri[:0], uri...), true
+	}
 	if status := x.prepare(); status != 0 {
 		x.release()
 		return status

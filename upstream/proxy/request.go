@@ -17,7 +17,9 @@ import (
 func (x *exchange) prepare() int {
 	p := x.p
 	in := &x.ctx.Request
-	x.uri = p.uri.Append(x.uri[:0], in)
+	if !x.fixedURI {
+		x.uri = p.uri.Append(x.uri[:0], in)
+	}
 	x.lc.uri = x.uri
 
 	h := &x.out.Header

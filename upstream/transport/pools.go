@@ -202,3 +202,22 @@ func (ps *Pools) Lookup(k Key) *Client {
 	defer ps.mu.Unlock()
 	return ps.clients[k]
 }
+
+// Detached returns the registered pool for k when a proxy of a runtime
+// uses one, and otherwise a pool of its own that nothing registers: a
+// proxy_pass with variables makes peers per request value, and keeps the
+// pools of those in a bounded cache of its own (closing them with
+// CloseIdle when it drops one) rather than growing the registry until
+// the next reload. owned says the caller got such a pool.
+func (ps *Pools) Detached(k Key) (c *Client, owned bool) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if h := ps.clients[k]; h != nil {
+		return h, false
+	}
+	return newClient(k, ps.RootCAs), true
+}
+
+// CloseIdle closes the pool's idle connections; requests running on it
+// finish normally.
+func (h *Client) CloseIdle() { h.hc.CloseIdleConnections() }

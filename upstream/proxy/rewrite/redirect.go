@@ -29,6 +29,11 @@ func NewRedirects(loc *conf.Location, st *conf.Settings, pp *conf.ProxyPass) []R
 			rules = append(rules, Redirect{from: []byte(pr.From), fromVars: pr.FromVars, regex: pr.Regex, to: pr.To})
 			continue
 		}
+		if pp.Vars != nil {
+			// nginx's default rule needs a fixed URL: conf refuses an
+			// explicit one, and the inherited one does nothing.
+			continue
+		}
 		rule := Redirect{from: []byte(pp.URL + "/"), lit: []byte("/")}
 		if pp.URI != "" && loc != nil {
 			rule = Redirect{from: []byte(pp.URL), lit: []byte(loc.Pattern)}

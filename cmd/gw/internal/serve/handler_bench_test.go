@@ -30,6 +30,7 @@ http {
         listen 127.0.0.1:1;
         location / { proxy_pass http://app; }
         location = /return { return 200 "ok"; }
+        location = /variable { proxy_pass http://$arg_up; }
         location = /allowed { allow 10.0.0.0/8; allow 127.0.0.1; deny all; return 200 "ok"; }
     }
 }
@@ -122,6 +123,10 @@ func benchHandler(b *testing.B, uri string) {
 // BenchmarkHandlerProxy is the whole proxied request: server and location
 // selection, the proxy with upstream keep-alive, the response.
 func BenchmarkHandlerProxy(b *testing.B) { benchHandler(b, "/") }
+
+// BenchmarkHandlerProxyVariable is BenchmarkHandlerProxy through
+// `proxy_pass http://$arg_up;` naming the same upstream.
+func BenchmarkHandlerProxyVariable(b *testing.B) { benchHandler(b, "/variable?up=app") }
 
 // BenchmarkHandlerReturn is a request answered by return.
 func BenchmarkHandlerReturn(b *testing.B) { benchHandler(b, "/return") }
