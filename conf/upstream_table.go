@@ -57,7 +57,8 @@ func inUpstream(read func(u *upstream.Config, d *parser.Directive) error) handle
 	return func(b *builder, d *parser.Directive) error { return read(b.currentUpstream(), d) }
 }
 
-// balancer makes the handler of the balancer directive of kind k.
+// balancer makes the handler of the balancer directive of kind k; hash's
+// key is parsed within the configuration's variables (map, set).
 func balancer(k upstream.BalancerKind) handler {
-	return func(b *builder, d *parser.Directive) error { return b.currentUpstream().SetBalancer(k, d) }
+	return func(b *builder, d *parser.Directive) error { return b.currentUpstream().SetBalancer(k, d, b.template) }
 }

@@ -115,7 +115,7 @@ func ReadRealm(d *parser.Directive, env Env) (func(*Settings), error) {
 // reads it now, so a name with variables is refused.
 func ReadUserFile(d *parser.Directive, env Env) (func(*Settings), error) {
 	a := d.Args[0]
-	t, err := value.Template(a)
+	t, err := env.template(a)
 	if err != nil {
 		return nil, err
 	}

@@ -52,12 +52,17 @@ func (b Balancer) supportsBackup() bool {
 // SetBalancer reads the balancer directive of kind k (least_conn,
 // ip_hash, hash, random). An upstream has one balancer: nginx warns and
 // keeps the last one, gw refuses the second, which is never what the
-// operator meant.
-func (u *Config) SetBalancer(k BalancerKind, d *parser.Directive) error {
+// operator meant. template parses hash's key within the configuration's
+// variables (its map and set variables, declared anywhere in the file);
+// nil is value.Template, the built-in ones.
+func (u *Config) SetBalancer(k BalancerKind, d *parser.Directive, template value.Templater) error {
 	if u.Balancer.Kind != RoundRobin {
 		return parser.Errorf(d.Pos, "load balancing method redefined")
 	}
-	bal, err := parseBalancer(k, d)
+	if template == nil {
+		template = value.Template
+	}
+	bal, err := parseBalancer(k, d, template)
 	if err != nil {
 		return err
 	}
@@ -67,12 +72,12 @@ func (u *Config) SetBalancer(k BalancerKind, d *parser.Directive) error {
 
 // parseBalancer reads the arguments of hash and random; least_conn and
 // ip_hash take none.
-func parseBalancer(k BalancerKind, d *parser.Directive) (Balancer, error) {
+func parseBalancer(k BalancerKind, d *parser.Directive, template value.Templater) (Balancer, error) {
 	bal := Balancer{Pos: d.Pos, Kind: k}
 	var extra []parser.Arg
 	switch k {
 	case Hash:
-		key, err := value.Template(d.Args[0])
+		key, err := template(d.Args[0])
 		if err != nil {
 			return bal, err
 		}

@@ -22,7 +22,7 @@ func read(t *testing.T, src string) (*upstream.Config, error) {
 		case "server":
 			err = u.AddServer(d)
 		case "hash":
-			err = u.SetBalancer(upstream.Hash, d)
+			err = u.SetBalancer(upstream.Hash, d, nil)
 		case "keepalive":
 			err = u.SetKeepalive(d)
 		case "check", "check_http_send", "check_http_expect_alive":
