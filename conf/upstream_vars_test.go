@@ -1,11 +1,14 @@
 package conf
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/parser"
 )
 
 // hash's key is parsed within the configuration's variables, as nginx's
@@ -65,5 +68,57 @@ http {
 		if got := string(shard.Balancer.Key.Append(nil, r)); got != tc.shard {
 			t.Errorf("%q: hash \"$shard:$arg_x\" = %q, want %q", tc.cookie, got, tc.shard)
 		}
+	}
+}
+
+// Every directive that takes a template parses it within the
+// configuration's variables: $mv, a map written after every use, loads,
+// and the same line with $nosuch is `unknown "nosuch" variable` (so the
+// directive does parse variables, and the first result is the scope's).
+func TestTemplatesSeeDefinedVariables(t *testing.T) {
+	const config = `events {}
+http {
+    %[1]s
+    upstream app { %[2]s server 127.0.0.1:9001; }
+    server {
+        listen 127.0.0.1:8080;
+        %[3]s
+        location / { %[4]s proxy_pass http://app; }
+    }
+    map $http_x_t $mv { default v; }
+}
+`
+	cases := []struct{ name, http, upstream, server, location string }{
+		{name: "hash", upstream: `hash $mv;`},
+		{name: "hash consistent", upstream: `hash "$mv$uri" consistent;`},
+		{name: "log_format", http: `log_format f "$mv";`},
+		{name: "access_log if=", http: `access_log logs/a.log combined if=$mv;`},
+		{name: "return", server: `return 200 "$mv";`},
+		{name: "add_header", location: `add_header X-M $mv;`},
+		{name: "proxy_set_header", location: `proxy_set_header X-M $mv;`},
+		{name: "proxy_redirect", location: `proxy_redirect http://$mv/ /;`},
+		{name: "proxy_ssl_name", location: `proxy_ssl_name $mv;`},
+		{name: "auth_basic", location: `auth_basic "realm $mv";`},
+		{name: "session_sticky_bypass", location: `session_sticky_bypass $mv;`},
+		{name: "set", server: `set $s "$mv";`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, v := range []string{"mv", "nosuch"} {
+				r := strings.NewReplacer("$mv", "$"+v)
+				src := fmt.Sprintf(config, r.Replace(tc.http), r.Replace(tc.upstream), r.Replace(tc.server), r.Replace(tc.location))
+				tree, err := parser.Parse("t.conf", []byte(src))
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = Build(tree, t.TempDir())
+				if v == "mv" && err != nil {
+					t.Errorf("with a map variable: %v", err)
+				}
+				if v == "nosuch" && (err == nil || !strings.Contains(err.Error(), `unknown "nosuch" variable`)) {
+					t.Errorf("with an unknown variable: %v, want unknown \"nosuch\" variable", err)
+				}
+			}
+		})
 	}
 }
