@@ -16,8 +16,11 @@ import (
 func (x *exchange) splice(c net.Conn) {
 	tn, rules := x.tun, &x.p.tunnel
 	defer x.release()
-	defer x.endTunnel()
+	// The registry learns the tunnel ended only once its access-log line
+	// is written: a graceful stop waiting on the registry then closes
+	// the log files, and a line written after that was lost.
 	defer rules.Registry.Remove(tn)
+	defer x.endTunnel()
 	if !tn.Attach(c) {
 		return // Tunnels closed it before it started
 	}
