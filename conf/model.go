@@ -344,11 +344,7 @@ type Buffers struct {
 }
 
 // Return is `return CODE [TEXT|URL]` or `return URL`.
-type Return struct {
-	Pos  parser.Pos
-	Code int
-	Text *vars.Template // body text, or redirect URL for 301/302/303/307/308; nil when absent
-}
+type Return = rewrite.Return
 
 // AddHeader is `add_header NAME VALUE [always]`.
 type AddHeader struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/rewrite"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/location"
 )
@@ -21,7 +22,11 @@ type exchange struct {
 	srv  *conf.Server
 	st   *conf.Settings // settings of the location that answers (or the server's)
 	vars vars.Request
-	buf  []byte // scratch for template evaluation
+	ret  *conf.Return // the return of an if block, which answers instead of the level's
+	// broke: a break ended the level's script, so its return (written
+	// after every step, see conf's addStep) does not answer.
+	broke bool
+	buf   []byte // scratch for template evaluation
 }
 
 var exchangePool = sync.Pool{New: func() any { return &exchange{buf: make([]byte, 0, 256)} }}
@@ -87,20 +92,30 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 	// The server's set directives and return run in nginx's server
 	// rewrite phase, before any location is matched; the location's sets
 	// in its rewrite phase, once it is found.
+	// A return in an if answers instead of the level's return (x.ret); a
+	// break skips the level's return, written after it (x.broke).
 	x.st = srv.Settings
 	if s := srv.Settings.Script; s != nil {
-		s.Run(&x.vars)
+		x.runScript(s)
 	}
-	if srv.Settings.Return == nil {
+	if (srv.Settings.Return == nil || x.broke) && x.ret == nil {
 		if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc != nil {
 			x.st = loc.Settings
+			x.broke = false
 			if s := loc.Settings.Script; s != nil {
-				s.Run(&x.vars)
+				x.runScript(s)
 			}
 		}
 	}
 	x.realIP(srv.Settings, x.st)
 	return x, loc, redirect
+}
+
+// runScript runs a level's rewrite script.
+func (x *exchange) runScript(s *rewrite.Script) {
+	var o rewrite.Outcome
+	o, x.ret = s.Run(&x.vars)
+	x.broke = o == rewrite.Stop
 }
 
 // end applies add_header and server_tokens, writes the access log and
@@ -114,7 +129,7 @@ func (x *exchange) end() {
 // release pools the exchange without answering.
 func (x *exchange) release() {
 	x.vars.Reset()
-	x.ctx, x.rt, x.srv, x.st, x.buf = nil, nil, nil, nil, x.buf[:0]
+	x.ctx, x.rt, x.srv, x.st, x.ret, x.broke, x.buf = nil, nil, nil, nil, nil, false, x.buf[:0]
 	exchangePool.Put(x)
 }
 
@@ -148,7 +163,14 @@ func (x *exchange) answer(loc *conf.Location) {
 	if !x.accessAllows() {
 		return
 	}
-	if ret := x.st.Return; ret != nil {
+	ret := x.st.Return
+	if x.broke {
+		ret = nil
+	}
+	if x.ret != nil {
+		ret = x.ret
+	}
+	if ret != nil {
 		x.doReturn(ret, 0)
 		return
 	}
