@@ -14,6 +14,7 @@ var rewriteDirectives = []directive{
 	{name: "map", ctx: ctxHTTP, args: exactly(2), block: true, multi: true, handle: handleMap},
 	{name: "set", ctx: ctxSL, args: exactly(2), multi: true, set: setSetter},
 	{name: "if", ctx: ctxSL, args: atLeast(1), block: true, multi: true, set: ifSetter},
+	{name: "rewrite", ctx: ctxSL, args: between(2, 3), multi: true, set: rewriteSetter},
 	{name: "break", ctx: ctxSL, args: exactly(0), multi: true, set: breakSetter},
 }
 
@@ -61,6 +62,15 @@ func addStep(st rewrite.Step) func(*Settings) {
 	}
 }
 
+// rewriteSetter reads `rewrite regex replacement [flag];`.
+func rewriteSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
+	st, err := rewrite.ParseRewrite(d, b.scope)
+	if err != nil {
+		return nil, err
+	}
+	return addStep(st), nil
+}
+
 // breakSetter reads `break;`.
 func breakSetter(*builder, *parser.Directive) (func(*Settings), error) {
 	return addStep(rewrite.Break{}), nil
@@ -102,6 +112,8 @@ func (b *builder) ifBlock(d *parser.Directive, ctx ctxMask) (*rewrite.If, error)
 			step, err = b.parseReturn(in)
 		case "break":
 			step = rewrite.Break{}
+		case "rewrite":
+			step, err = rewrite.ParseRewrite(in, b.scope)
 		case "if":
 			step, err = b.ifBlock(in, ctx)
 		default:

@@ -85,3 +85,68 @@ func TestRoutingIf(t *testing.T) {
 		{source: "if false: the location's return", req: "GET /redir", status: 204},
 	})
 }
+
+// rewriteConfig: %[1]s is gw, %[2]s a gw-demo backend whose /echo shows
+// the URI it was sent. The cases follow nginx-tests rewrite.t.
+const rewriteConfig = `
+events {}
+http {
+    upstream app { server %[2]s; }
+    server {
+        listen %[1]s;
+        rewrite ^/old/(.*)$ /new/$1;
+
+        location /new/ { return 200 "new uri=$uri args=$args"; }
+        location /last/ { rewrite ^/last/(.*)$ /target/$1 last; return 200 "not reached"; }
+        location /target/ { return 200 "target uri=$uri args=$args request_uri=$request_uri"; }
+        location /drop/ { rewrite ^/drop/(.*)$ /target/$1? last; }
+        location /newargs/ { rewrite ^/newargs/(.*)$ /target/$1?n=1 last; }
+        location /brk/ {
+            rewrite ^/brk/(.*)$ /echo/$1 break;
+            proxy_pass http://app;
+        }
+        location /brkpart/ {
+            rewrite ^/brkpart/(.*)$ /echo/$1 break;
+            proxy_pass http://app/ignored/;
+        }
+        location /redirect { rewrite ^ /landing redirect; }
+        location /permanent { rewrite ^/permanent(.*)$ /landing$1 permanent; }
+        location /absolute { rewrite ^ http://example.com/x; }
+        location /absdrop { rewrite ^ http://example.com/x?; }
+        location /loop { rewrite ^ /loop last; }
+        location /cont {
+            rewrite ^/cont/(.*)$ /cont2/$1;
+            rewrite ^/cont2/(.*)$ /cont3/$1;
+            return 200 "uri=$uri";
+        }
+        location /iflast {
+            if ($arg_go) { rewrite ^ /target/from-if last; }
+            return 200 "no if";
+        }
+    }
+}
+`
+
+// TestRoutingRewrite checks rewrite end to end, in nginx-tests' shape.
+func TestRoutingRewrite(t *testing.T) {
+	a := addr(freePort(t))
+	app := startDemo(t, "app")
+	startGW(t, fmt.Sprintf(rewriteConfig, a, app), a)
+
+	runNgxCases(t, a, []ngxCase{
+		{source: "rewrite.t: server rewrite before the location search", req: "GET /old/x?a=1", status: 200, body: body("new uri=/new/x args=a=1")},
+		{source: "rewrite.t: last searches the location again", req: "GET /last/y?a=1", status: 200, body: body("target uri=/target/y args=a=1 request_uri=/last/y?a=1")},
+		{source: "rewrite.t: trailing ? drops the arguments", req: "GET /drop/z?a=1", status: 200, body: body("target uri=/target/z args= request_uri=/drop/z?a=1")},
+		{source: "rewrite.t: new arguments, then the old ones", req: "GET /newargs/z?a=1", status: 200, body: body("target uri=/target/z args=n=1&a=1 request_uri=/newargs/z?a=1")},
+		{source: "rewrite.t: break proxies the new URI", req: "GET /brk/p?q=1", status: 200, body: []string{"uri: /echo/p?q=1"}},
+		{source: "rewrite.t: break: the URI part of proxy_pass is not used", req: "GET /brkpart/p", status: 200, body: []string{"uri: /echo/p"}},
+		{source: "rewrite.t: redirect flag, absolute Location", req: "GET /redirect?a=1", status: 302, header: map[string]string{"Location": "http://localhost:"}, head: []string{"/landing?a=1\r\n"}},
+		{source: "rewrite.t: permanent", req: "GET /permanent/x", status: 301, head: []string{"/landing/x\r\n"}},
+		{source: "rewrite.t: http:// replacement redirects", req: "GET /absolute?a=1", status: 302, head: []string{"Location: http://example.com/x?a=1\r\n"}},
+		{source: "rewrite.t: http:// replacement with ?", req: "GET /absdrop?a=1", status: 302, head: []string{"Location: http://example.com/x\r\n"}},
+		{source: "rewrite.t: last loop ends in 500", req: "GET /loop", status: 500},
+		{source: "rewrite.t: rewrites without flag go on", req: "GET /cont/a", status: 200, body: body("uri=/cont3/a")},
+		{source: "rewrite_if.t: rewrite last in if", req: "GET /iflast?go=1", status: 200, body: body("target uri=/target/from-if args=go=1 request_uri=/iflast?go=1")},
+		{source: "rewrite_if.t: if false", req: "GET /iflast", status: 200, body: body("no if")},
+	})
+}

@@ -10,9 +10,11 @@ type Outcome uint8
 
 // The outcomes.
 const (
-	Next   Outcome = iota // go on with the next step
-	Stop                  // the phase ends here (break)
-	Answer                // the phase ends with an answer (return): see Script.Run
+	Next     Outcome = iota // go on with the next step
+	Stop                    // the phase ends here (break)
+	Answer                  // the phase ends with an answer (return): see Script.Run
+	Last                    // rewrite ... last: the location is searched again for the new URI
+	Redirect                // rewrite that redirects: the answer is in the Request (RedirectCode, RedirectURL)
 )
 
 // Step is one directive of a Script. A step that answers (return, or an

@@ -53,8 +53,11 @@ func Declare(tree []*parser.Directive, sc *vars.Scope) {
 				_, _ = sc.Declare(name)
 			}
 		}
-		if d.Name == "if" {
+		switch d.Name {
+		case "if":
 			declareIfGroups(d, sc)
+		case "rewrite":
+			declareRewriteGroups(d, sc)
 		}
 		Declare(d.Block, sc)
 	}

@@ -107,6 +107,14 @@ type Request struct {
 	// named captures.
 	CaptureNames []string
 
+	// Rewritten: the rewrite directive changed the URI (Ctx's path and
+	// query string), which the proxy then sends instead of the client's.
+	Rewritten bool
+	// RedirectCode and RedirectURL are the answer of a rewrite that
+	// redirects (rewrite.Redirect ends the script with them).
+	RedirectCode int
+	RedirectURL  []byte
+
 	// The values of the variables the configuration defines (defined.go).
 	slots     []slot
 	defBuf    []byte

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/proxy/body"
+	"github.com/gw-proxy/gw/upstream/proxy/rewrite"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -17,7 +18,11 @@ import (
 func (x *exchange) prepare() int {
 	p := x.p
 	in := &x.ctx.Request
-	if !x.fixedURI {
+	switch {
+	case x.fixedURI:
+	case x.r != nil && x.r.Rewritten:
+		x.uri = rewrite.AppendRewritten(x.uri[:0], in)
+	default:
 		x.uri = p.uri.Append(x.uri[:0], in)
 	}
 	x.lc.uri = x.uri

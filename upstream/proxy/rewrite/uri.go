@@ -66,6 +66,20 @@ func (u *URI) Append(dst []byte, req *fasthttp.Request) []byte {
 	return dst
 }
 
+// AppendRewritten appends the upstream request URI of a request whose URI
+// the rewrite directive changed: the new path, escaped, and its
+// arguments. As nginx's documentation says of a URI changed by rewrite in
+// a proxying location, the URI part of proxy_pass is not used then.
+func AppendRewritten(dst []byte, req *fasthttp.Request) []byte {
+	uri := req.URI()
+	dst = AppendEscapedURI(dst, uri.Path())
+	if args := uri.QueryString(); len(args) > 0 {
+		dst = append(dst, '?')
+		dst = append(dst, args...)
+	}
+	return dst
+}
+
 // originForm is the request target sent upstream for an absolute-form
 // request: vars.OriginForm ($request_uri's reading), with the "/" nginx
 // puts before the arguments of a target with no path ("http://h?a" is

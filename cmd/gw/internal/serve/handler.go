@@ -26,6 +26,8 @@ type exchange struct {
 	// broke: a break ended the level's script, so its return (written
 	// after every step, see conf's addStep) does not answer.
 	broke bool
+	// cycle: rewrite ... last ran more than maxURIChanges times.
+	cycle bool
 	buf   []byte // scratch for template evaluation
 }
 
@@ -98,12 +100,22 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 	if s := srv.Settings.Script; s != nil {
 		x.runScript(s)
 	}
-	if (srv.Settings.Return == nil || x.broke) && x.ret == nil {
-		if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc != nil {
+	if (srv.Settings.Return == nil || x.broke) && x.ret == nil && x.vars.RedirectCode == 0 {
+		// rewrite ... last searches the location again with the new
+		// URI, at most maxURIChanges times, as nginx's uri_changes.
+		for changes := 0; ; changes++ {
+			if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc == nil {
+				break
+			}
 			x.st = loc.Settings
 			x.broke = false
-			if s := loc.Settings.Script; s != nil {
-				x.runScript(s)
+			s := loc.Settings.Script
+			if s == nil || !x.runScript(s) {
+				break
+			}
+			if changes == maxURIChanges-1 {
+				x.cycle = true
+				break
 			}
 		}
 	}
@@ -111,11 +123,18 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 	return x, loc, redirect
 }
 
-// runScript runs a level's rewrite script.
-func (x *exchange) runScript(s *rewrite.Script) {
+// maxURIChanges is nginx's NGX_HTTP_MAX_URI_CHANGES: how many times
+// rewrite ... last may send a request to a location search again.
+const maxURIChanges = 10
+
+// runScript runs a level's rewrite script; last reports that a rewrite
+// with the last flag ended it (a server's script then just stops: its
+// location is searched with the new URI anyway).
+func (x *exchange) runScript(s *rewrite.Script) (last bool) {
 	var o rewrite.Outcome
 	o, x.ret = s.Run(&x.vars)
-	x.broke = o == rewrite.Stop
+	x.broke = o == rewrite.Stop || o == rewrite.Last
+	return o == rewrite.Last
 }
 
 // end applies add_header and server_tokens, writes the access log and
@@ -129,7 +148,7 @@ func (x *exchange) end() {
 // release pools the exchange without answering.
 func (x *exchange) release() {
 	x.vars.Reset()
-	x.ctx, x.rt, x.srv, x.st, x.ret, x.broke, x.buf = nil, nil, nil, nil, nil, false, x.buf[:0]
+	x.ctx, x.rt, x.srv, x.st, x.ret, x.broke, x.cycle, x.buf = nil, nil, nil, nil, nil, false, false, x.buf[:0]
 	exchangePool.Put(x)
 }
 
@@ -160,7 +179,16 @@ func (b *binding) expect(ctx *fasthttp.RequestCtx, log zerolog.Logger) int {
 // there `deny all; return 200;` answers 200; gw checks access first, so
 // that no answer of a protected location escapes its rules.
 func (x *exchange) answer(loc *conf.Location) {
+	if x.cycle {
+		x.logLine(x.rt.log.Error(), `rewrite or internal redirection cycle while processing "`+string(x.ctx.Path())+`"`)
+		x.sendError(fasthttp.StatusInternalServerError, 0)
+		return
+	}
 	if !x.accessAllows() {
+		return
+	}
+	if code := x.vars.RedirectCode; code != 0 {
+		x.redirect(code, x.vars.RedirectURL)
 		return
 	}
 	ret := x.st.Return
