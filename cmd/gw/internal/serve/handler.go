@@ -161,6 +161,11 @@ func (b *binding) expect(ctx *fasthttp.RequestCtx, log zerolog.Logger) int {
 	x, _, _ := b.begin(ctx)
 	limit, n := x.st.ClientMaxBodySize, int64(ctx.Request.Header.ContentLength())
 	if limit <= 0 || n <= limit {
+		if x.vars.Rewritten {
+			// handle runs the rewrite directives again: give them the
+			// client's URI, which the header still holds.
+			ctx.Request.SetRequestURIBytes(ctx.Request.Header.RequestURI())
+		}
 		x.release() // the request goes on: handle answers and logs it
 		return fasthttp.StatusContinue
 	}
