@@ -152,7 +152,10 @@ type Settings struct {
 	// Script is the level's set directives (nginx's rewrite module) in
 	// the order written; like Return, only on the level that wrote it. A
 	// server's runs before its location is chosen, a location's after.
-	Script     *rewrite.Script
+	Script *rewrite.Script
+	// RewriteLog is rewrite_log: the rewrite directives of the level log
+	// their matches and results at notice.
+	RewriteLog bool
 	AddHeaders []AddHeader
 	ErrorPages []ErrorPage
 

@@ -15,6 +15,7 @@ var rewriteDirectives = []directive{
 	{name: "set", ctx: ctxSL, args: exactly(2), multi: true, set: setSetter},
 	{name: "if", ctx: ctxSL, args: atLeast(1), block: true, multi: true, set: ifSetter},
 	{name: "rewrite", ctx: ctxSL, args: between(2, 3), multi: true, set: rewriteSetter},
+	{name: "rewrite_log", ctx: ctxHSL, args: onOff, set: flagSetter(func(s *Settings) *bool { return &s.RewriteLog })},
 	{name: "break", ctx: ctxSL, args: exactly(0), multi: true, set: breakSetter},
 }
 

@@ -2,6 +2,8 @@ package tests
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -89,6 +91,7 @@ func TestRoutingIf(t *testing.T) {
 // rewriteConfig: %[1]s is gw, %[2]s a gw-demo backend whose /echo shows
 // the URI it was sent. The cases follow nginx-tests rewrite.t.
 const rewriteConfig = `
+error_log logs/error.log notice;
 events {}
 http {
     upstream app { server %[2]s; }
@@ -115,6 +118,7 @@ http {
         location /absdrop { rewrite ^ http://example.com/x?; }
         location /loop { rewrite ^ /loop last; }
         location /cont {
+            rewrite_log on;
             rewrite ^/cont/(.*)$ /cont2/$1;
             rewrite ^/cont2/(.*)$ /cont3/$1;
             return 200 "uri=$uri";
@@ -131,7 +135,7 @@ http {
 func TestRoutingRewrite(t *testing.T) {
 	a := addr(freePort(t))
 	app := startDemo(t, "app")
-	startGW(t, fmt.Sprintf(rewriteConfig, a, app), a)
+	p := startGW(t, fmt.Sprintf(rewriteConfig, a, app), a)
 
 	runNgxCases(t, a, []ngxCase{
 		{source: "rewrite.t: server rewrite before the location search", req: "GET /old/x?a=1", status: 200, body: body("new uri=/new/x args=a=1")},
@@ -149,4 +153,15 @@ func TestRoutingRewrite(t *testing.T) {
 		{source: "rewrite_if.t: rewrite last in if", req: "GET /iflast?go=1", status: 200, body: body("target uri=/target/from-if args=go=1 request_uri=/iflast?go=1")},
 		{source: "rewrite_if.t: if false", req: "GET /iflast", status: 200, body: body("no if")},
 	})
+	for _, line := range []struct{ level, msg string }{
+		{"error", `rewrite or internal redirection cycle while processing \"/loop\", client: 127.0.0.1`},
+		{"info", `\"^/cont/(.*)$\" matches \"/cont/a\", client: 127.0.0.1`},
+		{"info", `rewritten data: \"/cont2/a\", args: \"\", client: 127.0.0.1`},
+		{"info", `\"^/cont2/(.*)$\" matches \"/cont2/a\"`},
+	} {
+		waitFor(t, line.msg+" in the error log", func() bool {
+			b, _ := os.ReadFile(filepath.Join(p.prefix, "logs", "error.log"))
+			return hasLogLine(string(b), line.level, line.msg)
+		})
+	}
 }

@@ -59,14 +59,19 @@ func (c *If) test(r *vars.Request) bool {
 		ok = bytes.Equal(buf, v) != c.negative
 		r.Release(v)
 	case condRegex:
-		if c.groups && !c.negative {
+		matched := false
+		if c.groups {
 			if loc := c.re.FindSubmatchIndex(buf); loc != nil {
 				r.CaptureNames, r.CaptureSubject, r.Captures = c.re.SubexpNames(), bytes.Clone(buf), loc
-				ok = true
+				matched = true
 			}
 		} else {
-			ok = c.re.Match(buf) != c.negative
+			matched = c.re.Match(buf)
 		}
+		if l := r.RewriteLog; l != nil {
+			logMatch(l, c.re, buf, matched)
+		}
+		ok = matched != c.negative
 	}
 	r.Release(buf)
 	return ok

@@ -34,6 +34,9 @@ func (rw *Rewrite) Run(r *vars.Request) (Outcome, *Return) {
 	uri := r.Ctx.URI()
 	path := uri.Path()
 	loc := rw.re.FindSubmatchIndex(path)
+	if l := r.RewriteLog; l != nil {
+		logMatch(l, rw.re, path, loc != nil)
+	}
 	if loc == nil {
 		return Next, nil
 	}
@@ -50,14 +53,30 @@ func (rw *Rewrite) Run(r *vars.Request) (Outcome, *Return) {
 	}
 	if rw.code != 0 {
 		r.RedirectCode, r.RedirectURL = rw.code, out
+		if l := r.RewriteLog; l != nil {
+			l.RewriteNotice(`rewritten redirect: "` + string(out) + `"`)
+		}
 		return Redirect, nil
 	}
 	newPath, newArgs, _ := bytes.Cut(out, []byte{'?'})
+	if l := r.RewriteLog; l != nil {
+		l.RewriteNotice(`rewritten data: "` + string(newPath) + `", args: "` + string(newArgs) + `"`)
+	}
 	newArgs = bytes.Clone(newArgs)
 	uri.SetPathBytes(newPath)
 	uri.SetQueryStringBytes(newArgs)
 	r.Rewritten = true
 	return rw.outcome, nil
+}
+
+// logMatch is rewrite_log's line for a regex of rewrite or if, in
+// nginx's words.
+func logMatch(l vars.RewriteLogger, re *regexp.Regexp, subject []byte, matched bool) {
+	verb := `" matches "`
+	if !matched {
+		verb = `" does not match "`
+	}
+	l.RewriteNotice(`"` + strings.TrimPrefix(re.String(), "(?i)") + verb + string(subject) + `"`)
 }
 
 // ParseRewrite reads `rewrite regex replacement [flag];` (two or three

@@ -132,9 +132,19 @@ const maxURIChanges = 10
 // location is searched with the new URI anyway).
 func (x *exchange) runScript(s *rewrite.Script) (last bool) {
 	var o rewrite.Outcome
+	if x.st.RewriteLog {
+		x.vars.RewriteLog = x
+	} else {
+		x.vars.RewriteLog = nil
+	}
 	o, x.ret = s.Run(&x.vars)
 	x.broke = o == rewrite.Stop || o == rewrite.Last
 	return o == rewrite.Last
+}
+
+// RewriteNotice logs a line of rewrite_log at notice.
+func (x *exchange) RewriteNotice(msg string) {
+	x.logLine(x.rt.log.Info(), msg)
 }
 
 // end applies add_header and server_tokens, writes the access log and
