@@ -109,8 +109,8 @@ http {
             proxy_pass http://app;
         }
         location /brkpart/ {
-            rewrite ^/brkpart/(.*)$ /echo/$1 break;
-            proxy_pass http://app/ignored/;
+            rewrite ^/brkpart/(.*)$ /$1 break;
+            proxy_pass http://app/echo;
         }
         location /redirect { rewrite ^ /landing redirect; }
         location /permanent { rewrite ^/permanent(.*)$ /landing$1 permanent; }
@@ -143,7 +143,7 @@ func TestRoutingRewrite(t *testing.T) {
 		{source: "rewrite.t: trailing ? drops the arguments", req: "GET /drop/z?a=1", status: 200, body: body("target uri=/target/z args= request_uri=/drop/z?a=1")},
 		{source: "rewrite.t: new arguments, then the old ones", req: "GET /newargs/z?a=1", status: 200, body: body("target uri=/target/z args=n=1&a=1 request_uri=/newargs/z?a=1")},
 		{source: "rewrite.t: break proxies the new URI", req: "GET /brk/p?q=1", status: 200, body: []string{"uri: /echo/p?q=1"}},
-		{source: "rewrite.t: break: the URI part of proxy_pass is not used", req: "GET /brkpart/p", status: 200, body: []string{"uri: /echo/p"}},
+		{source: "rewrite.t: break: the URI part of proxy_pass, then the whole new URI", req: "GET /brkpart/p", status: 200, body: []string{"uri: /echo/p\n"}},
 		{source: "rewrite.t: redirect flag, absolute Location", req: "GET /redirect?a=1", status: 302, header: map[string]string{"Location": "http://localhost:"}, head: []string{"/landing?a=1\r\n"}},
 		{source: "rewrite.t: permanent", req: "GET /permanent/x", status: 301, head: []string{"/landing/x\r\n"}},
 		{source: "rewrite.t: http:// replacement redirects", req: "GET /absolute?a=1", status: 302, head: []string{"Location: http://example.com/x?a=1\r\n"}},

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/proxy/body"
-	"github.com/gw-proxy/gw/upstream/proxy/rewrite"
 	"github.com/gw-proxy/gw/upstream/transport"
 )
 
@@ -21,7 +20,7 @@ func (x *exchange) prepare() int {
 	switch {
 	case x.fixedURI:
 	case x.r != nil && x.r.Rewritten:
-		x.uri = rewrite.AppendRewritten(x.uri[:0], in)
+		x.uri = p.uri.AppendRewritten(x.uri[:0], in)
 	default:
 		x.uri = p.uri.Append(x.uri[:0], in)
 	}

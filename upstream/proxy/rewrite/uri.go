@@ -67,11 +67,13 @@ func (u *URI) Append(dst []byte, req *fasthttp.Request) []byte {
 }
 
 // AppendRewritten appends the upstream request URI of a request whose URI
-// the rewrite directive changed: the new path, escaped, and its
-// arguments. As nginx's documentation says of a URI changed by rewrite in
-// a proxying location, the URI part of proxy_pass is not used then.
-func AppendRewritten(dst []byte, req *fasthttp.Request) []byte {
+// the rewrite directive changed, as ngx_http_proxy_create_request builds
+// it then (rewrite ... break clears r->valid_location, so no prefix is
+// cut): the URI part of proxy_pass, if any, then the whole new path,
+// escaped (the request is internal now), and its arguments.
+func (u *URI) AppendRewritten(dst []byte, req *fasthttp.Request) []byte {
 	uri := req.URI()
+	dst = append(dst, u.part...)
 	dst = AppendEscapedURI(dst, uri.Path())
 	if args := uri.QueryString(); len(args) > 0 {
 		dst = append(dst, '?')
