@@ -90,6 +90,15 @@ func ifSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	return addStep(st), nil
 }
 
+// nginxIfDirectives are the directives gw knows that nginx also takes in
+// an if of a location (NGX_HTTP_LIF_CONF) and gw does not run there yet;
+// any other is `"x" directive is not allowed here`, as in nginx.
+var nginxIfDirectives = map[string]bool{
+	"proxy_pass": true, "add_header": true, "access_log": true, "error_page": true,
+	"rewrite_log": true, "session_sticky_bypass": true, "limit_rate": true,
+	"limit_rate_after": true, "root": true, "expires": true, "sendfile": true,
+}
+
 // ifBlock reads an if: its condition, then its block, where gw takes the
 // rewrite module's directives (set, return, break, if). nginx allows more
 // inside an if in a location (proxy_pass, add_header...): gw refuses them
@@ -118,7 +127,10 @@ func (b *builder) ifBlock(d *parser.Directive, ctx ctxMask) (*rewrite.If, error)
 		case "if":
 			step, err = b.ifBlock(in, ctx)
 		default:
-			return nil, errorAt(in.Pos, "gw does not support %q inside \"if\" yet", in.Name)
+			if ctx == ctxLocation && nginxIfDirectives[in.Name] {
+				return nil, errorAt(in.Pos, "gw does not support %q inside \"if\" yet", in.Name)
+			}
+			return nil, errorAt(in.Pos, "%q directive is not allowed here", in.Name)
 		}
 		if err != nil {
 			return nil, err
