@@ -36,6 +36,7 @@ func TestRewrite(t *testing.T) {
 		{[]string{"^/a/(.*)$", "/b/$1", "permanent"}, "/a/x", Redirect, "/a/x", "", 301, "/b/x"},
 		{[]string{"^", "https://h/$1"}, "/a/x?q=1", Redirect, "/a/x", "q=1", 302, "https://h/?q=1"},
 		{[]string{"^", "http://h/?", "last"}, "/a/x?q=1", Redirect, "/a/x", "q=1", 302, "http://h/"},
+		{[]string{"^/(.*)$", "$scheme://h/$1"}, "/a/x", Redirect, "/a/x", "", 302, "http://h/a/x"},
 	}
 	sc := vars.NewScope(nil)
 	sc.AddCaptures("n")
