@@ -12,6 +12,20 @@ import (
 // ngx_http_rewrite_return's rules: a lone argument that is not a number
 // must be an http(s) URL (or start with $scheme) and means 302.
 func returnSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
+	r, err := b.parseReturn(d)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *Settings) {
+		if s.Return == nil {
+			s.Return = r
+		}
+	}, nil
+}
+
+// parseReturn reads the arguments of return, at a level's top or in an
+// if block.
+func (b *builder) parseReturn(d *parser.Directive) (*Return, error) {
 	r := &Return{Pos: d.Pos}
 	first := d.Args[0]
 	code, isCode := value.Number(first.Value)
@@ -34,11 +48,7 @@ func returnSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 		}
 		r.Text = t
 	}
-	return func(s *Settings) {
-		if s.Return == nil {
-			s.Return = r
-		}
-	}, nil
+	return r, nil
 }
 
 // isRedirectURL is nginx's test for `return URL`.

@@ -152,7 +152,10 @@ type Settings struct {
 	// Script is the level's set directives (nginx's rewrite module) in
 	// the order written; like Return, only on the level that wrote it. A
 	// server's runs before its location is chosen, a location's after.
-	Script     *rewrite.Script
+	Script *rewrite.Script
+	// RewriteLog is rewrite_log: the rewrite directives of the level log
+	// their matches and results at notice.
+	RewriteLog bool
 	AddHeaders []AddHeader
 	ErrorPages []ErrorPage
 
@@ -344,11 +347,7 @@ type Buffers struct {
 }
 
 // Return is `return CODE [TEXT|URL]` or `return URL`.
-type Return struct {
-	Pos  parser.Pos
-	Code int
-	Text *vars.Template // body text, or redirect URL for 301/302/303/307/308; nil when absent
-}
+type Return = rewrite.Return
 
 // AddHeader is `add_header NAME VALUE [always]`.
 type AddHeader struct {

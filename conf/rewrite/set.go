@@ -18,9 +18,9 @@ type Set struct {
 var _ Step = (*Set)(nil)
 
 // Run evaluates the value into the variable's slot.
-func (s *Set) Run(r *vars.Request) Outcome {
+func (s *Set) Run(r *vars.Request) (Outcome, *Return) {
 	r.SetVar(s.Var, s.Value)
-	return Next
+	return Next, nil
 }
 
 // ParseSet reads `set $var value;` (two arguments, checked by conf's
@@ -52,6 +52,12 @@ func Declare(tree []*parser.Directive, sc *vars.Scope) {
 			if name, ok := strings.CutPrefix(d.Args[0].Value, "$"); ok {
 				_, _ = sc.Declare(name)
 			}
+		}
+		switch d.Name {
+		case "if":
+			declareIfGroups(d, sc)
+		case "rewrite":
+			declareRewriteGroups(d, sc)
 		}
 		Declare(d.Block, sc)
 	}

@@ -107,6 +107,17 @@ type Request struct {
 	// named captures.
 	CaptureNames []string
 
+	// Rewritten: the rewrite directive changed the URI (Ctx's path and
+	// query string), which the proxy then sends instead of the client's.
+	Rewritten bool
+	// RedirectCode and RedirectURL are the answer of a rewrite that
+	// redirects (rewrite.Redirect ends the script with them).
+	RedirectCode int
+	RedirectURL  []byte
+	// RewriteLog, set while the rewrite directives of a level with
+	// rewrite_log on run, logs their notices.
+	RewriteLog RewriteLogger
+
 	// The values of the variables the configuration defines (defined.go).
 	slots     []slot
 	defBuf    []byte
@@ -117,6 +128,10 @@ type Request struct {
 	hasRequestID bool
 	scratch      []byte // one variable's value while AppendEscaped escapes it
 }
+
+// RewriteLogger logs rewrite_log's lines at notice, with the request's
+// client, server and request line after them.
+type RewriteLogger interface{ RewriteNotice(msg string) }
 
 // Ender ends a request; see Request.Ender.
 type Ender interface{ EndRequest() }

@@ -17,7 +17,11 @@ import (
 func (x *exchange) prepare() int {
 	p := x.p
 	in := &x.ctx.Request
-	if !x.fixedURI {
+	switch {
+	case x.fixedURI:
+	case x.r != nil && x.r.Rewritten:
+		x.uri = p.uri.AppendRewritten(x.uri[:0], in)
+	default:
 		x.uri = p.uri.Append(x.uri[:0], in)
 	}
 	x.lc.uri = x.uri

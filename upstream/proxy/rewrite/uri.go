@@ -66,6 +66,22 @@ func (u *URI) Append(dst []byte, req *fasthttp.Request) []byte {
 	return dst
 }
 
+// AppendRewritten appends the upstream request URI of a request whose URI
+// the rewrite directive changed, as ngx_http_proxy_create_request builds
+// it then (rewrite ... break clears r->valid_location, so no prefix is
+// cut): the URI part of proxy_pass, if any, then the whole new path,
+// escaped (the request is internal now), and its arguments.
+func (u *URI) AppendRewritten(dst []byte, req *fasthttp.Request) []byte {
+	uri := req.URI()
+	dst = append(dst, u.part...)
+	dst = AppendEscapedURI(dst, uri.Path())
+	if args := uri.QueryString(); len(args) > 0 {
+		dst = append(dst, '?')
+		dst = append(dst, args...)
+	}
+	return dst
+}
+
 // originForm is the request target sent upstream for an absolute-form
 // request: vars.OriginForm ($request_uri's reading), with the "/" nginx
 // puts before the arguments of a target with no path ("http://h?a" is

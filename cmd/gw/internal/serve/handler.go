@@ -9,6 +9,7 @@ import (
 
 	"github.com/gw-proxy/gw/cmd/gw/internal/edge"
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/rewrite"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/location"
 )
@@ -21,7 +22,13 @@ type exchange struct {
 	srv  *conf.Server
 	st   *conf.Settings // settings of the location that answers (or the server's)
 	vars vars.Request
-	buf  []byte // scratch for template evaluation
+	ret  *conf.Return // the return of an if block, which answers instead of the level's
+	// broke: a break ended the level's script, so its return (written
+	// after every step, see conf's addStep) does not answer.
+	broke bool
+	// cycle: rewrite ... last ran more than maxURIChanges times.
+	cycle bool
+	buf   []byte // scratch for template evaluation
 }
 
 var exchangePool = sync.Pool{New: func() any { return &exchange{buf: make([]byte, 0, 256)} }}
@@ -87,20 +94,57 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 	// The server's set directives and return run in nginx's server
 	// rewrite phase, before any location is matched; the location's sets
 	// in its rewrite phase, once it is found.
+	// A return in an if answers instead of the level's return (x.ret); a
+	// break skips the level's return, written after it (x.broke).
 	x.st = srv.Settings
 	if s := srv.Settings.Script; s != nil {
-		s.Run(&x.vars)
+		x.runScript(s)
 	}
-	if srv.Settings.Return == nil {
-		if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc != nil {
+	if (srv.Settings.Return == nil || x.broke) && x.ret == nil && x.vars.RedirectCode == 0 {
+		// rewrite ... last searches the location again with the new
+		// URI, at most maxURIChanges times, as nginx's uri_changes.
+		for changes := 0; ; changes++ {
+			if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc == nil {
+				break
+			}
 			x.st = loc.Settings
-			if s := loc.Settings.Script; s != nil {
-				s.Run(&x.vars)
+			x.broke = false
+			s := loc.Settings.Script
+			if s == nil || !x.runScript(s) {
+				break
+			}
+			if changes == maxURIChanges-1 {
+				x.cycle = true
+				break
 			}
 		}
 	}
 	x.realIP(srv.Settings, x.st)
 	return x, loc, redirect
+}
+
+// maxURIChanges is nginx's NGX_HTTP_MAX_URI_CHANGES: how many times
+// rewrite ... last may send a request to a location search again.
+const maxURIChanges = 10
+
+// runScript runs a level's rewrite script; last reports that a rewrite
+// with the last flag ended it (a server's script then just stops: its
+// location is searched with the new URI anyway).
+func (x *exchange) runScript(s *rewrite.Script) (last bool) {
+	var o rewrite.Outcome
+	if x.st.RewriteLog {
+		x.vars.RewriteLog = x
+	} else {
+		x.vars.RewriteLog = nil
+	}
+	o, x.ret = s.Run(&x.vars)
+	x.broke = o == rewrite.Stop || o == rewrite.Last
+	return o == rewrite.Last
+}
+
+// RewriteNotice logs a line of rewrite_log at notice.
+func (x *exchange) RewriteNotice(msg string) {
+	x.logLine(x.rt.log.Info(), msg)
 }
 
 // end applies add_header and server_tokens, writes the access log and
@@ -114,7 +158,7 @@ func (x *exchange) end() {
 // release pools the exchange without answering.
 func (x *exchange) release() {
 	x.vars.Reset()
-	x.ctx, x.rt, x.srv, x.st, x.buf = nil, nil, nil, nil, x.buf[:0]
+	x.ctx, x.rt, x.srv, x.st, x.ret, x.broke, x.cycle, x.buf = nil, nil, nil, nil, nil, false, false, x.buf[:0]
 	exchangePool.Put(x)
 }
 
@@ -127,6 +171,11 @@ func (b *binding) expect(ctx *fasthttp.RequestCtx, log zerolog.Logger) int {
 	x, _, _ := b.begin(ctx)
 	limit, n := x.st.ClientMaxBodySize, int64(ctx.Request.Header.ContentLength())
 	if limit <= 0 || n <= limit {
+		if x.vars.Rewritten {
+			// handle runs the rewrite directives again: give them the
+			// client's URI, which the header still holds.
+			ctx.Request.SetRequestURIBytes(ctx.Request.Header.RequestURI())
+		}
 		x.release() // the request goes on: handle answers and logs it
 		return fasthttp.StatusContinue
 	}
@@ -145,10 +194,26 @@ func (b *binding) expect(ctx *fasthttp.RequestCtx, log zerolog.Logger) int {
 // there `deny all; return 200;` answers 200; gw checks access first, so
 // that no answer of a protected location escapes its rules.
 func (x *exchange) answer(loc *conf.Location) {
+	if x.cycle {
+		x.logLine(x.rt.log.Error(), `rewrite or internal redirection cycle while processing "`+string(x.ctx.Path())+`"`)
+		x.sendError(fasthttp.StatusInternalServerError, 0)
+		return
+	}
 	if !x.accessAllows() {
 		return
 	}
-	if ret := x.st.Return; ret != nil {
+	if code := x.vars.RedirectCode; code != 0 {
+		x.redirect(code, x.vars.RedirectURL)
+		return
+	}
+	ret := x.st.Return
+	if x.broke {
+		ret = nil
+	}
+	if x.ret != nil {
+		ret = x.ret
+	}
+	if ret != nil {
 		x.doReturn(ret, 0)
 		return
 	}

@@ -254,6 +254,9 @@ func (x *exchange) proxyErrorPage(p *proxy.Proxy, uri []byte, named bool, depth 
 			req.Header.SetMethod(fasthttp.MethodGet)
 		}
 		req.SetRequestURIBytes(uri)
+		// The page's URI replaces any URI rewrite made: the proxy builds
+		// the upstream URI from it as from a client's.
+		x.vars.Rewritten = false
 	}
 	x.ctx.Response.Reset()
 	if status := p.Serve(x.ctx, &x.vars); status != 0 {
