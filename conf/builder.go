@@ -20,6 +20,7 @@ type builder struct {
 
 	server        *Server          // the server block being walked, nil outside one
 	loc           *Location        // the innermost location being walked, nil outside one
+	branch        *Location        // the innermost if block of loc being walked (Location.Branches)
 	upstreamBlock *upstream.Config // the upstream block being walked, nil outside one
 
 	lvl    *level   // the settings level of the block being walked
@@ -50,6 +51,9 @@ type level struct {
 	// proxyPassVars: this level's proxy_pass holds variables, which
 	// forbids an explicit proxy_redirect default after it.
 	proxyPassVars bool
+	// branch: the level is an if block in a location (Location.Branch),
+	// which keeps the enclosing level's content (see inheritBranch).
+	branch bool
 }
 
 // pending is a setting met during the walk, not applied yet.
@@ -116,9 +120,12 @@ func (b *builder) pushLevel(out *Settings) (pop func()) {
 // (or the defaults for http) with the level's own closures applied.
 func (b *builder) merge() {
 	for _, lv := range b.levels {
-		if lv.parent == nil {
+		switch {
+		case lv.parent == nil:
 			*lv.out = *defaultSettings(b.cfg.Prefix)
-		} else {
+		case lv.branch:
+			lv.out.inheritBranch(lv.parent.out)
+		default:
 			lv.out.inherit(lv.parent.out)
 		}
 		cleared := make(map[string]bool)

@@ -108,3 +108,17 @@ func (s *Settings) inherit(parent *Settings) {
 	s.accessLogOff = false
 	s.redirectOff = false
 }
+
+// inheritBranch makes s the settings of an if block in the location (or if
+// block) whose settings are parent: inherited as a nested location's are,
+// and also the location's proxy_pass, return and page. nginx merges the
+// block's proxy_pass from the location when the block has none
+// (ngx_http_proxy_merge_loc_conf, for a "noname" location), keeps the
+// content handler the location search chose, and runs the location's
+// return among the location's rewrite codes whatever block the request
+// switched to. The script is not inherited: the block's rewrite
+// directives are steps of the enclosing script (rewrite.If.Block).
+func (s *Settings) inheritBranch(parent *Settings) {
+	s.inherit(parent)
+	s.ProxyPass, s.Return, s.Page = parent.ProxyPass, parent.Return, parent.Page
+}

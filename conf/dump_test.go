@@ -78,8 +78,15 @@ func (d *dumper) locations(depth int, locs []*Location) {
 	for _, l := range locs {
 		d.line(depth, "Location %s:", d.text(reflect.ValueOf(l.Pos)))
 		d.fields(reflect.ValueOf(l).Elem(), depth+1,
-			map[string]bool{"Pos": true, "Parent": true, "Settings": true, "Locations": true})
+			map[string]bool{"Pos": true, "Parent": true, "Settings": true, "Locations": true,
+				"Branches": true, "Branch": true})
 		d.settings(depth+1, l.Settings, d.parent[len(d.parent)-1])
+		for _, br := range l.Branches {
+			// An if block's settings, as they differ from the enclosing
+			// location's or if block's.
+			d.line(depth+1, "If %s:", d.text(reflect.ValueOf(br.Pos)))
+			d.settings(depth+2, br.Settings, br.Parent.Settings)
+		}
 		d.parent = append(d.parent, l.Settings)
 		d.locations(depth+1, l.Locations)
 		d.parent = d.parent[:len(d.parent)-1]

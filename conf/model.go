@@ -137,6 +137,17 @@ type Location struct {
 	Parent    *Location      // nil for a top-level location
 	Locations []*Location    // nested locations in file order
 	Settings  *Settings      // effective settings: http -> server -> outer locations -> this
+	// Branches are the location's if blocks (those of its ifs, nested
+	// ones included), each a location of its own that the search never
+	// finds: as nginx's "noname" locations, one answers when its
+	// condition held (vars.Request.Branch). Each copies the enclosing
+	// location's pattern and modifier, and its settings are the
+	// enclosing ones with the block's directives applied; proxy_pass,
+	// return and a page handler are inherited there, as nginx keeps the
+	// content handler and the location's rewrite codes.
+	Branches []*Location
+	// Branch: this is an if block of Parent (see Branches).
+	Branch bool
 }
 
 // Settings holds every directive that nginx inherits downwards from http to

@@ -30,7 +30,7 @@ func proxyPassSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.URI != "" && (b.loc.Regex != nil || b.loc.Modifier == ModNamed) {
+	if p.URI != "" && (b.loc.Regex != nil || b.loc.Modifier == ModNamed || b.lvl.branch) {
 		return nil, errorAt(a.Pos, "\"proxy_pass\" cannot have URI part in location given by regular "+
 			"expression, or inside named location, or inside \"if\" statement, or inside \"limit_except\" block")
 	}

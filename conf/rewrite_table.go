@@ -90,28 +90,36 @@ func ifSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 	return addStep(st), nil
 }
 
-// nginxIfDirectives are the directives gw knows that nginx also takes in
-// an if of a location (NGX_HTTP_LIF_CONF) and gw does not run there yet;
-// any other is `"x" directive is not allowed here`, as in nginx.
-var nginxIfDirectives = map[string]bool{
+// ifDirectives are the directives gw runs in an if of a location besides
+// the rewrite module's: those nginx takes there (NGX_HTTP_LIF_CONF) that
+// gw knows. They set the block's configuration, which the request
+// switches to when the condition holds (Location.Branches). Any other is
+// `"x" directive is not allowed here`, as in nginx: proxy_set_header and
+// the like cannot be written in an if.
+var ifDirectives = map[string]bool{
 	"proxy_pass": true, "add_header": true, "access_log": true, "error_page": true,
-	"rewrite_log": true, "session_sticky_bypass": true, "limit_rate": true,
-	"limit_rate_after": true, "root": true, "expires": true, "sendfile": true,
+	"rewrite_log": true, "session_sticky_bypass": true, "root": true, "sendfile": true,
 }
 
-// ifBlock reads an if: its condition, then its block, where gw takes the
-// rewrite module's directives (set, return, break, if). nginx allows more
-// inside an if in a location (proxy_pass, add_header...): gw refuses them
-// by name rather than run them otherwise than nginx would.
+// ifBlock reads an if: its condition, then its block. The rewrite
+// module's directives there (set, return, break, rewrite, if) are steps
+// run in line with the enclosing script, as nginx compiles them into the
+// enclosing level's codes; in a location, the others (ifDirectives) build
+// the block's own configuration, a settings level below the enclosing one.
 func (b *builder) ifBlock(d *parser.Directive, ctx ctxMask) (*rewrite.If, error) {
 	st, err := rewrite.ParseIf(d, b.scope)
 	if err != nil {
 		return nil, err
 	}
+	if ctx == ctxLocation {
+		defer b.openBranch(st, d)()
+	}
+	seen := make(map[string]bool, len(d.Block))
 	for _, in := range d.Block {
 		// The table checks what it knows in the enclosing context:
 		// unknown directives, contexts, braces, argument counts.
-		if _, err := lookup(in, ctx); err != nil {
+		row, err := lookup(in, ctx)
+		if err != nil {
 			return nil, err
 		}
 		var step rewrite.Step
@@ -127,15 +135,42 @@ func (b *builder) ifBlock(d *parser.Directive, ctx ctxMask) (*rewrite.If, error)
 		case "if":
 			step, err = b.ifBlock(in, ctx)
 		default:
-			if ctx == ctxLocation && nginxIfDirectives[in.Name] {
-				return nil, errorAt(in.Pos, "gw does not support %q inside \"if\" yet", in.Name)
+			if ctx != ctxLocation || !ifDirectives[in.Name] {
+				return nil, errorAt(in.Pos, "%q directive is not allowed here", in.Name)
 			}
-			return nil, errorAt(in.Pos, "%q directive is not allowed here", in.Name)
+			if !row.multi && seen[in.Name] {
+				return nil, errorAt(in.Pos, "%q directive is duplicate", in.Name)
+			}
+			seen[in.Name] = true
+			err = b.run(row, in)
 		}
 		if err != nil {
 			return nil, err
 		}
-		st.Block.Add(step)
+		if step != nil {
+			st.Block.Add(step)
+		}
 	}
 	return st, nil
+}
+
+// openBranch makes the if c of the location being walked a branch of it:
+// a location that copies the enclosing one's pattern and modifier (nginx
+// gives its noname location the enclosing name), with a settings level
+// below the enclosing level, where the block's directives go. It returns
+// the function that closes the level again.
+func (b *builder) openBranch(c *rewrite.If, d *parser.Directive) (closeBranch func()) {
+	outer := b.loc
+	if b.branch != nil {
+		outer = b.branch
+	}
+	br := &Location{Pos: d.Pos, Modifier: outer.Modifier, Pattern: outer.Pattern, Regex: outer.Regex,
+		Parent: outer, Settings: &Settings{}, Branch: true}
+	b.loc.Branches = append(b.loc.Branches, br)
+	c.Branch = br
+	prev := b.branch
+	b.branch = br
+	pop := b.pushLevel(br.Settings)
+	b.lvl.branch = true
+	return func() { pop(); b.branch = prev }
 }

@@ -19,15 +19,25 @@ func warnStickyCleaning(b *builder, h *HTTP) {
 }
 
 func warnLocationCleaning(b *builder, loc *Location) {
+	warnProxyCleaning(b, loc)
+	for _, br := range loc.Branches {
+		if br.Settings.ProxyPass != br.Parent.Settings.ProxyPass {
+			warnProxyCleaning(b, br) // an if block's own proxy_pass
+		}
+	}
+	for _, inner := range loc.Locations {
+		warnLocationCleaning(b, inner)
+	}
+}
+
+// warnProxyCleaning warns about loc's proxy_pass.
+func warnProxyCleaning(b *builder, loc *Location) {
 	if pp := loc.Settings.ProxyPass; pp != nil {
 		u := pp.Upstream
 		if u != nil && u.Sticky != nil && u.Sticky.Cleans() && !loc.Settings.Sticky.Switched(u.Name) {
 			b.warn(pp.Pos, "session_sticky of upstream %q uses %s but location %q does not clean "+
 				"requests (add \"session_sticky_header upstream=%s;\")", u.Name, u.Sticky.CleanedOf(), locationName(loc), u.Name)
 		}
-	}
-	for _, inner := range loc.Locations {
-		warnLocationCleaning(b, inner)
 	}
 }
 

@@ -31,6 +31,11 @@ type If struct {
 	re       *regexp.Regexp
 	groups   bool // re has groups: a match sets $1..$9 and named captures
 	Block    Script
+	// Branch is the configuration the request switches to when the
+	// condition holds (an if in a location, see vars.Request.Branch);
+	// nil for an if at server level, whose configuration nginx replaces
+	// with the location's anyway.
+	Branch any
 }
 
 var _ Step = (*If)(nil)
@@ -39,6 +44,9 @@ var _ Step = (*If)(nil)
 func (c *If) Run(r *vars.Request) (Outcome, *Return) {
 	if !c.test(r) {
 		return Next, nil
+	}
+	if c.Branch != nil {
+		r.Branch = c.Branch
 	}
 	return c.Block.Run(r)
 }

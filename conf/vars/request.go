@@ -117,6 +117,11 @@ type Request struct {
 	// RewriteLog, set while the rewrite directives of a level with
 	// rewrite_log on run, logs their notices.
 	RewriteLog RewriteLogger
+	// Branch is the configuration of the last if in a location whose
+	// condition held (conf.Location, kept opaque here): nginx switches
+	// the request to that block's configuration, which the location's
+	// answer then uses. nil: no if of the location switched it.
+	Branch any
 
 	// The values of the variables the configuration defines (defined.go).
 	slots     []slot

@@ -110,7 +110,17 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 			x.st = loc.Settings
 			x.broke = false
 			s := loc.Settings.Script
-			if s == nil || !x.runScript(s) {
+			if s == nil {
+				break
+			}
+			x.vars.Branch = nil
+			last := x.runScript(s)
+			if br, ok := x.vars.Branch.(*conf.Location); ok {
+				// An if whose condition held switched the request to
+				// its block's configuration (conf.Location.Branches).
+				loc, x.st = br, br.Settings
+			}
+			if !last {
 				break
 			}
 			if changes == maxURIChanges-1 {

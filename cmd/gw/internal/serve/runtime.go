@@ -33,8 +33,9 @@ type runtime struct {
 	stopped  bool                            // its files were given back (under Server.mu)
 }
 
-// eachLocation calls fn for every location of cfg, nested ones included,
-// with the server that holds it.
+// eachLocation calls fn for every location of cfg, nested ones and the
+// if blocks of each (conf.Location.Branches) included, with the server
+// that holds it.
 func eachLocation(cfg *conf.Config, fn func(*conf.Server, *conf.Location)) {
 	if cfg.HTTP == nil {
 		return
@@ -43,6 +44,9 @@ func eachLocation(cfg *conf.Config, fn func(*conf.Server, *conf.Location)) {
 	walk = func(s *conf.Server, locs []*conf.Location) {
 		for _, l := range locs {
 			fn(s, l)
+			for _, br := range l.Branches {
+				fn(s, br)
+			}
 			walk(s, l.Locations)
 		}
 	}
