@@ -58,6 +58,12 @@ http {
             if ($arg_nice) { error_page 502 = @nice; }
         }
         location @nice { return 200 "nice"; }
+        location /fb { proxy_pass http://127.0.0.1:%[4]d; error_page 502 = @fb; }
+        location @fb {
+            set $to app;
+            if ($arg_to = post) { set $to post; add_header X-Fallback $to; }
+            proxy_pass http://$to;
+        }
         location /quiet { if ($arg_q) { access_log off; } return 200 "q"; }
         location /last {
             if ($arg_b) { proxy_pass http://post; }
@@ -104,6 +110,10 @@ func TestRoutingIfBlocks(t *testing.T) {
 			status: 200, header: map[string]string{"X-Backend": "app"}, body: []string{"uri: /echo/x\n"}},
 		{source: "error_page in the block", req: "GET /down?nice=1", status: 200, body: body("nice")},
 		{source: "if false: no error_page", req: "GET /down", status: 502},
+		{source: "error_page to a named location runs its set and if", req: "GET /fb?to=post",
+			status: 200, header: map[string]string{"X-Backend": "post", "X-Fallback": "post"}},
+		{source: "error_page to a named location runs its set", req: "GET /fb",
+			status: 200, header: map[string]string{"X-Backend": "app", "X-Fallback": "-"}},
 		{source: "the last if that held wins", req: "GET /last?a=1&b=1",
 			status: 200, header: map[string]string{"X-Backend": "app"}},
 		{source: "the last if that held wins, one held", req: "GET /last?b=1",

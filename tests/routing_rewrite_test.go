@@ -98,6 +98,7 @@ http {
     server {
         listen %[1]s;
         rewrite ^/old/(.*)$ /new/$1;
+        rewrite ^/old2/(.*)$ /new2/$1;
 
         location /new/ { return 200 "new uri=$uri args=$args"; }
         location /last/ { rewrite ^/last/(.*)$ /target/$1 last; return 200 "not reached"; }
@@ -112,6 +113,11 @@ http {
             rewrite ^/brkpart/(.*)$ /$1 break;
             proxy_pass http://app/echo;
         }
+        location /new2/ { proxy_pass http://app/v2/; }
+        location /nf/ { rewrite ^/nf/(.*)$ /new2/$1; proxy_pass http://app/never/; }
+        location /rb/ { rewrite ^/rb/(.*)$ /z/$1; break; proxy_pass http://app/v3/; }
+        location /esc/ { rewrite ^/esc/(.*)$ http://example.com/?q=$1 redirect; }
+        location /escargs/ { rewrite ^/escargs/(.*)$ /target/$1?q=$1 last; }
         location /redirect { rewrite ^ /landing redirect; }
         location /permanent { rewrite ^/permanent(.*)$ /landing$1 permanent; }
         location /absolute { rewrite ^ http://example.com/x; }
@@ -143,7 +149,13 @@ func TestRoutingRewrite(t *testing.T) {
 		{source: "rewrite.t: trailing ? drops the arguments", req: "GET /drop/z?a=1", status: 200, body: body("target uri=/target/z args= request_uri=/drop/z?a=1")},
 		{source: "rewrite.t: new arguments, then the old ones", req: "GET /newargs/z?a=1", status: 200, body: body("target uri=/target/z args=n=1&a=1 request_uri=/newargs/z?a=1")},
 		{source: "rewrite.t: break proxies the new URI", req: "GET /brk/p?q=1", status: 200, body: []string{"uri: /echo/p?q=1"}},
-		{source: "rewrite.t: break: the URI part of proxy_pass, then the whole new URI", req: "GET /brkpart/p", status: 200, body: []string{"uri: /echo/p\n"}},
+		{source: "rewrite ... break: the new URI goes whole, the URI part of proxy_pass is dropped (nginx's proxy_pass documentation)", req: "GET /brkpart/p", status: 200, body: []string{"uri: /p\n"}},
+		{source: "server rewrite: the new location's prefix is replaced by proxy_pass's URI part", req: "GET /old2/x?a=1", status: 200, body: []string{"uri: /v2/x?a=1\n"}},
+		{source: "rewrite without flag: the location is searched again", req: "GET /nf/y", status: 200, body: []string{"uri: /v2/y\n"}},
+		{source: "break after a rewrite: the new URI goes whole", req: "GET /rb/w", status: 200, body: []string{"uri: /z/w\n"}},
+		{source: "rewrite.t: a capture in a redirect is escaped when the URI was", req: "GET /esc/a%26b", status: 302, head: []string{"Location: http://example.com/?q=a%26b\r\n"}},
+		{source: "rewrite.t: a capture in the arguments is escaped when the URI was, not in the path", req: "GET /escargs/a%26b", status: 200, body: body("target uri=/target/a&b args=q=a%26b request_uri=/escargs/a%26b")},
+		{source: "a capture is not escaped when the URI had no escape", req: "GET /escargs/a,b", status: 200, body: body("target uri=/target/a,b args=q=a,b request_uri=/escargs/a,b")},
 		{source: "rewrite.t: redirect flag, absolute Location", req: "GET /redirect?a=1", status: 302, header: map[string]string{"Location": "http://localhost:"}, head: []string{"/landing?a=1\r\n"}},
 		{source: "rewrite.t: permanent", req: "GET /permanent/x", status: 301, head: []string{"/landing/x\r\n"}},
 		{source: "rewrite.t: http:// replacement redirects", req: "GET /absolute?a=1", status: 302, head: []string{"Location: http://example.com/x?a=1\r\n"}},

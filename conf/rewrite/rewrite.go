@@ -42,7 +42,7 @@ func (rw *Rewrite) Run(r *vars.Request) (Outcome, *Return) {
 	}
 	subject := bytes.Clone(path)
 	r.CaptureNames, r.CaptureSubject, r.Captures = rw.re.SubexpNames(), subject, loc
-	out := rw.repl.Append(nil, r)
+	out := rw.repl.AppendReplacement(nil, r, quotedPath(r.Ctx.Request.Header.RequestURI()), rw.code != 0)
 	if args := uri.QueryString(); rw.addArgs && len(args) > 0 {
 		if rw.hasArgs {
 			out = append(out, '&')
@@ -66,7 +66,24 @@ func (rw *Rewrite) Run(r *vars.Request) (Outcome, *Return) {
 	uri.SetPathBytes(newPath)
 	uri.SetQueryStringBytes(newArgs)
 	r.Rewritten = true
+	if rw.outcome == Stop {
+		// rewrite ... break: the new URI is served here, as nginx's
+		// break_cycle clears r->valid_location and r->uri_changed.
+		r.URIChanged, r.LocationLost = false, true
+	} else {
+		r.URIChanged = true // last, or no flag: search the location again
+	}
 	return rw.outcome, nil
+}
+
+// quotedPath reports whether the path of the client's request URI held a
+// percent-escape or a '+' (nginx's quoted_uri and plus_in_uri), which
+// makes the captures copied into arguments escaped again.
+func quotedPath(raw []byte) bool {
+	if i := bytes.IndexByte(raw, '?'); i >= 0 {
+		raw = raw[:i]
+	}
+	return bytes.IndexByte(raw, '%') >= 0 || bytes.IndexByte(raw, '+') >= 0
 }
 
 // logMatch is rewrite_log's line for a regex of rewrite or if, in

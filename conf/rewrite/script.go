@@ -62,5 +62,12 @@ func (ret *Return) Run(*vars.Request) (Outcome, *Return) { return Answer, ret }
 // Break is `break;`: the rest of the level's script is skipped.
 type Break struct{}
 
-// Run stops the script.
-func (Break) Run(*vars.Request) (Outcome, *Return) { return Stop, nil }
+// Run stops the script. After a rewrite that changed the URI, the URI
+// stays in this location, which it may no longer match: nginx's break
+// then clears r->valid_location, and so does gw (vars.Request.LocationLost).
+func (Break) Run(r *vars.Request) (Outcome, *Return) {
+	if r.URIChanged {
+		r.URIChanged, r.LocationLost = false, true
+	}
+	return Stop, nil
+}

@@ -1,6 +1,9 @@
 package vars
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Escape is how log_format's escape= parameter treats variable values; the
 // literal text of the format is never escaped.
@@ -121,6 +124,70 @@ func appendJSONEscaped(dst, val []byte) []byte {
 			dst = append(dst, '\\', 'f')
 		default:
 			dst = append(dst, '\\', 'u', '0', '0', upperHex[c>>4], upperHex[c&0xF])
+		}
+	}
+	return dst
+}
+
+// argsEscape marks the bytes ngx_escape_uri escapes in NGX_ESCAPE_ARGS
+// mode: control bytes, space, '#', '%', '&', '+', ';', '?', DEL and every
+// byte >= 0x80.
+var argsEscape = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c <= 0x20 || c >= 0x7f || c == '#' || c == '%' || c == '&' || c == '+' || c == ';' || c == '?'
+	}
+	return t
+}()
+
+// AppendReplacement evaluates a rewrite's replacement as nginx's script
+// engine copies it: when escape is true (the client's path held a
+// percent-escape or a '+', nginx's quoted_uri and plus_in_uri), each
+// numbered capture ($1..$9) written after the replacement's first "?", or
+// every one when all is true (a redirect), is escaped as an argument is
+// (NGX_ESCAPE_ARGS). A capture holds the decoded path, so "%25" in the
+// client's URI would otherwise reach the new arguments as a bare "%".
+func (t *Template) AppendReplacement(dst []byte, r *Request, escape, all bool) []byte {
+	if !escape {
+		return t.Append(dst, r)
+	}
+	inArgs := all
+	for i := range t.parts {
+		p := &t.parts[i]
+		switch {
+		case p.get == nil:
+			dst = append(dst, p.lit...)
+			inArgs = inArgs || strings.IndexByte(p.lit, '?') >= 0
+		case p.skip(r):
+		case inArgs && len(p.name) == 1 && p.name[0] >= '1' && p.name[0] <= '9':
+			start := len(dst)
+			dst = p.get(dst, r, p)
+			dst = appendArgsEscaped(dst, start)
+		default:
+			dst = p.get(dst, r, p)
+		}
+	}
+	return dst
+}
+
+// appendArgsEscaped escapes dst[start:] in place for NGX_ESCAPE_ARGS.
+func appendArgsEscaped(dst []byte, start int) []byte {
+	n := 0
+	for _, c := range dst[start:] {
+		if argsEscape[c] {
+			n++
+		}
+	}
+	if n == 0 {
+		return dst
+	}
+	val := append([]byte(nil), dst[start:]...)
+	dst = dst[:start]
+	const hex = "0123456789ABCDEF"
+	for _, c := range val {
+		if argsEscape[c] {
+			dst = append(dst, '%', hex[c>>4], hex[c&0xf])
+		} else {
+			dst = append(dst, c)
 		}
 	}
 	return dst

@@ -110,6 +110,15 @@ type Request struct {
 	// Rewritten: the rewrite directive changed the URI (Ctx's path and
 	// query string), which the proxy then sends instead of the client's.
 	Rewritten bool
+	// URIChanged: a rewrite without flag changed the URI, so the location
+	// is searched again once the location's rewrite directives have run
+	// (nginx's r->uri_changed; a break clears it).
+	URIChanged bool
+	// LocationLost: the URI no longer belongs to the location that
+	// matched it: rewrite ... break, or a break after a rewrite (nginx's
+	// r->valid_location = 0). The proxy then sends the URI whole, without
+	// the URI part of its proxy_pass, as nginx does.
+	LocationLost bool
 	// RedirectCode and RedirectURL are the answer of a rewrite that
 	// redirects (rewrite.Redirect ends the script with them).
 	RedirectCode int

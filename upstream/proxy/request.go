@@ -20,7 +20,7 @@ func (x *exchange) prepare() int {
 	switch {
 	case x.fixedURI:
 	case x.r != nil && x.r.Rewritten:
-		x.uri = p.uri.AppendRewritten(x.uri[:0], in)
+		x.uri = p.uri.AppendRewritten(x.uri[:0], in, x.r.LocationLost)
 	default:
 		x.uri = p.uri.Append(x.uri[:0], in)
 	}

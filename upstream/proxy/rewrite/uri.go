@@ -68,13 +68,26 @@ func (u *URI) Append(dst []byte, req *fasthttp.Request) []byte {
 
 // AppendRewritten appends the upstream request URI of a request whose URI
 // the rewrite directive changed, as ngx_http_proxy_create_request builds
-// it then (rewrite ... break clears r->valid_location, so no prefix is
-// cut): the URI part of proxy_pass, if any, then the whole new path,
-// escaped (the request is internal now), and its arguments.
-func (u *URI) AppendRewritten(dst []byte, req *fasthttp.Request) []byte {
+// it then: the new path is escaped (the request is internal now) and
+// followed by its arguments. While the URI still belongs to the location
+// (a rewrite at server level, or one without flag followed by a new
+// location search), the location's prefix is replaced by the URI part of
+// proxy_pass as for a client's URI; once it does not (lost: rewrite ...
+// break, or break after a rewrite, which clear nginx's
+// r->valid_location) the new path goes whole and the URI part is dropped,
+// as nginx's documentation of proxy_pass says.
+func (u *URI) AppendRewritten(dst []byte, req *fasthttp.Request, lost bool) []byte {
 	uri := req.URI()
-	dst = append(dst, u.part...)
-	dst = AppendEscapedURI(dst, uri.Path())
+	path := uri.Path()
+	if u.replace && !lost {
+		dst = append(dst, u.part...)
+		if len(path) >= u.prefix {
+			path = path[u.prefix:]
+		} else {
+			path = nil
+		}
+	}
+	dst = AppendEscapedURI(dst, path)
 	if args := uri.QueryString(); len(args) > 0 {
 		dst = append(dst, '?')
 		dst = append(dst, args...)

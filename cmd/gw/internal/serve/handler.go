@@ -91,56 +91,75 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 		}
 	}
 
-	// The server's set directives and return run in nginx's server
-	// rewrite phase, before any location is matched; the location's sets
-	// in its rewrite phase, once it is found.
-	// A return in an if answers instead of the level's return (x.ret); a
-	// break skips the level's return, written after it (x.broke).
-	x.st = srv.Settings
-	if s := srv.Settings.Script; s != nil {
-		x.runScript(s)
-	}
-	if (srv.Settings.Return == nil || x.broke) && x.ret == nil && x.vars.RedirectCode == 0 {
-		// rewrite ... last searches the location again with the new
-		// URI, at most maxURIChanges times, as nginx's uri_changes.
-		for changes := 0; ; changes++ {
-			if loc, redirect = rt.matchers[srv].Lookup(ctx.Path()); loc == nil {
-				break
-			}
-			x.st = loc.Settings
-			x.broke = false
-			s := loc.Settings.Script
-			if s == nil {
-				break
-			}
-			x.vars.Branch = nil
-			last := x.runScript(s)
-			if br, ok := x.vars.Branch.(*conf.Location); ok {
-				// An if whose condition held switched the request to
-				// its block's configuration (conf.Location.Branches).
-				loc, x.st = br, br.Settings
-			}
-			if !last {
-				break
-			}
-			if changes == maxURIChanges-1 {
-				x.cycle = true
-				break
-			}
-		}
-	}
+	loc, redirect = x.route(nil)
 	x.realIP(srv.Settings, x.st)
 	return x, loc, redirect
+}
+
+// route runs nginx's rewrite phases for the request's URI as it stands
+// and finds what answers it. The server's rewrite directives and return
+// come first, before any location is matched (nginx's server rewrite
+// phase; skipped for a named location, which nginx enters directly), then
+// the location search and the location's directives, again while they
+// change the URI: rewrite ... last, or a rewrite without flag when
+// nothing answers (nginx's post-rewrite phase), at most maxURIChanges
+// times. loc is nil when no location answers; x.st is the settings that
+// do: the server's, the location's, or those of the last if block of the
+// location whose condition held. A return in an if answers instead of
+// the level's return (x.ret); a break skips the level's return, written
+// after it (x.broke). redirect is nginx's auto_redirect of /app to /app/.
+func (x *exchange) route(named *conf.Location) (loc *conf.Location, redirect bool) {
+	srv := x.srv
+	x.st, x.ret, x.broke = srv.Settings, nil, false
+	if named == nil {
+		if s := srv.Settings.Script; s != nil {
+			x.runScript(s)
+		}
+		if (srv.Settings.Return != nil && !x.broke) || x.ret != nil || x.vars.RedirectCode != 0 {
+			return nil, false
+		}
+	}
+	m := x.rt.matchers[srv]
+	for changes := 0; ; changes++ {
+		if loc, named = named, nil; loc == nil {
+			if loc, redirect = m.Lookup(x.ctx.Path()); loc == nil {
+				// No location: the server's settings answer, and its
+				// return has had its turn in the server's phase.
+				x.st, x.broke = srv.Settings, true
+				return nil, false
+			}
+		}
+		x.st, x.broke = loc.Settings, false
+		x.vars.URIChanged, x.vars.LocationLost, x.vars.Branch = false, false, nil
+		s := loc.Settings.Script
+		if s == nil {
+			return loc, redirect
+		}
+		x.runScript(s)
+		if br, ok := x.vars.Branch.(*conf.Location); ok {
+			// An if whose condition held switched the request to its
+			// block's configuration (conf.Location.Branches).
+			loc, x.st = br, br.Settings
+		}
+		answered := x.ret != nil || x.vars.RedirectCode != 0 || (x.st.Return != nil && !x.broke)
+		if !x.vars.URIChanged || answered {
+			return loc, redirect
+		}
+		if changes == maxURIChanges-1 {
+			x.cycle = true
+			return loc, redirect
+		}
+	}
 }
 
 // maxURIChanges is nginx's NGX_HTTP_MAX_URI_CHANGES: how many times
 // rewrite ... last may send a request to a location search again.
 const maxURIChanges = 10
 
-// runScript runs a level's rewrite script; last reports that a rewrite
-// with the last flag ended it (a server's script then just stops: its
-// location is searched with the new URI anyway).
-func (x *exchange) runScript(s *rewrite.Script) (last bool) {
+// runScript runs a level's rewrite script: x.ret is the return of an if
+// block that ended it, x.broke tells that a break (or rewrite ... last)
+// did.
+func (x *exchange) runScript(s *rewrite.Script) {
 	var o rewrite.Outcome
 	if x.st.RewriteLog {
 		x.vars.RewriteLog = x
@@ -149,7 +168,6 @@ func (x *exchange) runScript(s *rewrite.Script) (last bool) {
 	}
 	o, x.ret = s.Run(&x.vars)
 	x.broke = o == rewrite.Stop || o == rewrite.Last
-	return o == rewrite.Last
 }
 
 // RewriteNotice logs a line of rewrite_log at notice.

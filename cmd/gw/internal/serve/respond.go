@@ -38,16 +38,16 @@ func (x *exchange) doReturn(ret *conf.Return, depth int) {
 		x.sendPage(code)
 		return
 	}
-	if isRedirect(code) && x.errorPageFor(code, depth) != nil {
-		// nginx finalizes a return redirect with its code, so error_page
-		// applies to it too (http_error_page.t: "old location cleared"):
-		// the page's answer replaces the return's Location.
-		x.sendError(code, depth)
-		return
-	}
 	x.buf = ret.Text.Append(x.buf[:0], &x.vars)
 	if isRedirect(code) {
 		x.redirect(code, x.buf)
+		if x.errorPageFor(code, depth) != nil {
+			// nginx finalizes a return redirect with its code, so
+			// error_page applies to it too. Its Location stays unless the
+			// page sets its own (rewrite.t: "error 302 return 200 text";
+			// http_error_page.t: "old location cleared").
+			x.sendError(code, depth)
+		}
 		return
 	}
 	x.ctx.Response.SetStatusCode(code)
@@ -159,8 +159,9 @@ func hasCode(codes []int, code int) bool {
 // errorPage redirects an error internally to the page's URI: a named
 // location, a location matched by the URI's path, or, for a URL, a client
 // redirect (302 unless `=30x` says otherwise), as nginx does. The target
-// answers with its return or, through its proxy_pass, with its upstream's
-// answer.
+// runs as nginx runs an internal redirect: its rewrite directives first
+// (the server's too for a URI, see route), then its answer — a rewrite's
+// redirect, a return, or its upstream's answer through its proxy_pass.
 func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 	uri := ep.URI.Append(nil, &x.vars)
 	if bytes.HasPrefix(uri, []byte("http://")) || bytes.HasPrefix(uri, []byte("https://")) {
@@ -171,49 +172,92 @@ func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 		x.redirect(rcode, uri)
 		return
 	}
-	m := x.rt.matchers[x.srv]
-	var loc *conf.Location
-	named := len(uri) > 0 && uri[0] == '@'
-	if named {
-		loc = m.Named(string(uri))
-	} else {
-		path := uri
-		if i := bytes.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
-		var slash bool
-		if loc, slash = m.Lookup(path); slash {
-			// The page's URI is a proxying location's without its
-			// trailing slash: nginx's auto_redirect answers it, with the
-			// status error_page says (the original's without `=`).
-			x.ctx.Response.Header.Del("Location")
-			x.slashRedirect(loc)
-			x.errorPageStatus(ep, code)
+	var named *conf.Location
+	if len(uri) > 0 && uri[0] == '@' {
+		if named = x.rt.matchers[x.srv].Named(string(uri)); named == nil {
+			x.sendPage(code)
 			return
 		}
+	} else {
+		// To a URI, the request becomes a GET of that URI (a HEAD stays
+		// a HEAD), as nginx's ngx_http_send_error_page makes it, for the
+		// target's directives and its upstream alike. The client's
+		// request line is put back afterwards for the access log, which
+		// logs $request as received.
+		req := &x.ctx.Request
+		method := append([]byte(nil), req.Header.Method()...)
+		target := append([]byte(nil), req.Header.RequestURI()...)
+		defer func() {
+			req.Header.SetMethodBytes(method)
+			req.SetRequestURIBytes(target)
+		}()
+		if !req.Header.IsHead() {
+			req.Header.SetMethod(fasthttp.MethodGet)
+		}
+		req.SetRequestURIBytes(uri)
+		// The page's URI replaces any URI rewrite made: the proxy builds
+		// the upstream URI from it as from a client's.
+		x.vars.Rewritten = false
+	}
+	x.vars.RedirectCode, x.vars.RedirectURL = 0, nil
+	loc, slash := x.route(named)
+	if x.targetAnswers(loc, slash, code, depth) {
+		x.errorPageStatus(ep, code)
+	}
+}
+
+// targetAnswers answers an error page's target once its rewrite
+// directives have run, and reports whether the error page's status then
+// applies. It does not when the target ends the request with a status of
+// its own, as nginx's finalization with that status sets the status
+// again: a redirect (return 30x, rewrite ... redirect, auto_redirect
+// excepted), a return of an error code without text, a rewrite cycle.
+func (x *exchange) targetAnswers(loc *conf.Location, slash bool, code, depth int) (statusApplies bool) {
+	switch {
+	case x.cycle:
+		x.logLine(x.rt.log.Error(), `rewrite or internal redirection cycle while internally redirecting to "`+string(x.ctx.Path())+`"`)
+		x.sendPage(fasthttp.StatusInternalServerError)
+		return false
+	case x.vars.RedirectCode != 0:
+		x.redirect(x.vars.RedirectCode, x.vars.RedirectURL)
+		return false
+	case slash:
+		// The page's URI is a proxying location's without its trailing
+		// slash: nginx's auto_redirect answers it, with the status
+		// error_page says (the original's without `=`).
+		x.ctx.Response.Header.Del("Location")
+		x.slashRedirect(loc)
+		return true
+	}
+	ret := x.ret
+	if ret == nil && !x.broke {
+		ret = x.st.Return
+	}
+	if ret != nil {
+		x.doReturn(ret, depth)
+		return !(isRedirect(ret.Code) || (ret.Code >= 400 && ret.Text == nil))
 	}
 	var p *proxy.Proxy
-	if loc != nil && loc.Settings.Return == nil {
+	if loc != nil {
 		p = x.rt.proxies[loc]
 	}
-	if loc == nil || (loc.Settings.Return == nil && (p == nil || !x.bodyless())) {
+	if p == nil || !x.bodyless() {
 		// gw serves no files: a page URI that neither return nor
 		// proxy_pass answers is a 404 while serving the error page, which
 		// nginx answers with the built-in page of the original error.
 		// [gw] A request with a body is not proxied again: its body went
 		// to the first upstream, or was refused, and cannot be sent twice.
 		x.sendPage(code)
-		return
+		return true
 	}
-	x.st = loc.Settings
-	if p != nil {
-		if !x.proxyErrorPage(p, uri, named, depth) {
-			return
-		}
-	} else {
-		x.doReturn(loc.Settings.Return, depth)
+	x.ctx.Response.Reset()
+	if status := p.Serve(x.ctx, &x.vars); status != 0 {
+		// Like nginx without recursive_error_pages, an error page has
+		// no error page: the target proxy's error is its built-in page.
+		x.sendError(status, depth)
+		return false
 	}
-	x.errorPageStatus(ep, code)
+	return true
 }
 
 // errorPageStatus sets the status an error page is answered with: the
@@ -231,39 +275,6 @@ func (x *exchange) errorPageStatus(ep *conf.ErrorPage, code int) {
 // bodyless reports whether the request came without a body.
 func (x *exchange) bodyless() bool {
 	return x.ctx.Request.Header.ContentLength() == body.None || x.ctx.Request.Header.ContentLength() == 0
-}
-
-// proxyErrorPage is the internal redirect of an error page to a location
-// with proxy_pass. To a URI, the request becomes a GET of that URI (a HEAD
-// stays a HEAD), as nginx's ngx_http_send_error_page makes it; to a named
-// location, it goes as it came. The client's request line is put back
-// afterwards for the access log, which logs $request as received. An error
-// of the target's proxy is answered with its built-in page: like nginx
-// without recursive_error_pages, an error page has no error page; ok is
-// then false.
-func (x *exchange) proxyErrorPage(p *proxy.Proxy, uri []byte, named bool, depth int) (ok bool) {
-	req := &x.ctx.Request
-	if !named {
-		method := append([]byte(nil), req.Header.Method()...)
-		target := append([]byte(nil), req.Header.RequestURI()...)
-		defer func() {
-			req.Header.SetMethodBytes(method)
-			req.SetRequestURIBytes(target)
-		}()
-		if !req.Header.IsHead() {
-			req.Header.SetMethod(fasthttp.MethodGet)
-		}
-		req.SetRequestURIBytes(uri)
-		// The page's URI replaces any URI rewrite made: the proxy builds
-		// the upstream URI from it as from a client's.
-		x.vars.Rewritten = false
-	}
-	x.ctx.Response.Reset()
-	if status := p.Serve(x.ctx, &x.vars); status != 0 {
-		x.sendError(status, depth)
-		return false
-	}
-	return true
 }
 
 // closeWithoutResponse is nginx's 444: the connection is closed and nothing
