@@ -7,7 +7,7 @@ import (
 )
 
 // ngxErrorPageConfig is nginx-tests http_error_page.t's server, less the
-// locations that need rewrite or static files; %[2]s is the backend
+// locations that need static files; %[2]s is the backend
 // /auto/ proxies to (never reached: the request is redirected first).
 const ngxErrorPageConfig = `
 events {}
@@ -32,6 +32,13 @@ http {
             error_page 302 /return302text;
             return 302 "first";
         }
+        location /error302rewrite {
+            error_page 302 /rewrite;
+            return 302 "first";
+        }
+        location /rewrite {
+            rewrite ^ http://example.com/;
+        }
         location /return302text {
             return 302 "http://example.com/";
         }
@@ -52,8 +59,8 @@ http {
 //
 // The "error 302 ... - old location cleared" cases show that error_page
 // applies to a `return 302` as to an error, its answer replacing the
-// return's Location. Not here: "error 302 rewrite" (gw has no rewrite)
-// and "error 302 directory redirect" (gw serves no files).
+// return's Location. Not here: "error 302 directory redirect" (gw serves
+// no files).
 func TestNginxErrorPage(t *testing.T) {
 	a := addr(freePort(t))
 	startGW(t, fmt.Sprintf(ngxErrorPageConfig, a, closedPort(t)), a)
@@ -63,6 +70,8 @@ func TestNginxErrorPage(t *testing.T) {
 		{source: "http_error_page.t: error 302 redirect - old location cleared", req: "GET /error302redirect", status: 302,
 			head: []string{"Location: http://example.com/\r\n", "!Location: first"}},
 		{source: "http_error_page.t: error 302 return 302 text - long location cleared", req: "GET /error302return302text", status: 302,
+			head: []string{"Location: http://example.com/\r\n", "!Location: first"}},
+		{source: "http_error_page.t: error 302 rewrite - old location cleared", req: "GET /error302rewrite", status: 302,
 			head: []string{"Location: http://example.com/\r\n", "!Location: first"}},
 		{source: "http_error_page.t: error 302 auto redirect - old location cleared", req: "GET /error302auto", status: 302,
 			head: []string{"Location: http://localhost:" + a[strings.LastIndexByte(a, ':')+1:] + "/auto/\r\n", "!Location: first"}},
