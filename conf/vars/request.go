@@ -126,6 +126,10 @@ type Request struct {
 	// RewriteLog, set while the rewrite directives of a level with
 	// rewrite_log on run, logs their notices.
 	RewriteLog RewriteLogger
+	// AccelRedirect is the upstream's X-Accel-Redirect, the URI (or
+	// @name) the request is redirected to internally (see
+	// proxy.AccelRedirect).
+	AccelRedirect []byte
 	// Branch is the configuration of the last if in a location whose
 	// condition held (conf.Location, kept opaque here): nginx switches
 	// the request to that block's configuration, which the location's

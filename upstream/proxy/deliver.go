@@ -40,6 +40,9 @@ func (x *exchange) deliver(peer *upstream.Peer) int {
 		x.release()
 		return status
 	}
+	if status, ok := x.accelRedirect(peer); ok {
+		return status
+	}
 	x.peer = peer
 	x.lc.upstream = peer.Addr // for errors while the body is read
 	bodyLen := x.resp.Header.ContentLength()

@@ -28,7 +28,9 @@ type exchange struct {
 	broke bool
 	// cycle: rewrite ... last ran more than maxURIChanges times.
 	cycle bool
-	buf   []byte // scratch for template evaluation
+	// accels counts the X-Accel-Redirects followed (accel.go).
+	accels int
+	buf    []byte // scratch for template evaluation
 }
 
 var exchangePool = sync.Pool{New: func() any { return &exchange{buf: make([]byte, 0, 256)} }}
@@ -186,7 +188,7 @@ func (x *exchange) end() {
 // release pools the exchange without answering.
 func (x *exchange) release() {
 	x.vars.Reset()
-	x.ctx, x.rt, x.srv, x.st, x.ret, x.broke, x.cycle, x.buf = nil, nil, nil, nil, nil, false, false, x.buf[:0]
+	x.ctx, x.rt, x.srv, x.st, x.ret, x.broke, x.cycle, x.accels, x.buf = nil, nil, nil, nil, nil, false, false, 0, x.buf[:0]
 	exchangePool.Put(x)
 }
 
@@ -250,9 +252,7 @@ func (x *exchange) answer(loc *conf.Location) {
 		return
 	}
 	if p := x.rt.proxies[loc]; p != nil {
-		if status := p.Serve(x.ctx, &x.vars); status != 0 {
-			x.sendError(status, 0)
-		}
+		x.proxied(p.Serve(x.ctx, &x.vars), 0)
 		return
 	}
 	x.sendError(fasthttp.StatusNotFound, 0)

@@ -51,7 +51,9 @@ func (x *exchange) doReturn(ret *conf.Return, depth int) {
 		return
 	}
 	x.ctx.Response.SetStatusCode(code)
-	x.ctx.Response.Header.SetContentType("text/plain")
+	if !x.keptType() {
+		x.ctx.Response.Header.SetContentType("text/plain")
+	}
 	x.ctx.Response.SetBody(x.buf)
 }
 
@@ -254,7 +256,7 @@ func (x *exchange) targetAnswers(loc *conf.Location, slash bool, code, depth int
 	if status := p.Serve(x.ctx, &x.vars); status != 0 {
 		// Like nginx without recursive_error_pages, an error page has
 		// no error page: the target proxy's error is its built-in page.
-		x.sendError(status, depth)
+		x.proxied(status, depth)
 		return false
 	}
 	return true
