@@ -105,11 +105,6 @@ func TestLoadMissingFileIsPositionedError(t *testing.T) {
 	}
 }
 
-// laterDirectives are nginx and Tengine directives gw does not have yet but
-// means to: an example that uses one shows where gw is going, so it is
-// skipped, not failed, until the directive exists.
-var laterDirectives = []string{"map", "set", "gw_status", "real_ip_header", "set_real_ip_from"}
-
 // TestShippedConfigs loads the configuration gw ships and every example,
 // as an operator would with gw -t.
 func TestShippedConfigs(t *testing.T) {
@@ -118,11 +113,6 @@ func TestShippedConfigs(t *testing.T) {
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
 			_, err := Load(LoadOptions{Prefix: "..", File: filepath.Join("conf", f)})
-			for _, name := range laterDirectives {
-				if err != nil && strings.HasPrefix(err.Error(), `unknown directive "`+name+`"`) {
-					t.Skipf("uses a later directive: %v", err)
-				}
-			}
 			if err != nil {
 				t.Fatal(err)
 			}
