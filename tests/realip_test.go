@@ -30,6 +30,7 @@ http {
     set_real_ip_from 127.0.0.1/32;
     set_real_ip_from 10.0.1.0/24;
     upstream hashed { ip_hash; server %[5]s; server %[6]s; }
+    upstream hashvar { hash $remote_addr; server %[5]s; server %[6]s; }
     server {
         listen %[1]s;
         location / { return 200 "$remote_addr $remote_port $realip_remote_addr"; }
@@ -38,6 +39,11 @@ http {
         location /2 { real_ip_header X-Forwarded-For; real_ip_recursive on; return 200 "$remote_addr"; }
         location /deny { deny 192.0.2.0/24; allow all; return 200 "in $remote_addr"; }
         location /hash { proxy_pass http://hashed; }
+        location /hashvar { proxy_pass http://hashvar; }
+        location /xff {
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_pass http://%[5]s/echo;
+        }
         location /untrusted { set_real_ip_from 10.9.9.9; return 200 "$remote_addr"; }
     }
     server {
@@ -45,6 +51,7 @@ http {
         server_name untrusted;
         set_real_ip_from 10.9.9.9;
         location /untrusted { return 200 "$remote_addr"; }
+        location /byname { set_real_ip_from localhost; return 200 "$remote_addr"; }
     }
     server {
         listen %[2]s default_server;
@@ -129,27 +136,19 @@ func TestRealIP(t *testing.T) {
 			status: 200, body: []string{"=post read 192.0.2.1"}},
 		{source: "gw: an untrusted peer keeps its address", req: "GET /untrusted HTTP/1.0\r\nHost: untrusted\r\nX-Real-IP: 192.0.2.1\r\n\r\n",
 			body: []string{"=127.0.0.1"}},
+		{source: "realip.t: set_real_ip_from a host name trusts its addresses (localhost, in a location)",
+			req: "GET /byname HTTP/1.0\r\nHost: untrusted\r\nX-Real-IP: 192.0.2.1\r\n\r\n", body: []string{"=192.0.2.1"}},
 	})
 
-	t.Run("ip_hash chooses by the real address", func(t *testing.T) {
-		seen := map[string]bool{}
-		for i := 1; i <= 20; i++ {
-			ip := fmt.Sprintf("198.51.%d.9", i)
-			first := ""
-			for range 3 {
-				r := exchange(t, main, "GET /hash HTTP/1.0\r\nHost: localhost\r\nX-Real-IP: "+ip+"\r\n\r\n")
-				b := headerValue(r.head, "X-Backend")
-				if first == "" {
-					first = b
-				} else if b != first {
-					t.Fatalf("%s went to %s then %s", ip, first, b)
-				}
-			}
-			seen[first] = true
-		}
-		if !seen["app1"] || !seen["app2"] {
-			t.Errorf("20 real addresses from one loopback client all went to %v", seen)
-		}
+	for _, uri := range []string{"/hash", "/hashvar"} {
+		t.Run("ip_hash and hash $remote_addr choose by the real address: "+uri, func(t *testing.T) {
+			hashesRealAddress(t, main, uri)
+		})
+	}
+	runNgxCases(t, main, []ngxCase{
+		{source: "gw: $proxy_add_x_forwarded_for appends the real address",
+			req:  "GET /xff HTTP/1.0\r\nHost: localhost\r\nX-Real-IP: 192.0.2.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n",
+			body: []string{"header X-Forwarded-For: 203.0.113.9, 192.0.2.1\n"}},
 	})
 
 	src4 := netip.MustParseAddrPort("192.0.2.10:40000")
@@ -229,4 +228,29 @@ func TestRealIP(t *testing.T) {
 			}
 		}
 	})
+}
+
+// hashesRealAddress checks that the upstream behind uri keeps each real
+// address (X-Real-IP from the trusted loopback client) on one backend and
+// spreads twenty of them over both.
+func hashesRealAddress(t *testing.T, a, uri string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for i := 1; i <= 20; i++ {
+		ip := fmt.Sprintf("198.51.%d.9", i)
+		first := ""
+		for range 3 {
+			r := exchange(t, a, "GET "+uri+" HTTP/1.0\r\nHost: localhost\r\nX-Real-IP: "+ip+"\r\n\r\n")
+			b := headerValue(r.head, "X-Backend")
+			if first == "" {
+				first = b
+			} else if b != first {
+				t.Fatalf("%s went to %s then %s", ip, first, b)
+			}
+		}
+		seen[first] = true
+	}
+	if !seen["app1"] || !seen["app2"] {
+		t.Errorf("20 real addresses from one loopback client all went to %v", seen)
+	}
 }
