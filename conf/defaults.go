@@ -61,6 +61,8 @@ func defaultConfig(prefix string) *Config {
 func defaultSettings(prefix string) *Settings {
 	return &Settings{
 		ServerTokens:         true,
+		// nginx's uninitialized_variable_warn on.
+		UninitializedVariableWarn: true,
 		ClientMaxBodySize:    defaultMaxBodySize,
 		ClientBodyBufferSize: defaultBodyBuffer,
 		ClientBodyTempPath:   prefixed(prefix, defaultBodyTempPath),

@@ -167,6 +167,9 @@ type Settings struct {
 	// RewriteLog is rewrite_log: the rewrite directives of the level log
 	// their matches and results at notice.
 	RewriteLog bool
+	// UninitializedVariableWarn is uninitialized_variable_warn: reading a
+	// variable of set before any set gave it a value logs a warning.
+	UninitializedVariableWarn bool
 	AddHeaders []AddHeader
 	ErrorPages []ErrorPage
 

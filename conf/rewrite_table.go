@@ -16,6 +16,8 @@ var rewriteDirectives = []directive{
 	{name: "if", ctx: ctxSL, args: atLeast(1), block: true, multi: true, set: ifSetter},
 	{name: "rewrite", ctx: ctxSL, args: between(2, 3), multi: true, set: rewriteSetter},
 	{name: "rewrite_log", ctx: ctxHSL, args: onOff, set: flagSetter(func(s *Settings) *bool { return &s.RewriteLog })},
+	{name: "uninitialized_variable_warn", ctx: ctxHSL, args: onOff,
+		set: flagSetter(func(s *Settings) *bool { return &s.UninitializedVariableWarn })},
 	{name: "break", ctx: ctxSL, args: exactly(0), multi: true, set: breakSetter},
 }
 
@@ -99,6 +101,7 @@ func ifSetter(b *builder, d *parser.Directive) (func(*Settings), error) {
 var ifDirectives = map[string]bool{
 	"proxy_pass": true, "add_header": true, "access_log": true, "error_page": true,
 	"rewrite_log": true, "session_sticky_bypass": true, "root": true, "sendfile": true,
+	"uninitialized_variable_warn": true,
 }
 
 // ifBlock reads an if: its condition, then its block. The rewrite

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -129,6 +130,9 @@ http {
             rewrite ^/cont2/(.*)$ /cont3/$1;
             return 200 "uri=$uri";
         }
+        location /setsit { set $never 1; set $hushed 1; return 204; }
+        location /uninit { return 200 "v=$never"; }
+        location /hushed { uninitialized_variable_warn off; return 200 "v=$hushed"; }
         location /iflast {
             if ($arg_go) { rewrite ^ /target/from-if last; }
             return 200 "no if";
@@ -164,16 +168,24 @@ func TestRoutingRewrite(t *testing.T) {
 		{source: "rewrite.t: rewrites without flag go on", req: "GET /cont/a", status: 200, body: body("uri=/cont3/a")},
 		{source: "rewrite_if.t: rewrite last in if", req: "GET /iflast?go=1", status: 200, body: body("target uri=/target/from-if args=go=1 request_uri=/iflast?go=1")},
 		{source: "rewrite_if.t: if false", req: "GET /iflast", status: 200, body: body("no if")},
+		{source: "uninitialized_variable_warn off", req: "GET /hushed", status: 200, body: body("v=")},
+		{source: "a set variable read before any set is empty", req: "GET /uninit", status: 200, body: body("v=")},
 	})
 	for _, line := range []struct{ level, msg string }{
 		{"error", `rewrite or internal redirection cycle while processing \"/loop\", client: 127.0.0.1`},
 		{"info", `\"^/cont/(.*)$\" matches \"/cont/a\", client: 127.0.0.1`},
 		{"info", `rewritten data: \"/cont2/a\", args: \"\", client: 127.0.0.1`},
 		{"info", `\"^/cont2/(.*)$\" matches \"/cont2/a\"`},
+		{"warn", `using uninitialized \"never\" variable, client: 127.0.0.1`},
 	} {
 		waitFor(t, line.msg+" in the error log", func() bool {
 			b, _ := os.ReadFile(filepath.Join(p.prefix, "logs", "error.log"))
 			return hasLogLine(string(b), line.level, line.msg)
 		})
+	}
+	// /hushed was asked before /uninit, whose warning is in the log now:
+	// had /hushed warned, its line would be there too.
+	if b, _ := os.ReadFile(filepath.Join(p.prefix, "logs", "error.log")); strings.Contains(string(b), `\"hushed\"`) {
+		t.Errorf("uninitialized_variable_warn off logged:\n%s", b)
 	}
 }

@@ -56,7 +56,13 @@ func (r *Request) AppendVar(dst []byte, v *Var) []byte {
 	case slotEvaluating:
 		return dst
 	}
-	if v.eval == nil || r.depth >= maxEvalDepth {
+	if v.eval == nil {
+		if r.Warner != nil {
+			r.Warner.UninitializedVariable(v.Name())
+		}
+		return dst
+	}
+	if r.depth >= maxEvalDepth {
 		return dst
 	}
 	s.state = slotEvaluating

@@ -126,6 +126,9 @@ type Request struct {
 	// RewriteLog, set while the rewrite directives of a level with
 	// rewrite_log on run, logs their notices.
 	RewriteLog RewriteLogger
+	// Warner, when set (uninitialized_variable_warn on), is told of each
+	// read of a set variable that no set has given a value yet.
+	Warner Warner
 	// AccelRedirect is the upstream's X-Accel-Redirect, the URI (or
 	// @name) the request is redirected to internally (see
 	// proxy.AccelRedirect).
@@ -150,6 +153,9 @@ type Request struct {
 // RewriteLogger logs rewrite_log's lines at notice, with the request's
 // client, server and request line after them.
 type RewriteLogger interface{ RewriteNotice(msg string) }
+
+// Warner logs nginx's "using uninitialized" warning for a variable.
+type Warner interface{ UninitializedVariable(name string) }
 
 // Ender ends a request; see Request.Ender.
 type Ender interface{ EndRequest() }

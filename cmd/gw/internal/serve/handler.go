@@ -94,6 +94,7 @@ func (b *binding) begin(ctx *fasthttp.RequestCtx) (x *exchange, loc *conf.Locati
 	}
 
 	loc, redirect = x.route(nil)
+	x.warnUninitialized()
 	x.realIP(srv.Settings, x.st)
 	return x, loc, redirect
 }
@@ -168,8 +169,25 @@ func (x *exchange) runScript(s *rewrite.Script) {
 	} else {
 		x.vars.RewriteLog = nil
 	}
+	x.warnUninitialized()
 	o, x.ret = s.Run(&x.vars)
 	x.broke = o == rewrite.Stop || o == rewrite.Last
+}
+
+// warnUninitialized follows uninitialized_variable_warn of the settings
+// in force.
+func (x *exchange) warnUninitialized() {
+	if x.st.UninitializedVariableWarn {
+		x.vars.Warner = x
+	} else {
+		x.vars.Warner = nil
+	}
+}
+
+// UninitializedVariable logs nginx's warning for a set variable read
+// before any set gave it a value.
+func (x *exchange) UninitializedVariable(name string) {
+	x.logLine(x.rt.log.Warn(), `using uninitialized "`+name+`" variable`)
 }
 
 // RewriteNotice logs a line of rewrite_log at notice.
