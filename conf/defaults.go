@@ -60,12 +60,12 @@ func defaultConfig(prefix string) *Config {
 // nginx's defaults.
 func defaultSettings(prefix string) *Settings {
 	return &Settings{
-		ServerTokens:         true,
+		ServerTokens: true,
 		// nginx's uninitialized_variable_warn on.
 		UninitializedVariableWarn: true,
-		ClientMaxBodySize:    defaultMaxBodySize,
-		ClientBodyBufferSize: defaultBodyBuffer,
-		ClientBodyTempPath:   prefixed(prefix, defaultBodyTempPath),
+		ClientMaxBodySize:         defaultMaxBodySize,
+		ClientBodyBufferSize:      defaultBodyBuffer,
+		ClientBodyTempPath:        prefixed(prefix, defaultBodyTempPath),
 
 		ProxyHTTPVersion:      HTTPVersion10,
 		ProxyConnectTimeout:   defaultProxyTimeout,

@@ -170,8 +170,8 @@ type Settings struct {
 	// UninitializedVariableWarn is uninitialized_variable_warn: reading a
 	// variable of set before any set gave it a value logs a warning.
 	UninitializedVariableWarn bool
-	AddHeaders []AddHeader
-	ErrorPages []ErrorPage
+	AddHeaders                []AddHeader
+	ErrorPages                []ErrorPage
 
 	// Page is only set on the location that wrote it (check_status,
 	// stub_status, gw_status, gw_metrics): a content handler, which nginx
