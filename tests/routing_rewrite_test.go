@@ -130,6 +130,9 @@ http {
             rewrite ^/cont2/(.*)$ /cont3/$1;
             return 200 "uri=$uri";
         }
+        location /setargs/ { set $args "$args&added=1"; return 200 "args=$args added=$arg_added"; }
+        location /setargsproxy/ { set $args "x=1"; proxy_pass http://app; }
+        location /setargspart/ { set $args "x=2"; proxy_pass http://app/echo/; }
         location /setsit { set $never 1; set $hushed 1; return 204; }
         location /uninit { return 200 "v=$never"; }
         location /hushed { uninitialized_variable_warn off; return 200 "v=$hushed"; }
@@ -168,6 +171,10 @@ func TestRoutingRewrite(t *testing.T) {
 		{source: "rewrite.t: rewrites without flag go on", req: "GET /cont/a", status: 200, body: body("uri=/cont3/a")},
 		{source: "rewrite_if.t: rewrite last in if", req: "GET /iflast?go=1", status: 200, body: body("target uri=/target/from-if args=go=1 request_uri=/iflast?go=1")},
 		{source: "rewrite_if.t: if false", req: "GET /iflast", status: 200, body: body("no if")},
+		{source: "set $args changes $args and $arg_*", req: "GET /setargs/?a=1", status: 200, body: body("args=a=1&added=1 added=1")},
+		{source: "set $args: proxy_pass without URI part sends the path with the new arguments", req: "GET /setargsproxy/echo?a=1",
+			status: 200, body: []string{"uri: /setargsproxy/echo?x=1\n"}},
+		{source: "set $args: proxy_pass with a URI part", req: "GET /setargspart/p?a=1", status: 200, body: []string{"uri: /echo/p?x=2\n"}},
 		{source: "uninitialized_variable_warn off", req: "GET /hushed", status: 200, body: body("v=")},
 		{source: "a set variable read before any set is empty", req: "GET /uninit", status: 200, body: body("v=")},
 	})
