@@ -164,6 +164,18 @@ func TestNginxUpstreamMaxConns(t *testing.T) {
 		rc.c.Close()
 		return headerValue(r.head, "X-Port")
 	}
+	// endAll ends the held answers and tallies the ports that answered
+	// (the original's http_end_multi).
+	endAll := func(rcs []*rawClient) string {
+		be.closeAll()
+		counts := map[string]int{}
+		for _, rc := range rcs {
+			if p := port(rc); p != "" {
+				counts[p]++
+			}
+		}
+		return renderTally(counts, ports)
+	}
 	// parallel sends count requests at once, lets them reach the
 	// backend, then ends them and tallies the ports that answered.
 	parallel := func(uri string, count int) string {
@@ -175,14 +187,7 @@ func TestNginxUpstreamMaxConns(t *testing.T) {
 			_ = rc.c.SetReadDeadline(time.Now().Add(3 * time.Second))
 			_, _ = rc.br.Peek(1)
 		}
-		be.closeAll()
-		counts := map[string]int{}
-		for _, rc := range rcs {
-			if p := port(rc); p != "" {
-				counts[p]++
-			}
-		}
-		return renderTally(counts, ports)
+		return endAll(rcs)
 	}
 	// peers sends count requests one after another, each once the one
 	// before it was answered or refused, and lists the ports in order.
@@ -216,14 +221,7 @@ func TestNginxUpstreamMaxConns(t *testing.T) {
 			rcs := []*rawClient{start("/u_lim", 1100*time.Millisecond), start("/u_lim", 1100*time.Millisecond)}
 			port(start("/u_lim/close", 0))
 			rcs = append(rcs, start("/u_lim", 1100*time.Millisecond))
-			be.closeAll()
-			counts := map[string]int{}
-			for _, rc := range rcs {
-				if p := port(rc); p != "" {
-					counts[p]++
-				}
-			}
-			return renderTally(counts, ports)
+			return endAll(rcs)
 		}, tally(p1, 3)},
 		{"single", func() string { return parallel("/u_lim", 4) }, tally(p1, 3)},
 		{"backup", func() string { return peers("/u_backup", 6) }, strings.Join([]string{p1, p1, p2, p2, p2, p2}, " ")},
