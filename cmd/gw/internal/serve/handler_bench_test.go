@@ -32,6 +32,11 @@ http {
         location = /return { return 200 "ok"; }
         location = /variable { proxy_pass http://$arg_up; }
         location = /allowed { allow 10.0.0.0/8; allow 127.0.0.1; deny all; return 200 "ok"; }
+        location = /branch {
+            set $who "user-$arg_r";
+            if ($arg_r ~ ^b) { add_header X-Branch $who; }
+            proxy_pass http://app;
+        }
     }
 }
 `
@@ -127,6 +132,11 @@ func BenchmarkHandlerProxy(b *testing.B) { benchHandler(b, "/") }
 // BenchmarkHandlerProxyVariable is BenchmarkHandlerProxy through
 // `proxy_pass http://$arg_up;` naming the same upstream.
 func BenchmarkHandlerProxyVariable(b *testing.B) { benchHandler(b, "/variable?up=app") }
+
+// BenchmarkHandlerIfBranch is BenchmarkHandlerProxy through a location's
+// set and an if whose block (add_header) answers: the rewrite script, the
+// switch to the block's configuration and its header.
+func BenchmarkHandlerIfBranch(b *testing.B) { benchHandler(b, "/branch?r=b") }
 
 // BenchmarkHandlerReturn is a request answered by return.
 func BenchmarkHandlerReturn(b *testing.B) { benchHandler(b, "/return") }
