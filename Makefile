@@ -7,7 +7,7 @@ FUZZTIME  ?= 60s
 DEMO1     ?= 127.0.0.1:9001
 DEMO2     ?= 127.0.0.1:9002
 
-.PHONY: all build test lint run bench fuzz bench-wrk bench-mem bench-instr clean
+.PHONY: all build test lint run bench fuzz bench-wrk bench-mem bench-instr bench-instr-guard clean
 
 all: build
 
@@ -54,6 +54,11 @@ bench-mem:
 # valgrind's callgrind: a figure that does not drift with the machine's load.
 bench-instr:
 	bash bench/instr.sh
+
+# bench-instr-guard fails when gw's rr instructions per request grow by more
+# than 3% over bench/instr-baseline (BENCH_GUARD_RECORD=1 records a new one).
+bench-instr-guard:
+	bash bench/instr-guard.sh
 
 # fuzz runs every fuzz target for FUZZTIME each (go test allows one target
 # per invocation).

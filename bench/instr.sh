@@ -4,6 +4,8 @@
 #   BENCH_INSTR_N (500)  BENCH_INSTR_PEERS ("gw nginx haproxy")
 #   BENCH_INSTR_SCENARIOS ("new sticky rr many-locations")
 #   BENCH_PORT_BASE (18000)  BENCH_RESULTS (bench/RESULTS.md; "-")  BENCH_KEEP (0)
+#   BENCH_INSTR_TSV (unset): also copy the figures there, one
+#   "scenario<TAB>peer<TAB>instructions" line each (bench/instr-guard.sh)
 #
 # wrk's figures on a shared 2-core machine move by 10% from one minute to the
 # next; an instruction count does not. Each peer runs alone under callgrind
@@ -134,6 +136,7 @@ main() {
 		echo
 	} >"$report"
 	append_results "$report"
+	if [ -n "${BENCH_INSTR_TSV:-}" ]; then cp "$TMP/instr.tsv" "$BENCH_INSTR_TSV"; fi
 }
 
 main "$@"
