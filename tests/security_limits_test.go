@@ -85,6 +85,7 @@ http {
     client_header_timeout 1s;
     client_body_timeout 1s;
     send_timeout 1s;
+    keepalive_timeout 2500ms;
     upstream app { server %[2]s; }
     server {
         listen %[1]s;
@@ -237,6 +238,46 @@ func TestSecurityHeaderTimeout(t *testing.T) {
 	}
 	if r, err := rc.read(time.Second, false); err == nil {
 		t.Fatalf("a silent connection was answered %d", r.status)
+	}
+}
+
+// TestSecurityKeepaliveTimeout: keepalive_timeout (2.5s), not
+// client_header_timeout (1s) nor the last body's client_body_timeout
+// (1s), bounds the wait for the next request, and a request sent inside
+// it is served.
+func TestSecurityKeepaliveTimeout(t *testing.T) {
+	a, _ := limitsGW(t)
+	for _, first := range []string{
+		"GET /hello HTTP/1.1\r\nHost: a\r\n\r\n",
+		"POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbody",
+	} {
+		rc := dialRaw(t, a)
+		head, body, _ := strings.Cut(first, "\r\n\r\n")
+		rc.send(t, head+"\r\n\r\n")
+		if body != "" {
+			// The body comes apart from the header, so that gw reads
+			// it under client_body_timeout.
+			time.Sleep(100 * time.Millisecond)
+			rc.send(t, body)
+		}
+		if r := rc.mustRead(t, false); r.status != 200 {
+			t.Fatalf("%q: %d", short(first), r.status)
+		}
+		start := time.Now()
+		if rc.closedWithin(1500 * time.Millisecond) {
+			t.Fatalf("after %q: closed after %v of keep-alive, before keepalive_timeout 2.5s", short(first), time.Since(start))
+		}
+		rc.send(t, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+		if r := rc.mustRead(t, false); r.status != 200 || r.body != "hello" {
+			t.Fatalf("a request 1.5s into keep-alive: %d %q", r.status, r.body)
+		}
+		start = time.Now()
+		if !rc.closedWithin(4 * time.Second) {
+			t.Fatal("an idle keep-alive connection outlived keepalive_timeout")
+		}
+		if took := time.Since(start); took < 2300*time.Millisecond {
+			t.Fatalf("closed after %v of keep-alive, before keepalive_timeout 2.5s", took)
+		}
 	}
 }
 

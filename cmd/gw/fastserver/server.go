@@ -41,13 +41,11 @@ func New(st *conf.Settings, h Hooks) *fasthttp.Server {
 		// would answer 503 instead, so it is set out of reach.
 		Concurrency: math.MaxInt32,
 		ConnState:   edge.ConnState,
-		// ReadTimeout is client_header_timeout: fasthttp sets it when a
-		// request's first byte arrives, and edge.Conn replaces it with
-		// client_body_timeout once the header is read. send_timeout is
-		// applied per write by edge.Conn, so fasthttp sets no write
-		// deadline of its own.
-		IdleTimeout:        st.KeepaliveTimeout,
-		ReadTimeout:        st.ClientHeaderTimeout,
+		// No ReadTimeout, IdleTimeout or WriteTimeout: fasthttp would
+		// set read deadlines twice per request. edge enforces
+		// client_header_timeout and keepalive_timeout from its table
+		// (edge.Table's reaper), client_body_timeout per read and
+		// send_timeout per write (edge.Conn).
 		MaxRequestsPerConn: st.KeepaliveRequests,
 		// With StreamRequestBody this is how much of a body fasthttp buffers
 		// before handing the rest over as a stream, not a limit:

@@ -28,10 +28,10 @@ const acceptRetryDelay = 500 * time.Millisecond
 type Listener struct {
 	net.Listener
 	table *Table
-	// timeouts returns client_body_timeout and send_timeout of the
-	// listener's default server, in force until a request's location is
-	// known.
-	timeouts func() (body, send time.Duration)
+	// timeouts returns the client timeouts of the listener's default
+	// server: a new connection keeps its header and keep-alive timeouts,
+	// and its body and send timeouts until a request's location is known.
+	timeouts func() Timeouts
 
 	stats listenerStats
 
@@ -40,7 +40,18 @@ type Listener struct {
 	lastFailed time.Time // the last accept() failure logged
 }
 
-func NewListener(ln net.Listener, t *Table, timeouts func() (time.Duration, time.Duration)) *Listener {
+// Timeouts are a server's client timeouts, as edge enforces them (see
+// Conn and Table.reap).
+type Timeouts struct {
+	Header    time.Duration // client_header_timeout
+	Keepalive time.Duration // keepalive_timeout
+	Body      time.Duration // client_body_timeout
+	Send      time.Duration // send_timeout
+}
+
+// NewListener wraps ln: each accepted connection is a Conn with the
+// timeouts that timeouts returns then, counted in t.
+func NewListener(ln net.Listener, t *Table, timeouts func() Timeouts) *Listener {
 	return &Listener{Listener: ln, table: t, timeouts: timeouts, closed: make(chan struct{})}
 }
 
@@ -59,8 +70,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 			}
 			continue
 		}
-		body, send := l.timeouts()
-		cc := newConn(c, l.table, body, send)
+		cc := newConn(c, l.table, l.timeouts())
 		for !l.table.add(cc) {
 			if !l.wait(time.Second) {
 				_ = c.Close()

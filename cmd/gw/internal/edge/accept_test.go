@@ -40,7 +40,7 @@ func TestConnTableReclaimsTheLongestIdle(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		a, b := net.Pipe()
 		t.Cleanup(func() { a.Close(); b.Close() })
-		c := newConn(a, table, 0, 0)
+		c := newConn(a, table, Timeouts{})
 		c.idleSince.Store(int64(100 - i)) // the last one idle longest
 		if !table.add(c) {
 			t.Fatalf("connection %d refused below the limit", i)
@@ -51,7 +51,7 @@ func TestConnTableReclaimsTheLongestIdle(t *testing.T) {
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	fresh := newConn(a, table, 0, 0)
+	fresh := newConn(a, table, Timeouts{})
 	if !table.add(fresh) {
 		t.Fatal("a full table with idle connections refused a new one")
 	}
@@ -64,7 +64,7 @@ func TestConnTableReclaimsTheLongestIdle(t *testing.T) {
 	a2, b2 := net.Pipe()
 	defer a2.Close()
 	defer b2.Close()
-	if table.add(newConn(a2, table, 0, 0)) {
+	if table.add(newConn(a2, table, Timeouts{})) {
 		t.Fatal("a table of busy connections took one more")
 	}
 	if n := table.Len(); n != 3 {

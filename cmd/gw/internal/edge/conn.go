@@ -14,8 +14,10 @@ import (
 
 // Conn is one client connection as fasthttp serves it. It gives the
 // connection nginx's timeouts, which fasthttp does not have:
-//   - client_header_timeout bounds the header only (fasthttp's ReadTimeout
-//     deadline stays for the header; the body gets its own);
+//   - client_header_timeout bounds the header only, and keepalive_timeout
+//     the wait for the next request: the table's reaper (Table.reap)
+//     enforces both, so that no request pays for fasthttp's per-request
+//     read deadlines;
 //   - client_body_timeout and send_timeout are the longest pause between
 //     two successive reads or writes, not a deadline for the whole body or
 //     response, so a slow but steady upload or download completes;
@@ -48,8 +50,18 @@ type Conn struct {
 	reclaimed atomic.Bool // closed by the table to make room
 	handling  atomic.Bool // a request's header is read and it is being served
 
+	// The listener's client_header_timeout and keepalive_timeout, fixed
+	// at accept: the reaper reads them.
+	headerTimeout, keepaliveTimeout time.Duration
+	// headerSince is when the current request's first byte arrived (unix
+	// nanoseconds, coarse), 0 before; headerDone tells that its header
+	// block has been read. The reaper reads both.
+	headerSince atomic.Int64
+	headerDone  atomic.Bool
+
 	// Owned by the serving goroutine.
 	bodyTimeout, sendTimeout time.Duration
+	readArmed                bool // a body read set a read deadline, to clear when idle
 	readBy, sendBy           transport.IdleDeadline
 	inBody                   bool // reads are a request body's: client_body_timeout
 	got                      bool // a byte of the current request has arrived
@@ -73,8 +85,9 @@ type Conn struct {
 
 // newConn wraps an accepted connection with the timeouts of the
 // listener's default server until a request's location says otherwise.
-func newConn(c net.Conn, t *Table, bodyTimeout, sendTimeout time.Duration) *Conn {
-	cc := &Conn{Conn: c, raw: c, table: t, bodyTimeout: bodyTimeout, sendTimeout: sendTimeout,
+func newConn(c net.Conn, t *Table, to Timeouts) *Conn {
+	cc := &Conn{Conn: c, raw: c, table: t, bodyTimeout: to.Body, sendTimeout: to.Send,
+		headerTimeout: to.Header, keepaliveTimeout: to.Keepalive,
 		scanning: true, clean: true, expectBody: -1}
 	if nc, ok := c.(interface{ NetConn() net.Conn }); ok {
 		cc.raw = nc.NetConn()
@@ -100,10 +113,15 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if c.inBody && c.bodyTimeout > 0 {
 		if t, ok := c.readBy.Due(c.bodyTimeout); ok {
 			_ = c.Conn.SetReadDeadline(t)
+			c.readArmed = true
 		}
 	}
 	n, err := c.Conn.Read(p)
 	if n > 0 {
+		if !c.got {
+			// client_header_timeout counts from here (Table.reap).
+			c.headerSince.Store(transport.CoarseNow().UnixNano())
+		}
 		c.got = true
 		switch {
 		case c.scanning:
@@ -147,6 +165,7 @@ func (c *Conn) scanHeader(p []byte, n int) int {
 func (c *Conn) startBody() {
 	if !c.inBody {
 		c.inBody = true
+		c.headerDone.Store(true)
 		c.readBy.Clear()
 	}
 }
@@ -179,12 +198,42 @@ func (c *Conn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// SetReadDeadline takes fasthttp's deadlines for the header and the
-// keep-alive wait (client_header_timeout, keepalive_timeout) as they are.
+// SetReadDeadline takes a deadline fasthttp sets (a handler's, or its
+// ReadTimeout where a server has one) as it is.
 func (c *Conn) SetReadDeadline(t time.Time) error {
 	c.readBy.Clear()
 	return c.Conn.SetReadDeadline(t)
 }
+
+// expired reports whether, at now (unix nanoseconds), the connection has
+// waited longer than its timeout allows: a new connection with nothing
+// received past client_header_timeout, a keep-alive one past
+// keepalive_timeout, a request whose header is still arriving past
+// client_header_timeout since its first byte. Called by the reaper.
+func (c *Conn) expired(now int64) bool {
+	switch fasthttp.ConnState(c.state.Load()) {
+	case fasthttp.StateNew:
+		return c.headerTimeout > 0 && now-c.idleSince.Load() > int64(c.headerTimeout)
+	case fasthttp.StateIdle:
+		return c.keepaliveTimeout > 0 && now-c.idleSince.Load() > int64(c.keepaliveTimeout)
+	case fasthttp.StateActive:
+		since := c.headerSince.Load()
+		return since != 0 && !c.headerDone.Load() && !c.handling.Load() && c.headerTimeout > 0 &&
+			now-since > int64(c.headerTimeout)
+	}
+	return false
+}
+
+// expire ends the wait of a connection the reaper found expired, the way
+// a deadline would: the read it blocks in fails with a timeout, so a
+// connection that sent nothing closes quietly and a half-read header is
+// answered 408, as with fasthttp's own deadlines.
+func (c *Conn) expire() {
+	_ = c.Conn.SetReadDeadline(expiredDeadline)
+}
+
+// expiredDeadline is a deadline long past.
+var expiredDeadline = time.Unix(1, 0)
 
 // SetWriteDeadline ignores fasthttp's deadline for a whole response: Write
 // applies send_timeout per write. After a hijack the tunnel's own
@@ -227,6 +276,15 @@ func (c *Conn) setState(s fasthttp.ConnState) {
 func (c *Conn) nextRequest() {
 	c.got = false
 	c.inBody = false
+	c.headerSince.Store(0)
+	c.headerDone.Store(false)
+	if c.readArmed {
+		// A body's read deadline must not cut the keep-alive wait,
+		// which the reaper bounds.
+		c.readArmed = false
+		c.readBy.Clear()
+		_ = c.Conn.SetReadDeadline(time.Time{})
+	}
 	if c.clean && !c.scanning && c.expectBody >= 0 && c.afterHeader == c.expectBody {
 		c.scanning, c.afterHeader, c.expectBody = true, 0, -1
 		return

@@ -31,6 +31,8 @@ type Table struct {
 
 	// watcher: watchAwaiting runs (see watch.go).
 	watcher atomic.Bool
+	// reaper: reap runs (see reap.go).
+	reaper atomic.Bool
 
 	accepted atomic.Uint64 // connections ever added
 }
@@ -70,6 +72,7 @@ func (t *Table) add(c *Conn) bool {
 	t.accepted.Add(1)
 	warn := victim != nil && dueOncePerSecond(&t.lastReuse)
 	t.mu.Unlock()
+	t.wakeReaper()
 	if victim != nil {
 		victim.reclaim()
 		if warn {

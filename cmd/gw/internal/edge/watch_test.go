@@ -32,7 +32,7 @@ func connPair(t *testing.T) (*Conn, net.Conn) {
 	}
 	t.Cleanup(func() { client.Close(); server.Close() })
 	table := NewTable(16, zerolog.Nop())
-	cc := newConn(server, table, time.Second, time.Second)
+	cc := newConn(server, table, Timeouts{Body: time.Second, Send: time.Second})
 	if !table.add(cc) {
 		t.Fatal("table full")
 	}

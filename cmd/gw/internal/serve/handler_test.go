@@ -50,7 +50,9 @@ func memServerFrom(t *testing.T, text string, log zerolog.Logger) func(client ne
 	srv := l.newFastServer(st)
 	ln := fasthttputil.NewInmemoryListener()
 	table := edge.NewTable(16, zerolog.Nop())
-	go srv.Serve(edge.NewListener(ln, table, func() (time.Duration, time.Duration) { return time.Second, time.Second }))
+	go srv.Serve(edge.NewListener(ln, table, func() edge.Timeouts {
+		return edge.Timeouts{Header: time.Second, Keepalive: time.Second, Body: time.Second, Send: time.Second}
+	}))
 	t.Cleanup(func() { ln.Close() })
 	return func(client net.Addr) net.Conn {
 		c, err := ln.DialWithLocalAddr(client)

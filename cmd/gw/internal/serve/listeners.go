@@ -86,9 +86,10 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 		b := l.binding.Load()
 		return b.rt.router.Address(b.sock, sock.AddrPort.Addr()).Default().Settings
 	}
-	l.edge = edge.NewListener(served, table, func() (time.Duration, time.Duration) {
+	l.edge = edge.NewListener(served, table, func() edge.Timeouts {
 		st := defaults()
-		return st.ClientBodyTimeout, st.SendTimeout
+		return edge.Timeouts{Header: st.ClientHeaderTimeout, Keepalive: st.KeepaliveTimeout,
+			Body: st.ClientBodyTimeout, Send: st.SendTimeout}
 	})
 	served = l.edge
 	l.srv = l.newFastServer(defaults())
