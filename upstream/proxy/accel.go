@@ -18,14 +18,15 @@ const AccelRedirect = -1
 // marked for redirects); every other one stays behind.
 var accelKept = []string{"content-type", "set-cookie", "content-disposition", "cache-control", "expires", "accept-ranges"}
 
-// accelRedirect follows the upstream's X-Accel-Redirect, when it sent one:
+// accelRedirect follows the upstream's X-Accel-Redirect, when it sent one
+// (found by scanHeader, whose pass copyHeader then relies on):
 // it keeps the headers nginx keeps, records the redirect's target and the
 // upstream's header (for $upstream_http_*, which the redirected request
 // still reads), and ends the try, closing the connection rather than
 // reading a body nobody will see. ok is false when there is no redirect.
 func (x *exchange) accelRedirect(peer *upstream.Peer) (status int, ok bool) {
-	target := x.resp.Header.Peek("X-Accel-Redirect")
-	if len(target) == 0 {
+	target := x.scanHeader()
+	if target == nil {
 		return 0, false
 	}
 	dst := &x.ctx.Response.Header

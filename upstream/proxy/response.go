@@ -65,21 +65,36 @@ func (h *responseHeaders) hidden(name []byte) bool {
 	return false
 }
 
+// scanHeader is the first pass over the upstream response's header: it
+// gathers the names its Connection lines list (hop-by-hop for copyHeader)
+// and returns its X-Accel-Redirect, nil when there is none. One pass for
+// both, so following X-Accel-Redirect costs no lookup per response.
+func (x *exchange) scanHeader() (accel []byte) {
+	x.tokens.reset()
+	for k, v := range x.resp.Header.All() {
+		switch len(k) {
+		case len("connection"):
+			if equalFold(k, "connection") {
+				x.tokens.add(v)
+			}
+		case len("x-accel-redirect"):
+			if accel == nil && len(v) > 0 && equalFold(k, "x-accel-redirect") {
+				accel = v
+			}
+		}
+	}
+	return accel
+}
+
 // copyHeader copies the upstream response's status and the headers that
 // may cross into the client's response. Content-Length is left to the
 // body, which sets it; hop-by-hop headers and those the upstream's
-// Connection header names stay behind.
+// Connection header names (gathered by scanHeader) stay behind.
 func (x *exchange) copyHeader() {
 	src, dst := &x.resp.Header, &x.ctx.Response.Header
 	dst.SetStatusCode(src.StatusCode())
 	if msg := src.StatusMessage(); len(msg) > 0 {
 		dst.SetStatusMessage(msg)
-	}
-	x.tokens.reset()
-	for k, v := range src.All() {
-		if equalFold(k, "connection") {
-			x.tokens.add(v)
-		}
 	}
 	rules := &x.p.respHeaders
 	var seen uint16 // the single-value headers passed so far, by singleBit
