@@ -15,6 +15,9 @@ type Address struct {
 	ip   netip.Addr // compared with a connection's local address
 	ssl  bool
 	def  *conf.Server // default_server, else the first server listening here
+	// only is the one server block listening here, nil when there are
+	// more: every Host then selects it, and Server skips the lookup.
+	only *conf.Server
 
 	exact    map[string]*conf.Server // example.com, "" and "_"
 	dotExact map[string]*conf.Server // example.com, for .example.com
@@ -71,6 +74,9 @@ func (a *Address) Default() *conf.Server {
 func (a *Address) Server(host []byte) *conf.Server {
 	if a == nil {
 		return nil
+	}
+	if a.only != nil {
+		return a.only
 	}
 	h := hostName(host)
 	var s *conf.Server

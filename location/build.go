@@ -101,5 +101,8 @@ func (r *Router) compileAddress(la *listenAddr) (*Address, error) {
 			return nil, err
 		}
 	}
+	if len(la.servers) == 1 {
+		a.only = a.def
+	}
 	return a, nil
 }
