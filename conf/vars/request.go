@@ -129,6 +129,9 @@ type Request struct {
 	// Warner, when set (uninitialized_variable_warn on), is told of each
 	// read of a set variable that no set has given a value yet.
 	Warner Warner
+	// RelativeLocation: the proxy passed a Location that starts with "/",
+	// which the server makes absolute as nginx's header filter does.
+	RelativeLocation bool
 	// AccelRedirect is the upstream's X-Accel-Redirect, the URI (or
 	// @name) the request is redirected to internally (see
 	// proxy.AccelRedirect).

@@ -116,6 +116,9 @@ func (x *exchange) copyHeader() {
 				}
 			}
 		}
+		if len(v) > 0 && v[0] == '/' && len(k) == len("location") && equalFold(k, "location") {
+			x.r.RelativeLocation = true // made absolute with the response (serve's finish)
+		}
 		dst.AddBytesKV(k, v)
 	}
 }

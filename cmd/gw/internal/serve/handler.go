@@ -283,8 +283,12 @@ func (x *exchange) answer(loc *conf.Location) {
 // proxy_redirect shortened) reads as gw's own redirects do.
 func (x *exchange) finish() {
 	resp := &x.ctx.Response
-	if loc := resp.Header.Peek("Location"); len(loc) > 0 && loc[0] == '/' {
-		resp.Header.SetBytesV("Location", x.absoluteURL(loc))
+	if x.vars.RelativeLocation {
+		// Only a proxied Location can be relative here: gw's own
+		// redirects are made absolute when they are set.
+		if loc := resp.Header.Peek("Location"); len(loc) > 0 && loc[0] == '/' {
+			resp.Header.SetBytesV("Location", x.absoluteURL(loc))
+		}
 	}
 	code := resp.StatusCode()
 	for i := range x.st.AddHeaders {
