@@ -39,6 +39,7 @@ type exchange struct {
 	tried  upstream.Tried
 	sess   persist.Request // the persistence hook's view of the request
 	tokens connTokens
+	lines  clientLines // copyClient's scratch
 	body   body.Reader
 	// replayable: the request body can be sent again (none, in memory,
 	// or spooled).

@@ -87,7 +87,7 @@ func (h *requestHeaders) isNamed(name []byte) bool {
 // processing disabled: every line is sent as added, in order, with its
 // name as written. ck says what becomes of the client's Cookie lines
 // (session persistence may clean them).
-func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, buf []byte, bodyLen int, ck persist.CookieOut) []byte {
+func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, cl *clientLines, buf []byte, bodyLen int, ck persist.CookieOut) []byte {
 	for i := range h.set {
 		s := &h.set[i]
 		buf = s.value.Append(buf[:0], r)
@@ -129,7 +129,7 @@ func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request,
 		out.SetConnectionClose()
 	}
 	if !h.noClient {
-		h.copyClient(out, in, tok, ck)
+		h.copyClient(out, in, tok, ck, cl)
 	}
 	return buf
 }
@@ -142,20 +142,37 @@ var (
 	strSetCookie     = []byte("Set-Cookie")
 )
 
+// clientLines holds the client's header lines between copyClient's two
+// looks at them: the first gathers the names Connection lists, the second
+// copies what passes, and parsing the raw block once serves both. A
+// request with more lines than it holds is parsed twice instead.
+type clientLines struct {
+	n     int
+	lines [48]struct{ name, value []byte }
+}
+
 // copyClient adds the client's header lines that may cross the proxy, in
 // the order received, names and values byte for byte. Unless ck keeps
 // them, the Cookie lines become ck.Value, in place of the first one: the
 // edit is made while copying because deleting lines from a fasthttp header
 // afterwards would reorder the others.
-func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut) {
+func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut, cl *clientLines) {
 	tok.reset()
+	cl.n = 0
+	all := true
 	vars.EachRequestHeader(in, func(name, value []byte) {
 		if equalFold(name, "connection") {
 			tok.add(value)
 		}
+		if cl.n < len(cl.lines) {
+			cl.lines[cl.n].name, cl.lines[cl.n].value = name, value
+			cl.n++
+		} else {
+			all = false
+		}
 	})
 	cookieSent := false
-	vars.EachRequestHeader(in, func(name, value []byte) {
+	copyLine := func(name, value []byte) {
 		if !h.passes(name, tok) {
 			return
 		}
@@ -166,7 +183,15 @@ func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTo
 			cookieSent, value = true, ck.Value
 		}
 		out.AddBytesKV(name, value)
-	})
+	}
+	if !all {
+		vars.EachRequestHeader(in, copyLine)
+		return
+	}
+	for i := range cl.n {
+		copyLine(cl.lines[i].name, cl.lines[i].value)
+		cl.lines[i].name, cl.lines[i].value = nil, nil // the request's memory is reused
+	}
 }
 
 // passes reports whether a client header goes upstream: not hop-by-hop,

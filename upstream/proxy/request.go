@@ -47,7 +47,7 @@ func (x *exchange) prepare() int {
 	if p.persist != nil {
 		ck = p.persist.Request(&x.sess)
 	}
-	x.buf = p.headers.write(h, &in.Header, x.r, &x.tokens, x.buf, bodyLen, ck)
+	x.buf = p.headers.write(h, &in.Header, x.r, &x.tokens, &x.lines, x.buf, bodyLen, ck)
 	return 0
 }
 
