@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
@@ -63,14 +64,17 @@ func (b *holdBackend) serve(c net.Conn) {
 		return
 	}
 	port := c.LocalAddr().(*net.TCPAddr).Port
-	fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nX-Port: %d\r\n\r\nOK\n", port)
 	if strings.Contains(firstLine(head), "close") {
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nX-Port: %d\r\n\r\nOK\n", port)
 		c.Close()
 		return
 	}
+	// Held before it is answered: a closeAll that comes once the answer
+	// is seen must find it.
 	b.mu.Lock()
 	b.held = append(b.held, c)
 	b.mu.Unlock()
+	fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nX-Port: %d\r\n\r\nOK\n", port)
 }
 
 // closeAll ends every held response, as the original's /closeall does.
@@ -131,6 +135,7 @@ http {
         proxy_set_header Connection "";
         proxy_buffering off;
         location /u { proxy_pass http:/$uri; }
+        location = /status { gw_status; }
     }
 }
 `
@@ -239,9 +244,47 @@ func TestNginxUpstreamMaxConns(t *testing.T) {
 		{"hash consistent", func() string { return parallel("/u_chash", 4) }, tally(p1, 1, p2, 2)},
 	} {
 		t.Run("upstream_max_conns.t: "+c.name, func(t *testing.T) {
+			upstreamsIdle(t, a)
 			if got := c.got(); got != c.want {
 				t.Errorf("got %q, want %q", got, c.want)
 			}
 		})
 	}
+}
+
+// upstreamsIdle waits until gw counts no request in flight to any
+// upstream server: the requests of the case before have ended on gw's side
+// too, not only on the client's, so their max_conns slots are free. (The
+// original gets the same from its daemon's sequencing.)
+func upstreamsIdle(t *testing.T, a string) {
+	t.Helper()
+	var doc struct {
+		Upstreams []struct {
+			Servers []struct {
+				Address string `json:"address"`
+				Active  int64  `json:"active"`
+			} `json:"servers"`
+		} `json:"upstreams"`
+	}
+	var last string
+	defer func() {
+		if t.Failed() {
+			t.Logf("gw_status: %s", last)
+		}
+	}()
+	waitFor(t, "no request in flight to the upstreams", func() bool {
+		r := exchange(t, a, ngxRequest("GET /status?format=json"))
+		last = r.body
+		if err := json.Unmarshal([]byte(r.body), &doc); err != nil {
+			t.Fatalf("gw_status: %d %v\n%s", r.status, err, r.body)
+		}
+		for _, u := range doc.Upstreams {
+			for _, s := range u.Servers {
+				if s.Active != 0 {
+					return false
+				}
+			}
+		}
+		return true
+	})
 }
