@@ -2,8 +2,6 @@ package proxy
 
 import (
 	"github.com/valyala/fasthttp"
-
-	"github.com/gw-proxy/gw/upstream"
 )
 
 // AccelRedirect is what Serve returns when the upstream answered with an
@@ -18,24 +16,17 @@ const AccelRedirect = -1
 // marked for redirects); every other one stays behind.
 var accelKept = []string{"content-type", "set-cookie", "content-disposition", "cache-control", "expires", "accept-ranges"}
 
-// accelRedirect follows the upstream's X-Accel-Redirect, when it sent one
-// (found by scanHeader, whose pass copyHeader then relies on):
-// it keeps the headers nginx keeps, records the redirect's target and the
-// upstream's header (for $upstream_http_*, which the redirected request
-// still reads), and ends the try, closing the connection rather than
-// reading a body nobody will see. ok is false when there is no redirect.
-func (x *exchange) accelRedirect(peer *upstream.Peer) (status int, ok bool) {
-	target := x.scanHeader()
-	if target == nil {
-		return 0, false
-	}
+// accelRedirect follows the upstream's X-Accel-Redirect target, which
+// copyHeader found while it copied the header: of what it copied, only
+// the headers nginx keeps stay. It records the target and the upstream's
+// header (for $upstream_http_*, which the redirected request still
+// reads), and ends the try, closing the connection rather than reading a
+// body nobody will see.
+func (x *exchange) accelRedirect(target []byte) int {
 	dst := &x.ctx.Response.Header
-	for k, v := range x.resp.Header.All() {
-		for _, name := range accelKept {
-			if equalFold(k, name) {
-				dst.AddBytesKV(k, v)
-				break
-			}
+	for k := range x.resp.Header.All() {
+		if !accelKeeps(k) {
+			dst.DelBytes(k)
 		}
 	}
 	x.r.AccelRedirect = append(x.r.AccelRedirect[:0], target...)
@@ -44,8 +35,16 @@ func (x *exchange) accelRedirect(peer *upstream.Peer) (status int, ok bool) {
 	kept.SetNoDefaultContentType(true) // an empty Content-Type means the upstream sent none
 	x.r.UpstreamHeader = kept
 	x.finishUpstream(true)
-	x.recordResponse(peer, 0)
-	peer.Release()
-	x.release()
-	return AccelRedirect, true
+	x.release() // records the try and releases the peer
+	return AccelRedirect
+}
+
+// accelKeeps reports whether an upstream header is one of accelKept.
+func accelKeeps(name []byte) bool {
+	for _, n := range accelKept {
+		if equalFold(name, n) {
+			return true
+		}
+	}
+	return false
 }

@@ -40,9 +40,6 @@ func (x *exchange) deliver(peer *upstream.Peer) int {
 		x.release()
 		return status
 	}
-	if status, ok := x.accelRedirect(peer); ok {
-		return status
-	}
 	x.peer = peer
 	x.lc.upstream = peer.Addr // for errors while the body is read
 	bodyLen := x.resp.Header.ContentLength()
@@ -64,7 +61,9 @@ func (x *exchange) deliver(peer *upstream.Peer) int {
 	if p.persist != nil {
 		p.persist.Respond(&x.sess, peer, &x.resp.Header)
 	}
-	x.copyHeader()
+	if target := x.copyHeader(); target != nil {
+		return x.accelRedirect(target)
+	}
 	if x.switching() {
 		return x.startTunnel()
 	}

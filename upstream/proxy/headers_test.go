@@ -100,8 +100,10 @@ func TestResponseHeaderRules(t *testing.T) {
 				"Date: Mon, 01 Jan 2001 00:00:00 GMT\r\n" +
 				"X-Pad: avoid browser bug\r\n" +
 				"X-Accel-Limit-Rate: 1024\r\n" +
+				"X-Late-Hop: named by a later Connection line\r\n" +
 				"X-Accel-Buffering: no\r\n" +
 				"Connection: X-Resp-Hop\r\n" +
+				"Connection: keep-alive, X-Late-Hop\r\n" +
 				"X-Resp-Hop: 1\r\n" +
 				"Keep-Alive: timeout=5\r\n" +
 				"Proxy-Authenticate: Basic\r\n" +
@@ -137,7 +139,7 @@ func TestResponseHeaderRules(t *testing.T) {
 			t.Errorf("response lacks %q:\n%s", want, head)
 		}
 	}
-	for _, hidden := range []string{"backend/1.0", "2001", "X-Pad", "X-Accel-Limit-Rate", "X-Resp-Hop",
+	for _, hidden := range []string{"backend/1.0", "2001", "X-Pad", "X-Accel-Limit-Rate", "X-Late-Hop", "X-Resp-Hop",
 		"Keep-Alive", "Proxy-Authenticate", "Trailer", "X-Secret"} {
 		if strings.Contains(head, hidden) {
 			t.Errorf("response passes %q:\n%s", hidden, head)

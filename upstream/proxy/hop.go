@@ -61,6 +61,20 @@ func (t *connTokens) add(value []byte) {
 	}
 }
 
+// addNames is add for a response's Connection value, reporting whether
+// it named a header, other than the connection options close and
+// keep-alive, that copyHeader may have passed already.
+func (t *connTokens) addNames(value []byte) (named bool) {
+	before := len(t.names)
+	t.add(value)
+	for _, n := range t.names[before:] {
+		if !equalFold(n, "close") && !equalFold(n, "keep-alive") {
+			named = true
+		}
+	}
+	return named
+}
+
 // has reports whether the Connection header named name.
 func (t *connTokens) has(name []byte) bool {
 	for _, n := range t.names {

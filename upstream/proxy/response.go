@@ -65,40 +65,35 @@ func (h *responseHeaders) hidden(name []byte) bool {
 	return false
 }
 
-// scanHeader is the first pass over the upstream response's header: it
-// gathers the names its Connection lines list (hop-by-hop for copyHeader)
-// and returns its X-Accel-Redirect, nil when there is none. One pass for
-// both, so following X-Accel-Redirect costs no lookup per response.
-func (x *exchange) scanHeader() (accel []byte) {
+// copyHeader copies the upstream response's status and the headers that
+// may cross into the client's response, in one pass. Content-Length is
+// left to the body, which sets it; hop-by-hop headers and those the
+// upstream's Connection header names stay behind: a name listed by a
+// Connection line that comes after the line it names is removed once
+// the pass is over. It returns the upstream's X-Accel-Redirect, nil when
+// there is none (deliver then follows it, see accel.go).
+func (x *exchange) copyHeader() (accel []byte) {
+	src, dst := &x.resp.Header, &x.ctx.Response.Header
+	dst.SetStatusCode(src.StatusCode())
+	if msg := src.StatusMessage(); len(msg) > 0 {
+		dst.SetStatusMessage(msg)
+	}
 	x.tokens.reset()
-	for k, v := range x.resp.Header.All() {
+	rules := &x.p.respHeaders
+	var seen uint16 // the single-value headers passed so far, by singleBit
+	late := false   // a Connection line named a header: look back once done
+	for k, v := range src.All() {
 		switch len(k) {
 		case len("connection"):
 			if equalFold(k, "connection") {
-				x.tokens.add(v)
+				late = x.tokens.addNames(v) || late
+				continue
 			}
 		case len("x-accel-redirect"):
 			if accel == nil && len(v) > 0 && equalFold(k, "x-accel-redirect") {
 				accel = v
 			}
 		}
-	}
-	return accel
-}
-
-// copyHeader copies the upstream response's status and the headers that
-// may cross into the client's response. Content-Length is left to the
-// body, which sets it; hop-by-hop headers and those the upstream's
-// Connection header names (gathered by scanHeader) stay behind.
-func (x *exchange) copyHeader() {
-	src, dst := &x.resp.Header, &x.ctx.Response.Header
-	dst.SetStatusCode(src.StatusCode())
-	if msg := src.StatusMessage(); len(msg) > 0 {
-		dst.SetStatusMessage(msg)
-	}
-	rules := &x.p.respHeaders
-	var seen uint16 // the single-value headers passed so far, by singleBit
-	for k, v := range src.All() {
 		if isHopByHop(k) || equalFold(k, "content-length") || x.tokens.has(k) || rules.hidden(k) {
 			continue
 		}
@@ -121,6 +116,12 @@ func (x *exchange) copyHeader() {
 		}
 		dst.AddBytesKV(k, v)
 	}
+	if late {
+		for _, name := range x.tokens.names {
+			dst.DelBytes(name)
+		}
+	}
+	return accel
 }
 
 // singleBit returns a bit of its own for each header nginx holds as one
