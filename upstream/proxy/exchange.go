@@ -40,7 +40,11 @@ type exchange struct {
 	sess   persist.Request // the persistence hook's view of the request
 	tokens connTokens
 	lines  clientLines // copyClient's scratch
-	body   body.Reader
+	// head is the request as written by appendHead, for a request
+	// without a body; nil when x.out carries it. headBuf keeps its
+	// memory across requests.
+	head, headBuf []byte
+	body          body.Reader
 	// replayable: the request body can be sent again (none, in memory,
 	// or spooled).
 	replayable bool
@@ -114,6 +118,7 @@ func (x *exchange) release() {
 	x.tun.Close()
 	x.tun = nil
 	x.out.Reset()
+	x.head = nil
 	x.resp.Reset()
 	x.tried.Reset()
 	x.abort.reset()

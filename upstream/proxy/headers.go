@@ -129,7 +129,7 @@ func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request,
 		out.SetConnectionClose()
 	}
 	if !h.noClient {
-		h.copyClient(out, in, tok, ck, cl)
+		h.copyClient(out, in, tok, ck, cl, nil)
 	}
 	return buf
 }
@@ -156,7 +156,10 @@ type clientLines struct {
 // them, the Cookie lines become ck.Value, in place of the first one: the
 // edit is made while copying because deleting lines from a fasthttp header
 // afterwards would reorder the others.
-func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut, cl *clientLines) {
+//
+// add, when not nil, receives the lines instead of out (appendHead).
+func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut, cl *clientLines,
+	add func(name, value []byte)) {
 	tok.reset()
 	cl.n = 0
 	all := true
@@ -181,6 +184,10 @@ func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTo
 				return
 			}
 			cookieSent, value = true, ck.Value
+		}
+		if add != nil {
+			add(name, value)
+			return
 		}
 		out.AddBytesKV(name, value)
 	}

@@ -204,3 +204,23 @@ func TestDuplicateResponseHeaders(t *testing.T) {
 		}
 	}
 }
+
+// A value made of variables cannot break the request head: a decoded CR
+// or LF ($uri of /p%0D%0AX-Injected:%20yes) becomes a space, as fasthttp
+// writes a header line, whichever way gw writes the head (a request
+// without a body, whose head gw writes itself, and one with a body).
+func TestRequestHeaderNoLineBreaks(t *testing.T) {
+	be := pxStartBackend(t, nil)
+	s := pxBuild(t, nil, "/p", "http { server { location /p { proxy_pass http://%s; proxy_set_header X-Uri $uri; } } }", be.addr)
+	g := pxServe(t, s.p)
+	for _, req := range []string{
+		"GET /p%0D%0AX-Injected:%20yes HTTP/1.1\r\nHost: h\r\n\r\n",
+		"POST /p%0D%0AX-Injected:%20yes HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nok",
+	} {
+		g.raw(t, req)
+		seen := be.last(t)
+		if !strings.Contains(seen.header, "X-Uri: /p  X-Injected: yes\r\n") || strings.Contains(seen.header, "\r\nX-Injected") {
+			t.Errorf("%q: the upstream got\n%s", req, seen.header)
+		}
+	}
+}

@@ -25,6 +25,7 @@ func (x *exchange) prepare() int {
 		x.uri = p.uri.Append(x.uri[:0], in)
 	}
 	x.lc.uri = x.uri
+	x.head = nil
 
 	h := &x.out.Header
 	h.DisableSpecialHeader()
@@ -47,8 +48,36 @@ func (x *exchange) prepare() int {
 	if p.persist != nil {
 		ck = p.persist.Request(&x.sess)
 	}
+	if x.sendsNoBody() && p.tunnel.upgradeName == nil {
+		// No body to frame: gw writes the head itself (rawhead.go),
+		// unless the client asks for an upgrade, whose handshake
+		// offerUpgrade builds from x.out.
+		var closeConn bool
+		x.headBuf, x.buf, closeConn = p.headers.appendHead(x.headBuf[:0], h.Method(), x.uri, &in.Header, x.r,
+			&x.tokens, &x.lines, x.buf, bodyLen, ck)
+		if !x.tokens.has(strUpgradeToken) {
+			x.head = x.headBuf
+			if closeConn {
+				h.SetConnectionClose()
+			}
+			return 0
+		}
+	}
 	x.buf = p.headers.write(h, &in.Header, x.r, &x.tokens, &x.lines, x.buf, bodyLen, ck)
 	return 0
+}
+
+// sendsNoBody reports whether the upstream request goes without a body:
+// the client sent none, or proxy_pass_request_body off dropped it, and
+// no proxy_set_body replaces it. A body attached later (a spool, for an
+// HTTP/1.0 upstream) comes from a client's body, so it is never one of
+// these.
+func (x *exchange) sendsNoBody() bool {
+	if x.p.setBody != nil || x.out.IsBodyStream() || len(x.out.Body()) > 0 {
+		return false
+	}
+	n := x.ctx.Request.Header.ContentLength()
+	return x.p.noBody || n == 0 || n == body.None
 }
 
 // prepareBody attaches the client's body to the upstream request and

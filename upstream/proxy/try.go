@@ -24,7 +24,7 @@ func (x *exchange) try(peer *upstream.Peer) tryResult {
 	if client != nil {
 		user = &x.abort
 	}
-	err := transport.RoundTrip(hc.HostClient(), &x.out, &x.resp, user)
+	err := transport.RoundTrip(hc.HostClient(), &x.out, x.head, &x.resp, user)
 	if client != nil {
 		client.UpstreamDone()
 		if x.abort.gone.Load() {

@@ -34,12 +34,16 @@ import (
 //
 // user, when not nil, is told the connection used (so that, for instance,
 // a client that leaves meanwhile can close it).
-func RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response, user ConnUser) error {
+//
+// head, when not nil, is the whole request as gw wrote it (a request
+// without a body): it is sent as it is, and req only says whether the
+// connection closes after it (ConnectionClose) and its method.
+func RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, head []byte, resp *fasthttp.Response, user ConnUser) error {
 	skipBody := resp.SkipBody
 	resp.Reset()
 	resp.SkipBody = skipBody
 	resp.StreamBody = true
-	err := sendAndReadHeader(hc, req, resp, user)
+	err := sendAndReadHeader(hc, req, head, resp, user)
 	if err == io.EOF {
 		err = fasthttp.ErrConnectionClosed // as HostClient.Do reports it
 	}
@@ -47,7 +51,7 @@ func RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Re
 }
 
 // sendAndReadHeader is RoundTrip's exchange on the connection.
-func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response, user ConnUser) error {
+func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, head []byte, resp *fasthttp.Response, user ConnUser) error {
 	req.SetURI(nil)
 	skipBody := resp.SkipBody || req.Header.IsHead()
 
@@ -70,7 +74,11 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fas
 	}
 
 	bw := hc.AcquireWriter(conn)
-	err = req.Write(bw)
+	if head != nil {
+		_, err = bw.Write(head)
+	} else {
+		err = req.Write(bw)
+	}
 	if err == nil {
 		err = bw.Flush()
 	}
