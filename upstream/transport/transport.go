@@ -73,14 +73,16 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, head []by
 		user.Use(conn)
 	}
 
-	bw := hc.AcquireWriter(conn)
 	if head != nil {
-		_, err = bw.Write(head)
+		// Written whole in one call: no buffered writer to fill and flush.
+		_, err = conn.Write(head)
 	} else {
+		bw := hc.AcquireWriter(conn)
 		err = req.Write(bw)
-	}
-	if err == nil {
-		err = bw.Flush()
+		if err == nil {
+			err = bw.Flush()
+		}
+		hc.ReleaseWriter(bw)
 	}
 	if err == nil {
 		// Let the other goroutines run before reading the reply. A read
@@ -92,7 +94,6 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, head []by
 		// behaves as before.
 		runtime.Gosched()
 	}
-	hc.ReleaseWriter(bw)
 	if x, ok := err.(interface{ Timeout() bool }); ok && x.Timeout() {
 		err = fasthttp.ErrTimeout
 	}
