@@ -82,9 +82,16 @@ var (
 	strHEAD = []byte(fasthttp.MethodHead)
 )
 
-// appendClient is copyClient for appendHead.
+// appendClient is copyClient for appendHead. The client's lines come
+// from a header fasthttp parsed, which ends a line at every CR or LF, so
+// they are copied without appendHeadLine's look at each byte.
 func (h *requestHeaders) appendClient(dst []byte, in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut, cl *clientLines) []byte {
-	h.copyClient(nil, in, tok, ck, cl, func(name, value []byte) { dst = appendHeadLine(dst, name, value) })
+	h.copyClient(nil, in, tok, ck, cl, func(name, value []byte) {
+		dst = append(dst, name...)
+		dst = append(dst, ": "...)
+		dst = append(dst, value...)
+		dst = append(dst, "\r\n"...)
+	})
 	return dst
 }
 
