@@ -61,18 +61,23 @@ func (t *connTokens) add(value []byte) {
 	}
 }
 
-// addNames is add for a response's Connection value, reporting whether
-// it named a header, other than the connection options close and
-// keep-alive, that copyHeader may have passed already.
+// addNames is add for a response's Connection value, keeping only the
+// header names it lists: the connection options close and keep-alive
+// name no header to remove (Keep-Alive is hop-by-hop anyway), and a
+// response nearly always carries one of them, which copyHeader would
+// otherwise compare with every line. It reports whether a name was kept,
+// since copyHeader may have passed that header already.
 func (t *connTokens) addNames(value []byte) (named bool) {
 	before := len(t.names)
 	t.add(value)
+	kept := t.names[:before]
 	for _, n := range t.names[before:] {
 		if !equalFold(n, "close") && !equalFold(n, "keep-alive") {
-			named = true
+			kept = append(kept, n)
 		}
 	}
-	return named
+	t.names = kept
+	return len(kept) > before
 }
 
 // has reports whether the Connection header named name.
