@@ -51,7 +51,7 @@ type level struct {
 	// proxyPassVars: this level's proxy_pass holds variables, which
 	// forbids an explicit proxy_redirect default after it.
 	proxyPassVars bool
-	// branch: the level is an if block in a location (Location.Branch),
+	// branch: the level is an if block in a location (Location.Branches),
 	// which keeps the enclosing level's content (see inheritBranch).
 	branch bool
 }

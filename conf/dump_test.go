@@ -79,7 +79,7 @@ func (d *dumper) locations(depth int, locs []*Location) {
 		d.line(depth, "Location %s:", d.text(reflect.ValueOf(l.Pos)))
 		d.fields(reflect.ValueOf(l).Elem(), depth+1,
 			map[string]bool{"Pos": true, "Parent": true, "Settings": true, "Locations": true,
-				"Branches": true, "Branch": true})
+				"Branches": true})
 		d.settings(depth+1, l.Settings, d.parent[len(d.parent)-1])
 		for _, br := range l.Branches {
 			// An if block's settings, as they differ from the enclosing

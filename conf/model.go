@@ -146,8 +146,6 @@ type Location struct {
 	// return and a page handler are inherited there, as nginx keeps the
 	// content handler and the location's rewrite codes.
 	Branches []*Location
-	// Branch: this is an if block of Parent (see Branches).
-	Branch bool
 }
 
 // Settings holds every directive that nginx inherits downwards from http to

@@ -168,7 +168,7 @@ func (b *builder) openBranch(c *rewrite.If, d *parser.Directive) (closeBranch fu
 		outer = b.branch
 	}
 	br := &Location{Pos: d.Pos, Modifier: outer.Modifier, Pattern: outer.Pattern, Regex: outer.Regex,
-		Parent: outer, Settings: &Settings{}, Branch: true}
+		Parent: outer, Settings: &Settings{}}
 	b.loc.Branches = append(b.loc.Branches, br)
 	c.Branch = br
 	prev := b.branch
