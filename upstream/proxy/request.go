@@ -53,7 +53,7 @@ func (x *exchange) prepare() int {
 		// unless the client asks for an upgrade, whose handshake
 		// offerUpgrade builds from x.out.
 		var closeConn bool
-		x.headBuf, x.buf, closeConn = p.headers.appendHead(x.headBuf[:0], h.Method(), x.uri, &in.Header, x.r,
+		x.headBuf, x.buf, closeConn = p.headers.appendHead(x.headBuf[:0], h.Method(), h.RequestURI(), &in.Header, x.r,
 			&x.tokens, &x.lines, x.buf, bodyLen, ck)
 		if !x.tokens.has(strUpgradeToken) {
 			x.head = x.headBuf
