@@ -89,25 +89,12 @@ func (h *requestHeaders) isNamed(name []byte) bool {
 // (session persistence may clean them).
 func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, cl *clientLines, buf []byte, bodyLen int, ck persist.CookieOut) []byte {
 	for i := range h.set {
-		s := &h.set[i]
-		buf = s.value.Append(buf[:0], r)
-		isHost := equalFold(s.name, "host")
-		if isHost && len(buf) == 0 {
-			// An empty Host would make the request unsendable over
-			// HTTP/1.1; gw keeps nginx's default instead.
-			buf = append(buf, r.ProxyHost...)
+		var name []byte
+		var sent, closes bool
+		if name, buf, sent, closes = h.setLine(i, r, buf); !sent {
+			continue
 		}
-		if len(buf) == 0 {
-			continue // nginx: an empty value means "do not send"
-		}
-		name := s.name
-		switch {
-		case isHost:
-			// fasthttp finds the Host line only under this spelling.
-			name = strHost
-		case h.keepalive && equalFold(name, "connection") && vars.HasToken(buf, "close"):
-			// The upstream was asked to close: the connection is not
-			// pooled for another request.
+		if closes {
 			out.SetConnectionClose()
 		}
 		out.AddBytesKV(name, buf)
@@ -132,6 +119,34 @@ func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request,
 		h.copyClient(out, in, tok, ck, cl, nil)
 	}
 	return buf
+}
+
+// setLine evaluates the i-th proxy_set_header line for r into buf: the
+// name to send it under and its value, sent false when it is not sent
+// (nginx: an empty value means "do not send"). closes reports a
+// "Connection: close" to a keepalive upstream: the connection is then not
+// pooled for another request.
+func (h *requestHeaders) setLine(i int, r *vars.Request, buf []byte) (name, value []byte, sent, closes bool) {
+	s := &h.set[i]
+	buf = s.value.Append(buf[:0], r)
+	isHost := equalFold(s.name, "host")
+	if isHost && len(buf) == 0 {
+		// An empty Host would make the request unsendable over HTTP/1.1;
+		// gw keeps nginx's default instead.
+		buf = append(buf, r.ProxyHost...)
+	}
+	if len(buf) == 0 {
+		return nil, buf, false, false
+	}
+	name = s.name
+	switch {
+	case isHost:
+		// fasthttp finds the Host line only under this spelling.
+		name = strHost
+	case h.keepalive && equalFold(name, "connection") && vars.HasToken(buf, "close"):
+		closes = true
+	}
+	return name, buf, true, closes
 }
 
 var (

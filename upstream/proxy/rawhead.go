@@ -33,22 +33,12 @@ func (h *requestHeaders) appendHead(dst, method, uri []byte, in *fasthttp.Reques
 	dst = append(dst, h.protocol...)
 	dst = append(dst, "\r\n"...)
 	for i := range h.set {
-		s := &h.set[i]
-		buf = s.value.Append(buf[:0], r)
-		isHost := equalFold(s.name, "host")
-		if isHost && len(buf) == 0 {
-			buf = append(buf, r.ProxyHost...)
-		}
-		if len(buf) == 0 {
+		var name []byte
+		var sent, closes bool
+		if name, buf, sent, closes = h.setLine(i, r, buf); !sent {
 			continue
 		}
-		name := s.name
-		switch {
-		case isHost:
-			name = strHost
-		case h.keepalive && equalFold(name, "connection") && vars.HasToken(buf, "close"):
-			closeConn = true
-		}
+		closeConn = closeConn || closes
 		dst = appendHeadLine(dst, name, buf)
 	}
 	if !h.setsHost {
