@@ -133,6 +133,9 @@ http {
         location /setargs/ { set $args "$args&added=1"; return 200 "args=$args added=$arg_added"; }
         location /setargsproxy/ { set $args "x=1"; proxy_pass http://app; }
         location /setargspart/ { set $args "x=2"; proxy_pass http://app/echo/; }
+        location /ep404 { error_page 404 /old/from-ep; return 404; }
+        location /epnamed { error_page 404 = @named; return 404; }
+        location @named { rewrite ^ /new/from-named last; }
         location /setsit { set $never 1; set $hushed 1; return 204; }
         location /uninit { return 200 "v=$never"; }
         location /hushed { uninitialized_variable_warn off; return 200 "v=$hushed"; }
@@ -171,6 +174,10 @@ func TestRoutingRewrite(t *testing.T) {
 		{source: "rewrite.t: rewrites without flag go on", req: "GET /cont/a", status: 200, body: body("uri=/cont3/a")},
 		{source: "rewrite_if.t: rewrite last in if", req: "GET /iflast?go=1", status: 200, body: body("target uri=/target/from-if args=go=1 request_uri=/iflast?go=1")},
 		{source: "rewrite_if.t: if false", req: "GET /iflast", status: 200, body: body("no if")},
+		{source: "error_page to a URI runs the server's rewrite too; the status stays the error's",
+			req: "GET /ep404", status: 404, body: body("new uri=/new/from-ep args=")},
+		{source: "error_page = @named runs the named location's rewrite ... last",
+			req: "GET /epnamed", status: 200, body: body("new uri=/new/from-named args=")},
 		{source: "set $args changes $args and $arg_*", req: "GET /setargs/?a=1", status: 200, body: body("args=a=1&added=1 added=1")},
 		{source: "set $args: proxy_pass without URI part sends the path with the new arguments", req: "GET /setargsproxy/echo?a=1",
 			status: 200, body: []string{"uri: /setargsproxy/echo?x=1\n"}},
