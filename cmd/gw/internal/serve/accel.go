@@ -53,12 +53,8 @@ func (x *exchange) accelRedirect(depth int) {
 			x.sendPage(fasthttp.StatusNotFound)
 			return
 		}
-		req := &x.ctx.Request
-		method := append([]byte(nil), req.Header.Method()...)
-		defer req.Header.SetMethodBytes(method) // the access log's $request is the client's
-		if !req.Header.IsHead() {
-			req.Header.SetMethod(fasthttp.MethodGet)
-		}
+		// becomeGET runs now; the client's method it returns is put back at the end.
+		defer x.ctx.Request.Header.SetMethodBytes(x.becomeGET())
 		uri := x.ctx.URI()
 		uri.SetPathBytes(path)
 		uri.SetQueryStringBytes(args)
@@ -66,23 +62,14 @@ func (x *exchange) accelRedirect(depth int) {
 	}
 	x.vars.RedirectCode, x.vars.RedirectURL = 0, nil
 	loc, slash := x.route(named)
-	switch {
-	case x.cycle:
-		x.logLine(x.rt.log.Error(), `rewrite or internal redirection cycle while processing "`+string(x.ctx.Path())+`"`)
-		x.sendPage(fasthttp.StatusInternalServerError)
+	if x.rewriteEnded() {
 		return
-	case x.vars.RedirectCode != 0:
-		x.redirect(x.vars.RedirectCode, x.vars.RedirectURL)
-		return
-	case slash:
+	}
+	if slash {
 		x.slashRedirect(loc)
 		return
 	}
-	ret := x.ret
-	if ret == nil && !x.broke {
-		ret = x.st.Return
-	}
-	if ret != nil {
+	if ret := x.routedReturn(); ret != nil {
 		x.doReturn(ret, depth)
 		return
 	}

@@ -144,7 +144,7 @@ func (x *exchange) route(named *conf.Location) (loc *conf.Location, redirect boo
 			// block's configuration (conf.Location.Branches).
 			loc, x.st = br, br.Settings
 		}
-		answered := x.ret != nil || x.vars.RedirectCode != 0 || (x.st.Return != nil && !x.broke)
+		answered := x.routedReturn() != nil || x.vars.RedirectCode != 0
 		if !x.vars.URIChanged || answered {
 			return loc, redirect
 		}
@@ -153,6 +153,50 @@ func (x *exchange) route(named *conf.Location) (loc *conf.Location, redirect boo
 			return loc, redirect
 		}
 	}
+}
+
+// routedReturn is the return that answers once the rewrite phases have
+// run: one in an if block that ended the script, else the level's own
+// unless a break skipped it (nginx runs it among the level's directives,
+// after them); nil when none.
+func (x *exchange) routedReturn() *conf.Return {
+	if x.ret != nil {
+		return x.ret
+	}
+	if x.broke {
+		return nil
+	}
+	return x.st.Return
+}
+
+// rewriteEnded answers what the rewrite phases of an internal redirect
+// (error_page, X-Accel-Redirect) ended with on their own, and reports
+// whether they did: a rewrite ... last cycle (500, with nginx's line; an
+// error page has no error page of its own) or a rewrite's redirect.
+func (x *exchange) rewriteEnded() bool {
+	switch {
+	case x.cycle:
+		x.logLine(x.rt.log.Error(), `rewrite or internal redirection cycle while processing "`+string(x.ctx.Path())+`"`)
+		x.sendPage(fasthttp.StatusInternalServerError)
+		return true
+	case x.vars.RedirectCode != 0:
+		x.redirect(x.vars.RedirectCode, x.vars.RedirectURL)
+		return true
+	}
+	return false
+}
+
+// becomeGET makes the request a GET (a HEAD stays a HEAD), as nginx makes
+// an internal redirect to a URI, for the target's directives and its
+// upstream alike. It returns the client's method, which the caller puts
+// back for the access log ($request is the request as received).
+func (x *exchange) becomeGET() (method []byte) {
+	h := &x.ctx.Request.Header
+	method = append(method, h.Method()...)
+	if !h.IsHead() {
+		h.SetMethod(fasthttp.MethodGet)
+	}
+	return method
 }
 
 // maxURIChanges is nginx's NGX_HTTP_MAX_URI_CHANGES: how many times
@@ -254,14 +298,7 @@ func (x *exchange) answer(loc *conf.Location) {
 		x.redirect(code, x.vars.RedirectURL)
 		return
 	}
-	ret := x.st.Return
-	if x.broke {
-		ret = nil
-	}
-	if x.ret != nil {
-		ret = x.ret
-	}
-	if ret != nil {
+	if ret := x.routedReturn(); ret != nil {
 		x.doReturn(ret, 0)
 		return
 	}

@@ -181,21 +181,17 @@ func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 			return
 		}
 	} else {
-		// To a URI, the request becomes a GET of that URI (a HEAD stays
-		// a HEAD), as nginx's ngx_http_send_error_page makes it, for the
-		// target's directives and its upstream alike. The client's
-		// request line is put back afterwards for the access log, which
-		// logs $request as received.
+		// To a URI, the request becomes a GET of that URI, as nginx's
+		// ngx_http_send_error_page makes it. The client's request line
+		// is put back afterwards for the access log, which logs $request
+		// as received.
 		req := &x.ctx.Request
-		method := append([]byte(nil), req.Header.Method()...)
+		method := x.becomeGET()
 		target := append([]byte(nil), req.Header.RequestURI()...)
 		defer func() {
 			req.Header.SetMethodBytes(method)
 			req.SetRequestURIBytes(target)
 		}()
-		if !req.Header.IsHead() {
-			req.Header.SetMethod(fasthttp.MethodGet)
-		}
 		req.SetRequestURIBytes(uri)
 		// The page's URI replaces any URI rewrite made: the proxy builds
 		// the upstream URI from it as from a client's.
@@ -215,15 +211,10 @@ func (x *exchange) errorPage(ep *conf.ErrorPage, code, depth int) {
 // again: a redirect (return 30x, rewrite ... redirect, auto_redirect
 // excepted), a return of an error code without text, a rewrite cycle.
 func (x *exchange) targetAnswers(loc *conf.Location, slash bool, code, depth int) (statusApplies bool) {
-	switch {
-	case x.cycle:
-		x.logLine(x.rt.log.Error(), `rewrite or internal redirection cycle while internally redirecting to "`+string(x.ctx.Path())+`"`)
-		x.sendPage(fasthttp.StatusInternalServerError)
+	if x.rewriteEnded() {
 		return false
-	case x.vars.RedirectCode != 0:
-		x.redirect(x.vars.RedirectCode, x.vars.RedirectURL)
-		return false
-	case slash:
+	}
+	if slash {
 		// The page's URI is a proxying location's without its trailing
 		// slash: nginx's auto_redirect answers it, with the status
 		// error_page says (the original's without `=`).
@@ -231,11 +222,7 @@ func (x *exchange) targetAnswers(loc *conf.Location, slash bool, code, depth int
 		x.slashRedirect(loc)
 		return true
 	}
-	ret := x.ret
-	if ret == nil && !x.broke {
-		ret = x.st.Return
-	}
-	if ret != nil {
+	if ret := x.routedReturn(); ret != nil {
 		x.doReturn(ret, depth)
 		return !(isRedirect(ret.Code) || (ret.Code >= 400 && ret.Text == nil))
 	}
