@@ -39,31 +39,14 @@ func NewURI(loc *conf.Location, pp *conf.ProxyPass) URI {
 	return u
 }
 
-// appendURI appends the upstream request URI for the client's request.
+// Append appends the upstream request URI for the client's request.
 func (u *URI) Append(dst []byte, req *fasthttp.Request) []byte {
 	raw := originForm(req.Header.RequestURI())
 	if !u.replace {
 		return append(dst, raw...)
 	}
-	uri := req.URI()
-	path := uri.Path() // decoded and normalised, what the location matched
-	rest := path
-	if len(rest) >= u.prefix {
-		rest = rest[u.prefix:]
-	} else {
-		rest = nil
-	}
-	dst = append(dst, u.part...)
-	if quoted(raw) {
-		dst = AppendEscapedURI(dst, rest)
-	} else {
-		dst = append(dst, rest...)
-	}
-	if args := uri.QueryString(); len(args) > 0 {
-		dst = append(dst, '?')
-		dst = append(dst, args...)
-	}
-	return dst
+	// The path is decoded and normalised, what the location matched.
+	return u.appendPath(dst, req.URI(), true, quoted(raw))
 }
 
 // AppendRewritten appends the upstream request URI of a request whose URI
@@ -77,9 +60,15 @@ func (u *URI) Append(dst []byte, req *fasthttp.Request) []byte {
 // r->valid_location) the new path goes whole and the URI part is dropped,
 // as nginx's documentation of proxy_pass says.
 func (u *URI) AppendRewritten(dst []byte, req *fasthttp.Request, lost bool) []byte {
-	uri := req.URI()
+	return u.appendPath(dst, req.URI(), u.replace && !lost, true)
+}
+
+// appendPath appends uri's path, its location prefix replaced by the URI
+// part of proxy_pass when replace is set, escaped when escape is set, then
+// "?args" when it has arguments.
+func (u *URI) appendPath(dst []byte, uri *fasthttp.URI, replace, escape bool) []byte {
 	path := uri.Path()
-	if u.replace && !lost {
+	if replace {
 		dst = append(dst, u.part...)
 		if len(path) >= u.prefix {
 			path = path[u.prefix:]
@@ -87,7 +76,11 @@ func (u *URI) AppendRewritten(dst []byte, req *fasthttp.Request, lost bool) []by
 			path = nil
 		}
 	}
-	dst = AppendEscapedURI(dst, path)
+	if escape {
+		dst = AppendEscapedURI(dst, path)
+	} else {
+		dst = append(dst, path...)
+	}
 	if args := uri.QueryString(); len(args) > 0 {
 		dst = append(dst, '?')
 		dst = append(dst, args...)
