@@ -171,24 +171,25 @@ func (t *Template) AppendReplacement(dst []byte, r *Request, escape, all bool) [
 
 // appendArgsEscaped escapes dst[start:] in place for NGX_ESCAPE_ARGS.
 func appendArgsEscaped(dst []byte, start int) []byte {
-	n := 0
 	for _, c := range dst[start:] {
 		if argsEscape[c] {
-			n++
+			val := append([]byte(nil), dst[start:]...)
+			return AppendPercentEscaped(dst[:start], val, &argsEscape)
 		}
 	}
-	if n == 0 {
-		return dst
-	}
-	val := append([]byte(nil), dst[start:]...)
-	dst = dst[:start]
-	const hex = "0123456789ABCDEF"
-	for _, c := range val {
-		if argsEscape[c] {
-			dst = append(dst, '%', hex[c>>4], hex[c&0xf])
-		} else {
-			dst = append(dst, c)
+	return dst
+}
+
+// AppendPercentEscaped appends s with every byte that escape marks
+// written as %XX, in upper-case hex as ngx_escape_uri writes it, whatever
+// its mode (the table says which bytes the mode escapes).
+func AppendPercentEscaped(dst, s []byte, escape *[256]bool) []byte {
+	for _, c := range s {
+		if escape[c] {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&0xF])
+			continue
 		}
+		dst = append(dst, c)
 	}
 	return dst
 }

@@ -124,13 +124,5 @@ var uriEscape = func() (t [256]bool) {
 // AppendEscapedURI is ngx_escape_uri(NGX_ESCAPE_URI), with upper-case hex
 // digits as nginx writes them.
 func AppendEscapedURI(dst, s []byte) []byte {
-	const hex = "0123456789ABCDEF"
-	for _, c := range s {
-		if uriEscape[c] {
-			dst = append(dst, '%', hex[c>>4], hex[c&0xf])
-			continue
-		}
-		dst = append(dst, c)
-	}
-	return dst
+	return vars.AppendPercentEscaped(dst, s, &uriEscape)
 }
