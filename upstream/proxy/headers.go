@@ -88,37 +88,49 @@ func (h *requestHeaders) isNamed(name []byte) bool {
 // name as written. ck says what becomes of the client's Cookie lines
 // (session persistence may clean them).
 func (h *requestHeaders) write(out, in *fasthttp.RequestHeader, r *vars.Request, tok *connTokens, cl *clientLines, buf []byte, bodyLen int, ck persist.CookieOut) []byte {
+	add := func(name, value []byte) { out.AddBytesKV(name, value) }
+	buf, closeConn := h.ownLines(r, buf, bodyLen, add)
+	if closeConn {
+		// The flag makes fasthttp close the connection after the
+		// response; with special headers disabled it writes no line.
+		out.SetConnectionClose()
+	}
+	if !h.noClient {
+		h.copyClient(in, tok, ck, cl, add)
+	}
+	return buf
+}
+
+// ownLines gives add the lines gw itself puts in the upstream request, in
+// nginx's order: the proxy_set_header lines, the defaults they do not
+// name (Host $proxy_host, Connection close), and the Content-Length of a
+// body of known length (bodyLen; negative for none). buf is scratch space
+// for their values; the grown buffer is returned. closeConn reports that
+// the upstream connection must not be reused after the response: without
+// keepalive nginx closes every upstream connection, whatever the
+// Connection line says, and with it a line asking for close does.
+func (h *requestHeaders) ownLines(r *vars.Request, buf []byte, bodyLen int, add func(name, value []byte)) (scratch []byte, closeConn bool) {
 	for i := range h.set {
 		var name []byte
 		var sent, closes bool
 		if name, buf, sent, closes = h.setLine(i, r, buf); !sent {
 			continue
 		}
-		if closes {
-			out.SetConnectionClose()
-		}
-		out.AddBytesKV(name, buf)
+		closeConn = closeConn || closes
+		add(name, buf)
 	}
 	if !h.setsHost {
-		out.AddBytesK(strHost, r.ProxyHost)
+		buf = append(buf[:0], r.ProxyHost...)
+		add(strHost, buf)
 	}
 	if !h.setsConn && !h.keepalive {
-		out.AddBytesKV(strConnection, strClose)
+		add(strConnection, strClose)
 	}
 	if bodyLen >= 0 {
 		buf = strconv.AppendInt(buf[:0], int64(bodyLen), 10)
-		out.AddBytesKV(strContentLength, buf)
+		add(strContentLength, buf)
 	}
-	if !h.keepalive {
-		// Without keepalive nginx closes every upstream connection after
-		// its response, whatever the Connection line says. The flag makes
-		// fasthttp do so; with special headers disabled it writes no line.
-		out.SetConnectionClose()
-	}
-	if !h.noClient {
-		h.copyClient(out, in, tok, ck, cl, nil)
-	}
-	return buf
+	return buf, closeConn || !h.keepalive
 }
 
 // setLine evaluates the i-th proxy_set_header line for r into buf: the
@@ -166,14 +178,13 @@ type clientLines struct {
 	lines [48]struct{ name, value []byte }
 }
 
-// copyClient adds the client's header lines that may cross the proxy, in
-// the order received, names and values byte for byte. Unless ck keeps
-// them, the Cookie lines become ck.Value, in place of the first one: the
-// edit is made while copying because deleting lines from a fasthttp header
-// afterwards would reorder the others.
-//
-// add, when not nil, receives the lines instead of out (appendHead).
-func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut, cl *clientLines,
+// copyClient gives add the client's header lines that may cross the
+// proxy, in the order received, names and values byte for byte. Unless ck
+// keeps them, the Cookie lines become ck.Value, in place of the first one:
+// the edit is made while copying because deleting lines from a fasthttp
+// header afterwards would reorder the others.
+// add receives each line that goes.
+func (h *requestHeaders) copyClient(in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut, cl *clientLines,
 	add func(name, value []byte)) {
 	tok.reset()
 	cl.n = 0
@@ -200,11 +211,7 @@ func (h *requestHeaders) copyClient(out, in *fasthttp.RequestHeader, tok *connTo
 			}
 			cookieSent, value = true, ck.Value
 		}
-		if add != nil {
-			add(name, value)
-			return
-		}
-		out.AddBytesKV(name, value)
+		add(name, value)
 	}
 	if !all {
 		vars.EachRequestHeader(in, copyLine)

@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"bytes"
-	"strconv"
 
 	"github.com/valyala/fasthttp"
 
@@ -32,32 +31,16 @@ func (h *requestHeaders) appendHead(dst, method, uri []byte, in *fasthttp.Reques
 	dst = append(dst, ' ')
 	dst = append(dst, h.protocol...)
 	dst = append(dst, "\r\n"...)
-	for i := range h.set {
-		var name []byte
-		var sent, closes bool
-		if name, buf, sent, closes = h.setLine(i, r, buf); !sent {
-			continue
-		}
-		closeConn = closeConn || closes
-		dst = appendHeadLine(dst, name, buf)
-	}
-	if !h.setsHost {
-		dst = append(dst, "Host: "...)
-		dst = appendNoNewLines(dst, r.ProxyHost)
-		dst = append(dst, "\r\n"...)
-	}
-	if !h.setsConn && !h.keepalive {
-		dst = appendHeadLine(dst, strConnection, strClose)
-	}
-	if bodyLen >= 0 {
-		buf = strconv.AppendInt(buf[:0], int64(bodyLen), 10)
-		dst = appendHeadLine(dst, strContentLength, buf)
-	}
-	if !h.keepalive {
-		closeConn = true
-	}
+	buf, closeConn = h.ownLines(r, buf, bodyLen, func(name, value []byte) { dst = appendHeadLine(dst, name, value) })
 	if !h.noClient {
-		dst = h.appendClient(dst, in, tok, ck, cl)
+		// The client's lines come from a header fasthttp parsed, which
+		// ends a line at every CR or LF: no look at each byte here.
+		h.copyClient(in, tok, ck, cl, func(name, value []byte) {
+			dst = append(dst, name...)
+			dst = append(dst, ": "...)
+			dst = append(dst, value...)
+			dst = append(dst, "\r\n"...)
+		})
 	}
 	if bodyLen < 0 && !bytes.Equal(method, strGET) && !bytes.Equal(method, strHEAD) {
 		// fasthttp announces an empty body for a method that may carry
@@ -72,19 +55,6 @@ var (
 	strHEAD = []byte(fasthttp.MethodHead)
 )
 
-// appendClient is copyClient for appendHead. The client's lines come
-// from a header fasthttp parsed, which ends a line at every CR or LF, so
-// they are copied without appendHeadLine's look at each byte.
-func (h *requestHeaders) appendClient(dst []byte, in *fasthttp.RequestHeader, tok *connTokens, ck persist.CookieOut, cl *clientLines) []byte {
-	h.copyClient(nil, in, tok, ck, cl, func(name, value []byte) {
-		dst = append(dst, name...)
-		dst = append(dst, ": "...)
-		dst = append(dst, value...)
-		dst = append(dst, "\r\n"...)
-	})
-	return dst
-}
-
 // appendHeadLine appends "name: value\r\n" as fasthttp writes a line it was
 // given: a CR or LF in either becomes a space, so that no value (one made
 // of variables, say) can end the line early.
@@ -96,7 +66,7 @@ func appendHeadLine(dst, name, value []byte) []byte {
 }
 
 // appendNoNewLines appends b with CR and LF replaced by spaces.
-func appendNoNewLines[T []byte | string](dst []byte, b T) []byte {
+func appendNoNewLines(dst, b []byte) []byte {
 	start := len(dst)
 	dst = append(dst, b...)
 	for i := start; i < len(dst); i++ {
