@@ -97,21 +97,21 @@ func (x *exchange) copyHeader() (accel []byte) {
 		if isHopByHop(k) || equalFold(k, "content-length") || x.tokens.has(k) || rules.hidden(k) {
 			continue
 		}
-		if bit := singleBit(k); bit != 0 {
+		bit := singleBit(k)
+		if bit != 0 {
 			if seen&bit != 0 {
 				continue
 			}
 			seen |= bit
 		}
-		if len(rules.redirects) > 0 {
-			if loc := equalFold(k, "location"); loc || equalFold(k, "refresh") {
-				if nv, ok := rewrite.ApplyRedirect(x.buf[:0], rules.redirects, v, !loc, x.r); ok {
-					x.buf = nv
-					v = nv
-				}
+		loc := bit == bitLocation
+		if len(rules.redirects) > 0 && (loc || equalFold(k, "refresh")) {
+			if nv, ok := rewrite.ApplyRedirect(x.buf[:0], rules.redirects, v, !loc, x.r); ok {
+				x.buf = nv
+				v = nv
 			}
 		}
-		if len(v) > 0 && v[0] == '/' && len(k) == len("location") && equalFold(k, "location") {
+		if loc && len(v) > 0 && v[0] == '/' {
 			x.r.RelativeLocation = true // made absolute with the response (serve's finish)
 		}
 		dst.AddBytesKV(k, v)
@@ -123,6 +123,10 @@ func (x *exchange) copyHeader() (accel []byte) {
 	}
 	return accel
 }
+
+// bitLocation is singleBit's bit for Location, which copyHeader also
+// edits (proxy_redirect) and marks when relative.
+const bitLocation = 1 << 3
 
 // singleBit returns a bit of its own for each header nginx holds as one
 // value (ngx_http_upstream_headers_in: those read by
@@ -148,7 +152,7 @@ func singleBit(k []byte) uint16 {
 		}
 	case 8:
 		if equalFold(k, "location") {
-			return 1 << 3
+			return bitLocation
 		}
 	case 13:
 		if equalFold(k, "last-modified") || equalFold(k, "accept-ranges") {
