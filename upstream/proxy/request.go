@@ -25,7 +25,6 @@ func (x *exchange) prepare() int {
 		x.uri = p.uri.Append(x.uri[:0], in)
 	}
 	x.lc.uri = x.uri
-	x.head = nil
 
 	h := &x.out.Header
 	h.DisableSpecialHeader()
