@@ -15,6 +15,9 @@ func (d *IdleDeadline) Due(timeout time.Duration) (time.Time, bool) { return d.d
 // Clear forgets the deadline; the caller set another one or none.
 func (d *IdleDeadline) Clear() { d.d.clear() }
 
+// Armed reports whether Due set a deadline since the last Clear.
+func (d *IdleDeadline) Armed() bool { return !d.d.at.IsZero() }
+
 // CoarseNow is the coarse clock's time: at most about one tick (5 ms)
 // behind time.Now, for a single atomic load.
 func CoarseNow() time.Time { return clock.Now() }

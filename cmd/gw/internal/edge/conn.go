@@ -61,7 +61,6 @@ type Conn struct {
 
 	// Owned by the serving goroutine.
 	bodyTimeout, sendTimeout time.Duration
-	readArmed                bool // a body read set a read deadline, to clear when idle
 	readBy, sendBy           transport.IdleDeadline
 	inBody                   bool // reads are a request body's: client_body_timeout
 	got                      bool // a byte of the current request has arrived
@@ -113,7 +112,6 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if c.inBody && c.bodyTimeout > 0 {
 		if t, ok := c.readBy.Due(c.bodyTimeout); ok {
 			_ = c.Conn.SetReadDeadline(t)
-			c.readArmed = true
 		}
 	}
 	n, err := c.Conn.Read(p)
@@ -278,10 +276,9 @@ func (c *Conn) nextRequest() {
 	c.inBody = false
 	c.headerSince.Store(0)
 	c.headerDone.Store(false)
-	if c.readArmed {
+	if c.readBy.Armed() {
 		// A body's read deadline must not cut the keep-alive wait,
 		// which the reaper bounds.
-		c.readArmed = false
 		c.readBy.Clear()
 		_ = c.Conn.SetReadDeadline(time.Time{})
 	}
