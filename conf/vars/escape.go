@@ -193,3 +193,30 @@ func AppendPercentEscaped(dst, s []byte, escape *[256]bool) []byte {
 	}
 	return dst
 }
+
+// AppendPercentDecoded appends s with each %XX escape decoded; a '%' not
+// followed by two hex digits stays as it is.
+func AppendPercentDecoded(dst, s []byte) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '%' && i+2 < len(s) && IsHex(s[i+1]) && IsHex(s[i+2]) {
+			dst = append(dst, Unhex(s[i+1])<<4|Unhex(s[i+2]))
+			i += 2
+		} else {
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// IsHex reports whether c is a hex digit, either case.
+func IsHex(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'
+}
+
+// Unhex is the value of the hex digit c.
+func Unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c | 0x20 - 'a' + 10
+}

@@ -324,10 +324,10 @@ func checkTarget(uri []byte) int {
 	for i := 0; i < len(uri); i++ {
 		c := uri[i]
 		if c == '%' {
-			if i+2 >= len(uri) || !isHex(uri[i+1]) || !isHex(uri[i+2]) {
+			if i+2 >= len(uri) || !vars.IsHex(uri[i+1]) || !vars.IsHex(uri[i+2]) {
 				return rejectURI
 			}
-			c = unhex(uri[i+1])<<4 | unhex(uri[i+2])
+			c = vars.Unhex(uri[i+1])<<4 | vars.Unhex(uri[i+2])
 			if c == 0 {
 				return rejectURI
 			}
@@ -374,17 +374,6 @@ func allDigits(b []byte) bool {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func isHex(c byte) bool {
-	return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f')
-}
-
-func unhex(c byte) byte {
-	if isDigit(c) {
-		return c - '0'
-	}
-	return c | 0x20 - 'a' + 10
-}
 
 // Classify maps a request's failure, fasthttp's parse error or a
 // rejection of HeaderReceived, to its status and a log text of gw's own

@@ -6,6 +6,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf"
+	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream/proxy"
 )
 
@@ -101,16 +102,7 @@ func safeURI(v []byte) (path, args []byte, ok bool) {
 		return nil, nil, false
 	}
 	if bytes.IndexByte(path, '%') >= 0 {
-		decoded := make([]byte, 0, len(path))
-		for i := 0; i < len(path); i++ {
-			if c := path[i]; c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
-				decoded = append(decoded, unhex(path[i+1])<<4|unhex(path[i+2]))
-				i += 2
-			} else {
-				decoded = append(decoded, c)
-			}
-		}
-		if path = decoded; !safePath(path) {
+		if path = vars.AppendPercentDecoded(make([]byte, 0, len(path)), path); !safePath(path) {
 			return nil, nil, false
 		}
 	}
@@ -128,17 +120,6 @@ func safePath(p []byte) bool {
 		}
 	}
 	return true
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'
-}
-
-func unhex(c byte) byte {
-	if c <= '9' {
-		return c - '0'
-	}
-	return c | 0x20 - 'a' + 10
 }
 
 // keptType reports whether the response holds the Content-Type of an
