@@ -56,11 +56,24 @@ func getServerPort(dst []byte, r *Request, _ *part) []byte {
 	return appendAddrPort(dst, r.Ctx.LocalAddr())
 }
 
+// numberedConn is a client connection that numbers itself and its
+// requests (gw's edge.Conn): fasthttp's numbers start again when gw hands
+// an idle connection back to it.
+type numberedConn interface{ Numbers() (id, requests uint64) }
+
 func getConnection(dst []byte, r *Request, _ *part) []byte {
+	if c, ok := r.Ctx.Conn().(numberedConn); ok {
+		id, _ := c.Numbers()
+		return strconv.AppendUint(dst, id, 10)
+	}
 	return strconv.AppendUint(dst, r.Ctx.ConnID(), 10)
 }
 
 func getConnectionRequests(dst []byte, r *Request, _ *part) []byte {
+	if c, ok := r.Ctx.Conn().(numberedConn); ok {
+		_, n := c.Numbers()
+		return strconv.AppendUint(dst, n, 10)
+	}
 	return strconv.AppendUint(dst, r.Ctx.ConnRequestNum(), 10)
 }
 

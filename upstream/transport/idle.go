@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"errors"
 	"net"
 	"syscall"
 )
@@ -50,3 +51,6 @@ func reusable(conn net.Conn) bool {
 	}
 	return c.quiet()
 }
+
+// errNotSocket: WaitReadable was given a connection that is no socket.
+var errNotSocket = errors.New("not a socket")

@@ -2,7 +2,10 @@
 
 package transport
 
-import "syscall"
+import (
+	"net"
+	"syscall"
+)
 
 // quiet looks at the socket: nothing to read and no FIN or reset queued.
 // The RawConn and the bound peek are made on the first look, so that a
@@ -31,4 +34,32 @@ func (c *Conn) quiet() bool {
 // an error.
 func (c *Conn) peek(fd uintptr) {
 	c.check.quiet = recvPeek(fd, &c.check.buf) == syscall.EAGAIN
+}
+
+// CanWaitReadable tells whether WaitReadable can wait here.
+const CanWaitReadable = true
+
+// WaitReadable blocks until c has a byte to read or its peer closed it,
+// in the runtime's poller and with no buffer, or until c's read deadline
+// or its close, whose error it returns. edge parks idle client
+// connections with it.
+func WaitReadable(c net.Conn) error {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return errNotSocket
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var buf [1]byte
+	var e syscall.Errno
+	err = raw.Read(func(fd uintptr) bool {
+		e = recvPeek(fd, &buf)
+		return e != syscall.EAGAIN && e != syscall.EINTR
+	})
+	if err == nil && e != 0 {
+		err = e
+	}
+	return err
 }

@@ -46,7 +46,9 @@ func New(st *conf.Settings, h Hooks) *fasthttp.Server {
 		// client_header_timeout and keepalive_timeout from its table
 		// (edge.Table's reaper), client_body_timeout per read and
 		// send_timeout per write (edge.Conn).
-		MaxRequestsPerConn: st.KeepaliveRequests,
+		// No MaxRequestsPerConn either: its count starts again when a
+		// parked connection is served anew (edge/park.go), so the
+		// handler enforces keepalive_requests from edge.Conn's count.
 		// With StreamRequestBody this is how much of a body fasthttp buffers
 		// before handing the rest over as a stream, not a limit:
 		// client_max_body_size is enforced per location by the proxy.

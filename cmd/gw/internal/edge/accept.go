@@ -34,6 +34,9 @@ type Listener struct {
 	timeouts func() Timeouts
 
 	stats listenerStats
+	// serve serves a parked connection anew (SetServe); nil: connections
+	// are not parked.
+	serve func(net.Conn) error
 
 	closeOnce  sync.Once
 	closed     chan struct{}
@@ -57,6 +60,14 @@ func NewListener(ln net.Listener, t *Table, timeouts func() Timeouts) *Listener 
 
 // Accept returns the next client connection, waiting out resource
 // shortages and a full connection table.
+//
+// Once SetServe gave it a server, Accept serves each connection itself,
+// on a goroutine of its own (fasthttp's Server.ServeConn), and returns
+// only when the listener closes: fasthttp's Serve still runs its accept
+// loop, so that its Shutdown closes the listener and waits for the
+// connections, but its worker pool, whose goroutines outlive their
+// connection with the stack it grew, is left out. A connection that
+// parks (park.go) thus ends its goroutine and frees all of it.
 func (l *Listener) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
@@ -71,16 +82,19 @@ func (l *Listener) Accept() (net.Conn, error) {
 			continue
 		}
 		cc := newConn(c, l.table, l.timeouts())
+		cc.listener = l
 		for !l.table.add(cc) {
 			if !l.wait(time.Second) {
 				_ = c.Close()
 				return nil, net.ErrClosed
 			}
 		}
-		cc.listener = &l.stats
 		l.stats.accepted.Add(1)
 		l.stats.active.Add(1)
-		return cc, nil
+		if l.serve == nil {
+			return cc, nil
+		}
+		go l.serve(cc) //nolint:errcheck // fasthttp answered what it could
 	}
 }
 
@@ -108,10 +122,29 @@ func (l *Listener) logFailure(err error) {
 	l.table.logger().Error().Str("listen", l.Addr().String()).Msg("accept() failed (" + transport.ErrnoText(err) + ")")
 }
 
-// Close closes the listening socket and ends a pending Accept.
+// SetServe gives the listener the function that serves a connection
+// (the fasthttp server's ServeConn): from then on Accept serves each
+// connection itself and idle connections are parked (park.go). Called
+// before serving starts.
+func (l *Listener) SetServe(serve func(net.Conn) error) { l.serve = serve }
+
+// Close closes the listening socket, ends a pending Accept and closes
+// the listener's parked connections.
 func (l *Listener) Close() error {
 	l.closeOnce.Do(func() { close(l.closed) })
-	return l.Listener.Close()
+	err := l.Listener.Close()
+	l.table.closeParked(l)
+	return err
+}
+
+// isClosed reports whether Close was called.
+func (l *Listener) isClosed() bool {
+	select {
+	case <-l.closed:
+		return true
+	default:
+		return false
+	}
 }
 
 // resourceShortage reports the accept errors that mean "not now" rather

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,8 +41,20 @@ type Conn struct {
 	net.Conn          // what fasthttp reads and writes: TCP, or TLS over it
 	raw      net.Conn // the TCP connection
 	table    *Table
-	slot     int            // index in table.conns, under table.mu
-	listener *listenerStats // of the listener that accepted it; nil in tests
+	slot     int       // index in table.conns, under table.mu
+	listener *Listener // the listener that accepted it; nil in tests
+
+	// id and requests are $connection and $connection_requests: the
+	// connection's, not fasthttp's, which start again when a parked
+	// connection is served anew (park.go). requests is owned by the
+	// serving goroutine.
+	id       uint64
+	requests uint64
+
+	// Parking (park.go): parkable is fixed at accept; park is a parkState.
+	parkable bool
+	park     atomic.Int32
+	parkMu   sync.Mutex // orders the reaper's request to park and its cancel
 
 	state     atomic.Int32 // a fasthttp.ConnState
 	idleSince atomic.Int64 // unix nanoseconds the connection last went idle
@@ -87,10 +100,11 @@ type Conn struct {
 func newConn(c net.Conn, t *Table, to Timeouts) *Conn {
 	cc := &Conn{Conn: c, raw: c, table: t, bodyTimeout: to.Body, sendTimeout: to.Send,
 		headerTimeout: to.Header, keepaliveTimeout: to.Keepalive,
-		scanning: true, clean: true, expectBody: -1}
+		scanning: true, clean: true, expectBody: -1, id: connIDs.Add(1)}
 	if nc, ok := c.(interface{ NetConn() net.Conn }); ok {
 		cc.raw = nc.NetConn()
 	}
+	cc.parkable = canPark(c)
 	cc.idleSince.Store(time.Now().UnixNano())
 	return cc
 }
@@ -115,6 +129,15 @@ func (c *Conn) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := c.Conn.Read(p)
+	if c.park.Load() != parkNone {
+		park, retry := c.parkedBy(n, err)
+		if park {
+			return 0, io.EOF // fasthttp lets go of the connection (park.go)
+		}
+		if retry {
+			n, err = c.Conn.Read(p)
+		}
+	}
 	if n > 0 {
 		if !c.got {
 			// client_header_timeout counts from here (Table.reap).
@@ -169,9 +192,13 @@ func (c *Conn) startBody() {
 }
 
 // Request is called by the handler of each request with its location's
-// timeouts (client_body_timeout, send_timeout) and the body length
-// fasthttp framed (-1 chunked, -2 none).
-func (c *Conn) Request(bodyLen int, bodyTimeout, sendTimeout time.Duration) {
+// timeouts (client_body_timeout, send_timeout) and keepalive_requests,
+// and the body length fasthttp framed (-1 chunked, -2 none). It reports
+// whether the request is the last keepalive_requests allows on the
+// connection: its response then closes it. gw counts, not fasthttp
+// (whose count starts again when a parked connection is served anew).
+func (c *Conn) Request(bodyLen int, bodyTimeout, sendTimeout time.Duration, keepaliveRequests int) (last bool) {
+	c.requests++
 	c.serving(true)
 	c.bodyTimeout, c.sendTimeout = bodyTimeout, sendTimeout
 	switch {
@@ -183,7 +210,14 @@ func (c *Conn) Request(bodyLen int, bodyTimeout, sendTimeout time.Duration) {
 		c.expectBody = -1 // chunked: where it ends is fasthttp's to know
 	}
 	c.startBody()
+	return keepaliveRequests > 0 && c.requests >= uint64(keepaliveRequests)
 }
+
+// Numbers returns $connection and $connection_requests.
+func (c *Conn) Numbers() (id, requests uint64) { return c.id, c.requests }
+
+// connIDs numbers the connections ($connection).
+var connIDs atomic.Uint64
 
 // Write writes with send_timeout as the longest wait for the client to
 // take data.
@@ -227,6 +261,10 @@ func (c *Conn) expired(now int64) bool {
 // connection that sent nothing closes quietly and a half-read header is
 // answered 408, as with fasthttp's own deadlines.
 func (c *Conn) expire() {
+	if c.park.Load() == parked {
+		c.closeParked()
+		return
+	}
 	_ = c.Conn.SetReadDeadline(expiredDeadline)
 }
 
@@ -255,6 +293,12 @@ func (c *Conn) SetDeadline(t time.Time) error {
 
 // setState follows fasthttp's view of the connection (Server.ConnState).
 func (c *Conn) setState(s fasthttp.ConnState) {
+	if s == fasthttp.StateClosed && c.park.Load() == parked {
+		// fasthttp is done with a connection it was made to let go of:
+		// it stays open and idle, and waits in park.go.
+		c.parkIn()
+		return
+	}
 	c.state.Store(int32(s))
 	switch s {
 	case fasthttp.StateIdle:
@@ -297,11 +341,15 @@ func (c *Conn) idle() bool {
 }
 
 // Close closes the connection and gives its place in the table back.
+// fasthttp's Close of a connection it let go of to park it is ignored.
 func (c *Conn) Close() error {
+	if c.park.Load() == parked {
+		return nil
+	}
 	if c.closed.CompareAndSwap(false, true) {
 		c.table.remove(c)
 		if c.listener != nil {
-			c.listener.active.Add(-1)
+			c.listener.stats.active.Add(-1)
 		}
 	}
 	return c.Conn.Close()
@@ -331,6 +379,10 @@ func ConnState(c net.Conn, s fasthttp.ConnState) {
 // serving goroutine sees its read fail and ends quietly.
 func (c *Conn) reclaim() {
 	c.reclaimed.Store(true)
+	if c.park.Load() == parked {
+		c.closeParked()
+		return
+	}
 	_ = c.raw.Close()
 }
 

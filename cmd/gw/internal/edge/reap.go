@@ -23,7 +23,8 @@ func (t *Table) wakeReaper() {
 // connection of the table, so that fasthttp sets no read deadline per
 // request (two deadline updates of the runtime's timers each, a few
 // percent of a proxied request's instructions). Every reapTick it expires
-// the connections that waited too long (Conn.expired, Conn.expire). It
+// the connections that waited too long (Conn.expired, Conn.expire), and
+// parks those idle long enough (park.go). It
 // ends when the table is empty; add wakes it again.
 //
 // A request that starts in the very tick its connection's keep-alive
@@ -32,14 +33,18 @@ func (t *Table) wakeReaper() {
 func (t *Table) reap() {
 	tick := time.NewTicker(reapTick)
 	defer tick.Stop()
-	var due []*Conn
+	var due, park []*Conn
+	var rel release
 	for range tick.C {
 		now := transport.CoarseNow().UnixNano()
 		t.mu.Lock()
-		due = due[:0]
+		due, park = due[:0], park[:0]
 		for _, c := range t.conns {
-			if c.expired(now) {
+			switch {
+			case c.expired(now):
 				due = append(due, c)
+			case c.parkDue(now):
+				park = append(park, c)
 			}
 		}
 		empty := len(t.conns) == 0
@@ -50,6 +55,12 @@ func (t *Table) reap() {
 		for _, c := range due {
 			c.expire()
 		}
+		for _, c := range park {
+			c.askPark()
+		}
+		rel.parked(len(park), now)
+		clear(due)
+		clear(park) // hold no closed connection until the next tick
 		if empty {
 			return
 		}

@@ -31,20 +31,26 @@ func (t *Table) Accepted() uint64 { return t.accepted.Load() }
 // (idle, before a request or between keep-alive requests), reading (a
 // request is arriving and its header is not complete yet) and writing
 // (the request is being served: upstream awaited, response sent).
-func (t *Table) States() (reading, writing, waiting int) {
+//
+// parked counts those of the waiting connections that are parked
+// (park.go): taken from fasthttp until their client sends again.
+func (t *Table) States() (reading, writing, waiting, parkedConns int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, c := range t.conns {
 		switch {
 		case c.idle():
 			waiting++
+			if c.park.Load() == parked {
+				parkedConns++
+			}
 		case c.handling.Load():
 			writing++
 		default:
 			reading++
 		}
 	}
-	return reading, writing, waiting
+	return reading, writing, waiting, parkedConns
 }
 
 // serving marks c as serving a request (its header is read) until it goes

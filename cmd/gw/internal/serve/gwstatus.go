@@ -45,7 +45,7 @@ func statusOf(s Snapshot, rt *runtime, now time.Time, tokens bool) *statuspage.S
 		Reloads:       s.Reloads, FailedReloads: s.FailedReloads,
 		Connections: statuspage.Connections{
 			Active: s.Connections, Accepted: s.Accepted,
-			Reading: s.Reading, Writing: s.Writing, Waiting: s.Waiting,
+			Reading: s.Reading, Writing: s.Writing, Waiting: s.Waiting, Parked: s.Parked,
 		},
 		Requests:  countsOf(s.Requests),
 		Listeners: []statuspage.Listener{}, Servers: []statuspage.ServerBlock{}, Upstreams: []statuspage.Upstream{},

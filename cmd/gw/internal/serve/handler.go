@@ -41,7 +41,9 @@ func (b *binding) handle(ctx *fasthttp.RequestCtx) {
 	x, loc, redirect := b.begin(ctx)
 	x.vars.Ender = x
 	if cc, ok := ctx.Conn().(*edge.Conn); ok {
-		cc.Request(ctx.Request.Header.ContentLength(), x.st.ClientBodyTimeout, x.st.SendTimeout)
+		if cc.Request(ctx.Request.Header.ContentLength(), x.st.ClientBodyTimeout, x.st.SendTimeout, x.st.KeepaliveRequests) {
+			ctx.SetConnectionClose() // keepalive_requests reached
+		}
 	}
 	if redirect {
 		x.slashRedirect(loc)

@@ -93,6 +93,7 @@ func openListener(sock location.Socket, b *binding, table *edge.Table) (*listene
 	})
 	served = l.edge
 	l.srv = l.newFastServer(defaults())
+	l.edge.SetServe(l.srv.ServeConn) // idle connections are parked (edge/park.go)
 	go func() {
 		defer close(l.done)
 		if err := l.srv.Serve(served); err != nil {

@@ -25,7 +25,7 @@ func (g *Server) Snapshot() Snapshot {
 		Reloads: g.reloads, FailedReloads: g.failedReloads,
 		Connections: g.conns.Len(), Accepted: g.conns.Accepted(), Requests: g.requests.read(),
 	}
-	s.Reading, s.Writing, s.Waiting = g.conns.States()
+	s.Reading, s.Writing, s.Waiting, s.Parked = g.conns.States()
 	for addr, l := range g.listeners {
 		ls := ListenerSnapshot{Addr: addr, RequestCounts: l.stats.read()}
 		if l.edge != nil {

@@ -24,7 +24,7 @@ func (x *exchange) stubStatus() {
 func (g *Server) appendStubStatus(b []byte) []byte {
 	// g.conns is set once by New and the counters are atomics: no lock.
 	active, accepted := g.conns.Len(), g.conns.Accepted()
-	reading, writing, waiting := g.conns.States()
+	reading, writing, waiting, _ := g.conns.States()
 	requests := g.requests.requests.Load()
 
 	b = append(b, "Active connections: "...)

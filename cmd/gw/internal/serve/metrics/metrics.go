@@ -80,6 +80,8 @@ var (
 		"Client connections accepted (stub_status's accepts and handled).", nil, nil)
 	descConnsState = prometheus.NewDesc("gw_connections",
 		"Open client connections by state, as stub_status's Reading, Writing and Waiting.", []string{"state"}, nil)
+	descConnsParked = prometheus.NewDesc("gw_connections_parked",
+		"Waiting client connections idle long enough that gw holds them outside its HTTP server, without buffers.", nil, nil)
 	descRequests = prometheus.NewDesc("gw_requests_total",
 		"Client requests answered.", nil, nil)
 	descResponses = prometheus.NewDesc("gw_responses_total",
@@ -143,7 +145,7 @@ var (
 
 var allDescs = []*prometheus.Desc{
 	descBuildInfo, descGeneration, descReloads, descReloadFailures, descLastReload, descStartTime,
-	descConnsActive, descConnsAccepted, descConnsState, descRequests, descResponses,
+	descConnsActive, descConnsAccepted, descConnsState, descConnsParked, descRequests, descResponses,
 	descListenerAccepted, descListenerActive, descListenerRequests, descListenerResponses,
 	descServerRequests, descServerResponses,
 	descPeerUp, descPeerDown, descPeerDrain, descPeerFailed, descPeerBackup, descPeerCheckUp,
@@ -202,6 +204,7 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(descConnsState, float64(s.Reading), "reading")
 	gauge(descConnsState, float64(s.Writing), "writing")
 	gauge(descConnsState, float64(s.Waiting), "waiting")
+	gauge(descConnsParked, float64(s.Parked))
 	counter(descRequests, s.Requests.Requests)
 	classes(descResponses, &s.Requests.Responses)
 

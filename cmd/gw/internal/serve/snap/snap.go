@@ -24,6 +24,7 @@ type Snapshot struct {
 	Connections               int    // open now
 	Accepted                  uint64 // ever accepted (nginx's accepts and handled)
 	Reading, Writing, Waiting int
+	Parked                    int // of the waiting: parked (edge/park.go)
 
 	Requests     RequestCounts // every request answered
 	Listeners    []ListenerSnapshot

@@ -43,6 +43,9 @@ type Connections struct {
 	Reading  int    `json:"reading"`
 	Writing  int    `json:"writing"`
 	Waiting  int    `json:"waiting"`
+	// Parked: of the waiting, those idle long enough that gw took them
+	// from its HTTP server to hold them in a few hundred bytes.
+	Parked int `json:"parked"`
 }
 
 // Counts are requests answered and their responses by status class.
