@@ -3,6 +3,7 @@ package vars
 import (
 	"time"
 
+	"github.com/gw-proxy/gw/upstream/resphead"
 	"github.com/valyala/fasthttp"
 )
 
@@ -69,7 +70,7 @@ type Request struct {
 	Upstream []UpstreamTry
 	// UpstreamHeader is the last upstream response's header, read by
 	// $upstream_http_NAME and $upstream_cookie_NAME; nil when none arrived.
-	UpstreamHeader *fasthttp.ResponseHeader
+	UpstreamHeader *resphead.Head
 
 	// Status is the status sent to the client; 0 means "read it from
 	// Ctx.Response", which is right unless the response was replaced.

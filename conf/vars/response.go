@@ -1,10 +1,9 @@
 package vars
 
 import (
+	"iter"
 	"strconv"
 	"time"
-
-	"github.com/valyala/fasthttp"
 )
 
 // getStatus is $status: Request.Status, or the status of Ctx.Response.
@@ -57,7 +56,7 @@ func getBytesSent(dst []byte, r *Request, _ *part) []byte {
 // getSentHeader is $sent_http_NAME: the response header lines named NAME,
 // joined with ", ".
 func getSentHeader(dst []byte, r *Request, p *part) []byte {
-	return appendResponseHeader(dst, &r.Ctx.Response.Header, p.key)
+	return appendHeaderValues(dst, r.Ctx.Response.Header.All(), p.key)
 }
 
 // getUpstreamHeader is $upstream_http_NAME, read from Request.UpstreamHeader.
@@ -65,14 +64,14 @@ func getUpstreamHeader(dst []byte, r *Request, p *part) []byte {
 	if r.UpstreamHeader == nil {
 		return dst
 	}
-	return appendResponseHeader(dst, r.UpstreamHeader, p.key)
+	return appendHeaderValues(dst, r.UpstreamHeader.All(), p.key)
 }
 
-// appendResponseHeader joins the values of the header lines whose name
+// appendHeaderValues joins the values of the header lines whose name
 // matches key. fasthttp's response-header iteration has no side effects.
-func appendResponseHeader(dst []byte, h *fasthttp.ResponseHeader, key []byte) []byte {
+func appendHeaderValues(dst []byte, lines iter.Seq2[[]byte, []byte], key []byte) []byte {
 	n := 0
-	for name, value := range h.All() {
+	for name, value := range lines {
 		if !headerNameIs(name, key) {
 			continue
 		}

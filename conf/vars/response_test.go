@@ -1,22 +1,21 @@
 package vars
 
 import (
-	"bufio"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/valyala/fasthttp"
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
-// upstreamHeader parses a response header as the proxy would receive it.
-func upstreamHeader(tb testing.TB, raw string) *fasthttp.ResponseHeader {
+// upstreamHeader reads a response header as the transport does.
+func upstreamHeader(tb testing.TB, raw string) *resphead.Head {
 	tb.Helper()
-	var h fasthttp.ResponseHeader
+	var h resphead.Head
 	wire := strings.ReplaceAll(raw, "\n", "\r\n")
-	if err := h.Read(bufio.NewReader(strings.NewReader(wire))); err != nil {
-		tb.Fatalf("reading upstream header: %v", err)
+	if _, _, ok := h.Parse([]byte(wire)); !ok {
+		tb.Fatalf("upstream header %q: not in the common form", wire)
 	}
 	return &h
 }

@@ -3,11 +3,10 @@ package persist
 import (
 	"errors"
 
-	"github.com/valyala/fasthttp"
-
 	stickyconf "github.com/gw-proxy/gw/conf/sticky"
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
 // Persistence is the session-persistence hook of the proxy's retry loop.
@@ -40,7 +39,7 @@ type Persistence interface {
 	// that answered. It may edit h (insert or rewrite Set-Cookie, merge
 	// Cache-Control: private). It is not called for answers gw makes
 	// itself (errors, intercepted statuses).
-	Respond(r *Request, p *upstream.Peer, h *fasthttp.ResponseHeader)
+	Respond(r *Request, p *upstream.Peer, h *resphead.Head)
 }
 
 // ErrTimeout is what Choose returns when its store did not answer in time.

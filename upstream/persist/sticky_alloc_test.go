@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/valyala/fasthttp"
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
 // stickyHotCases are the per-request paths of session_sticky the
@@ -35,13 +35,13 @@ func stickyHotCases(t testing.TB) []struct {
 // stickyOnce runs the three hook calls of one request on a warmed
 // Request and a fresh copy of the upstream's response header, as the
 // pooled exchange does.
-func stickyOnce(f *stFixture, s *Request, base, h *fasthttp.ResponseHeader) Choice {
+func stickyOnce(f *stFixture, s *Request, base, h *resphead.Head) Choice {
 	ctx, vr, scope := s.Ctx, s.R, s.Scope
 	s.Reset()
 	s.Ctx, s.R, s.Scope, s.Now = ctx, vr, scope, t0
 	f.sp.Request(s)
 	c := f.choose(s)
-	base.CopyTo(h)
+	h.CopyFrom(base)
 	peer := c.Peer
 	if peer == nil {
 		peer = f.up.Peers[stA]
@@ -62,7 +62,7 @@ func TestStickyHookAllocs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := stBuild(t, tc.params, tc.loc)
 			s := f.get(t, "Cookie: "+tc.cookie)
-			base, h := stResponse(t, tc.response), &fasthttp.ResponseHeader{}
+			base, h := stResponse(t, tc.response), &resphead.Head{}
 			stickyOnce(f, s, base, h) // warm the buffers
 			allocs := testing.AllocsPerRun(200, func() { stickyOnce(f, s, base, h) })
 			if allocs != 0 {
@@ -82,7 +82,7 @@ func BenchmarkStickyHook(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			f := stBuild(b, tc.params, tc.loc)
 			s := f.get(b, "Cookie: "+tc.cookie)
-			base, h := stResponse(b, tc.response), &fasthttp.ResponseHeader{}
+			base, h := stResponse(b, tc.response), &resphead.Head{}
 			b.ReportAllocs()
 			for b.Loop() {
 				stickyOnce(f, s, base, h)

@@ -15,6 +15,7 @@ import (
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/parser"
 	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
 // The session_sticky tests' helpers are prefixed st. Their upstream has
@@ -110,21 +111,20 @@ func (f *stFixture) get(t testing.TB, lines ...string) *Request {
 	return f.request(t, "GET / HTTP/1.1\nHost: gw\n"+strings.Join(lines, "\n"))
 }
 
-// stResponse parses a raw upstream response head the way the proxy's
-// HostClient reads one: header names keep their case.
-func stResponse(t testing.TB, head string) *fasthttp.ResponseHeader {
+// stResponse reads a raw upstream response head the way the transport
+// reads one: header names keep their case.
+func stResponse(t testing.TB, head string) *resphead.Head {
 	t.Helper()
 	raw := strings.ReplaceAll(strings.TrimSpace(head), "\n", "\r\n") + "\r\n\r\n"
-	h := &fasthttp.ResponseHeader{}
-	h.DisableNormalizing()
-	if err := h.Read(bufio.NewReader(strings.NewReader(raw))); err != nil {
-		t.Fatalf("response %q: %v", raw, err)
+	h := &resphead.Head{}
+	if _, _, ok := h.Parse([]byte(raw)); !ok {
+		t.Fatalf("response %q: not in the common form", raw)
 	}
 	return h
 }
 
 // setCookies lists the Set-Cookie values of h in order.
-func setCookies(h *fasthttp.ResponseHeader) []string {
+func setCookies(h *resphead.Head) []string {
 	var out []string
 	for _, v := range h.Cookies() {
 		out = append(out, string(v))
@@ -133,7 +133,7 @@ func setCookies(h *fasthttp.ResponseHeader) []string {
 }
 
 // headerValues lists the values of every line of h named name, any case.
-func headerValues(h *fasthttp.ResponseHeader, name string) []string {
+func headerValues(h *resphead.Head, name string) []string {
 	var out []string
 	for k, v := range h.All() {
 		if strings.EqualFold(string(k), name) {

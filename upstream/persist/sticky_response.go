@@ -3,16 +3,10 @@ package persist
 import (
 	"slices"
 
-	"github.com/valyala/fasthttp"
-
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/sticky"
 	"github.com/gw-proxy/gw/upstream"
-)
-
-var (
-	strSetCookie    = []byte("Set-Cookie")
-	strCacheControl = []byte("Cache-Control")
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
 // Respond writes the response cookie on the upstream response that goes
@@ -23,7 +17,7 @@ var (
 // a visitor who was not bound to it (a moved one when its cookie named a
 // server that could not take it). Bypassed requests are left alone
 // entirely: bypass means persistence does not touch the request.
-func (sp *stickyPersistence) Respond(s *Request, p *upstream.Peer, h *fasthttp.ResponseHeader) {
+func (sp *stickyPersistence) Respond(s *Request, p *upstream.Peer, h *resphead.Head) {
 	st := stickyOf(s)
 	if !st.chosen || st.bypassed {
 		return
@@ -33,7 +27,7 @@ func (sp *stickyPersistence) Respond(s *Request, p *upstream.Peer, h *fasthttp.R
 		st.setCookie = append(st.setCookie, v)
 	}
 	reply := sticky.Reply{
-		Status: h.StatusCode(), Post: s.Ctx.IsPost(), Peer: p.Index(),
+		Status: h.Status(), Post: s.Ctx.IsPost(), Peer: p.Index(),
 		Now: s.Now.Unix(), Client: st.client,
 	}
 	var ch sticky.Change
@@ -41,11 +35,9 @@ func (sp *stickyPersistence) Respond(s *Request, p *upstream.Peer, h *fasthttp.R
 	switch ch.Edit {
 	case sticky.EditAppend:
 		// After the backend's own lines, its same-named one included
-		// (option=direct keeps it): fasthttp's ResponseHeader keeps
-		// every Set-Cookie it parses or is added, in order, and the proxy
-		// copies them all (copyHeader). Only its SetCookie method would
-		// collapse lines of one name.
-		h.AddBytesKV(strSetCookie, ch.Value)
+		// (option=direct keeps it): the proxy copies every line
+		// (copyHeader).
+		h.Add("Set-Cookie", ch.Value)
 	case sticky.EditReplace, sticky.EditDelete:
 		st.editSetCookies(sp.pol, h, ch)
 	}
@@ -74,10 +66,9 @@ func started(a sticky.Action, c sticky.Client, p *upstream.Peer) bool {
 // editSetCookies rewrites the backend's Set-Cookie lines for an
 // EditReplace or EditDelete: line ch.Index becomes ch.Value or goes, and
 // with ch.RemoveOthers every later line naming the sticky cookie goes too.
-// fasthttp has no way to edit one Set-Cookie line in place, so every line
-// is copied out (deleting them recycles the buffers that hold them) and
-// added back in order.
-func (st *stickyState) editSetCookies(pol *sticky.Policy, h *fasthttp.ResponseHeader, ch sticky.Change) {
+// The kept lines are copied out, every Set-Cookie deleted, and the kept
+// ones added back in order, after the other lines.
+func (st *stickyState) editSetCookies(pol *sticky.Policy, h *resphead.Head, ch sticky.Change) {
 	lines := st.setCookie
 	total := len(ch.Value)
 	for _, l := range lines {
@@ -100,9 +91,9 @@ func (st *stickyState) editSetCookies(pol *sticky.Policy, h *fasthttp.ResponseHe
 		st.buf = append(st.buf, l...)
 		kept = append(kept, st.buf[start:])
 	}
-	h.Del(fasthttp.HeaderSetCookie)
+	h.Del("set-cookie")
 	for _, v := range kept {
-		h.AddBytesKV(strSetCookie, v)
+		h.Add("Set-Cookie", v)
 	}
 	st.setCookie = kept
 }
@@ -114,7 +105,7 @@ func (st *stickyState) editSetCookies(pol *sticky.Policy, h *fasthttp.ResponseHe
 // their case, so every spelling of Cache-Control is looked for. One line
 // is edited in place, keeping the header order; several are merged into
 // one.
-func (st *stickyState) makePrivate(h *fasthttp.ResponseHeader) {
+func (st *stickyState) makePrivate(h *resphead.Head) {
 	names := st.names[:0]
 	start := len(st.buf)
 	for k, v := range h.All() {
@@ -134,15 +125,11 @@ func (st *stickyState) makePrivate(h *fasthttp.ResponseHeader) {
 	value := st.buf[vstart:]
 	switch len(names) {
 	case 0:
-		h.AddBytesKV(strCacheControl, value)
+		h.Add("Cache-Control", value)
 	case 1:
-		h.SetCanonical(names[0], value)
+		h.Replace("cache-control", value)
 	default:
-		// Every deletion comes before the addition, which may reuse the
-		// buffer one of the names points into.
-		for _, n := range names {
-			h.DelBytes(n)
-		}
-		h.AddBytesKV(strCacheControl, value)
+		h.Del("cache-control")
+		h.Add("Cache-Control", value)
 	}
 }

@@ -1,8 +1,6 @@
 package proxy
 
-import (
-	"github.com/valyala/fasthttp"
-)
+import "github.com/gw-proxy/gw/upstream/resphead"
 
 // AccelRedirect is what Serve returns when the upstream answered with an
 // X-Accel-Redirect header: the caller redirects the request internally to
@@ -24,15 +22,14 @@ var accelKept = []string{"content-type", "set-cookie", "content-disposition", "c
 // body nobody will see.
 func (x *exchange) accelRedirect(target []byte) int {
 	dst := &x.ctx.Response.Header
-	for k := range x.resp.Header.All() {
+	for k := range x.upHead.All() {
 		if !accelKeeps(k) {
 			dst.DelBytes(k)
 		}
 	}
 	x.r.AccelRedirect = append(x.r.AccelRedirect[:0], target...)
-	kept := new(fasthttp.ResponseHeader) // the exchange and its header go back to the pool
-	x.resp.Header.CopyTo(kept)
-	kept.SetNoDefaultContentType(true) // an empty Content-Type means the upstream sent none
+	kept := new(resphead.Head) // the exchange and its header go back to the pool
+	kept.CopyFrom(&x.upHead)
 	x.r.UpstreamHeader = kept
 	x.finishUpstream(true)
 	x.release() // records the try and releases the peer

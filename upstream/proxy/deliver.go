@@ -28,7 +28,7 @@ func (x *exchange) deliver(peer *upstream.Peer) int {
 		if status == fasthttp.StatusUnauthorized {
 			// As nginx does, the challenge goes with the page: without
 			// it the client could not authenticate.
-			for k, v := range x.resp.Header.All() {
+			for k, v := range x.upHead.All() {
 				if equalFold(k, "www-authenticate") {
 					x.ctx.Response.Header.AddBytesKV(k, v)
 				}
@@ -59,7 +59,7 @@ func (x *exchange) deliver(peer *upstream.Peer) int {
 		x.stream.src = &x.mem
 	}
 	if p.persist != nil {
-		p.persist.Respond(&x.sess, peer, &x.resp.Header)
+		p.persist.Respond(&x.sess, peer, &x.upHead)
 	}
 	if target := x.copyHeader(); target != nil {
 		return x.accelRedirect(target)
@@ -102,7 +102,7 @@ func (x *exchange) attachBody(withBody bool, bodyLen int) int {
 	if withBody && bodyLen > 0 {
 		x.r.BodyBytesSent = int64(bodyLen)
 	}
-	x.r.UpstreamHeader = &x.resp.Header
+	x.r.UpstreamHeader = &x.upHead
 	x.ender = x.r.TakeEnder()
 	resp.SetBodyStream(&x.stream, bodyLen)
 	return 0

@@ -11,6 +11,7 @@ import (
 	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/proxy/body"
+	"github.com/gw-proxy/gw/upstream/resphead"
 	"github.com/gw-proxy/gw/upstream/transport"
 	"github.com/gw-proxy/gw/upstream/tunnel"
 )
@@ -34,7 +35,10 @@ type exchange struct {
 	lc logContext
 
 	out  fasthttp.Request  // to the upstream, special headers disabled
-	resp fasthttp.Response // from the upstream, body streamed
+	resp fasthttp.Response // from the upstream: status, framing, body streamed
+	// upHead is the upstream response's header lines (resphead): what
+	// copyHeader passes, persistence edits and $upstream_http_* reads.
+	upHead resphead.Head
 
 	tried  upstream.Tried
 	sess   persist.Request // the persistence hook's view of the request
@@ -120,6 +124,7 @@ func (x *exchange) release() {
 	x.out.Reset()
 	x.head = nil
 	x.resp.Reset()
+	x.upHead.Reset()
 	x.tried.Reset()
 	x.abort.reset()
 	x.sess.Reset()

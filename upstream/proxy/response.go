@@ -73,9 +73,9 @@ func (h *responseHeaders) hidden(name []byte) bool {
 // the pass is over. It returns the upstream's X-Accel-Redirect, nil when
 // there is none (deliver then follows it, see accel.go).
 func (x *exchange) copyHeader() (accel []byte) {
-	src, dst := &x.resp.Header, &x.ctx.Response.Header
-	dst.SetStatusCode(src.StatusCode())
-	if msg := src.StatusMessage(); len(msg) > 0 {
+	src, dst := &x.upHead, &x.ctx.Response.Header
+	dst.SetStatusCode(x.resp.StatusCode())
+	if msg := src.Reason(); len(msg) > 0 {
 		dst.SetStatusMessage(msg)
 	}
 	x.tokens.reset()
@@ -133,11 +133,13 @@ const bitLocation = 1 << 3
 // ngx_http_upstream_process_header_line and the like), 0 for the others.
 // nginx passes the first line of such a header and ignores the repeats;
 // list headers (Cache-Control, Vary, Link, WWW-Authenticate...) and
-// Set-Cookie pass every line. Content-Type and Content-Encoding are kept
-// first by the transport, which has them before fasthttp's parser keeps
-// the last; Date and Server are never passed.
+// Set-Cookie pass every line. Date and Server are never passed.
 func singleBit(k []byte) uint16 {
 	switch len(k) {
+	case 12:
+		if equalFold(k, "content-type") {
+			return 1 << 11
+		}
 	case 4:
 		if equalFold(k, "etag") {
 			return 1 << 0
@@ -171,6 +173,9 @@ func singleBit(k []byte) uint16 {
 	case 16:
 		if equalFold(k, "x-accel-redirect") {
 			return 1 << 8
+		}
+		if equalFold(k, "content-encoding") {
+			return 1 << 12
 		}
 	case 17:
 		if equalFold(k, "x-accel-buffering") {

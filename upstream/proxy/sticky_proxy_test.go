@@ -16,6 +16,7 @@ import (
 	"github.com/gw-proxy/gw/conf/vars"
 	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/persist"
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
 // These tests run session_sticky through the whole proxy: the retry loop,
@@ -228,7 +229,7 @@ func (p pinned) Request(*persist.Request) persist.CookieOut { return persist.Kee
 func (p pinned) Choose(*persist.Request) (persist.Choice, error) {
 	return persist.Choice{Peer: p.peer, Pin: true}, nil
 }
-func (p pinned) Respond(*persist.Request, *upstream.Peer, *fasthttp.ResponseHeader) {}
+func (p pinned) Respond(*persist.Request, *upstream.Peer, *resphead.Head) {}
 
 // unsure is a Persistence whose store fails: every Choose gives up with
 // an error, the way a network-backed store that timed out does.
@@ -239,7 +240,7 @@ func (p *unsure) Choose(*persist.Request) (persist.Choice, error) {
 	p.asked.Add(1)
 	return persist.Choice{Status: 502}, persist.ErrTimeout
 }
-func (p *unsure) Respond(*persist.Request, *upstream.Peer, *fasthttp.ResponseHeader) {}
+func (p *unsure) Respond(*persist.Request, *upstream.Peer, *resphead.Head) {}
 
 // TestPersistenceFailureBalances: when persistence cannot decide, the
 // request is balanced as a new session, whatever else the failed Choice

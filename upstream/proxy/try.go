@@ -24,7 +24,7 @@ func (x *exchange) try(peer *upstream.Peer) tryResult {
 	if client != nil {
 		user = &x.abort
 	}
-	err := transport.RoundTrip(hc.HostClient(), &x.out, x.head, &x.resp, user)
+	err := transport.RoundTrip(hc.HostClient(), &x.out, x.head, &x.resp, &x.upHead, user)
 	if client != nil {
 		client.UpstreamDone()
 		if x.abort.gone.Load() {
@@ -32,12 +32,6 @@ func (x *exchange) try(peer *upstream.Peer) tryResult {
 		}
 		x.abort.reset()
 	}
-	// fasthttp would invent "text/plain; charset=utf-8" for a response that
-	// has no Content-Type; the client must get the upstream's header as is.
-	// Parsing the response clears the flag, so it is set after the round
-	// trip: the
-	// default is only applied when ContentType() is read, at copy time.
-	x.resp.Header.SetNoDefaultContentType(true)
 	elapsed := time.Since(start)
 	x.conn = transport.ConnOf(x.resp.LocalAddr())
 	c := x.conn

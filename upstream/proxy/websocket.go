@@ -173,6 +173,9 @@ func (x *exchange) tryUpgrade(peer *upstream.Peer) tryResult {
 		x.resp.Header.SetNoDefaultContentType(true)
 		x.resp.StreamBody = true
 		err = x.resp.Read(tn.Reader())
+		if err == nil {
+			x.upHead.FromFasthttp(&x.resp.Header)
+		}
 	}
 	if err != nil {
 		f := classify(err, tn.Raw())
@@ -207,7 +210,7 @@ func (x *exchange) switching() bool {
 // the same ctx.Response, once cmd/gw has added Server and add_header lines.
 func (x *exchange) startTunnel() int {
 	h := &x.ctx.Response.Header
-	for k, v := range x.resp.Header.All() {
+	for k, v := range x.upHead.All() {
 		if equalFold(k, "upgrade") {
 			h.AddBytesKV(k, v)
 			break
@@ -218,7 +221,7 @@ func (x *exchange) startTunnel() int {
 	// after it is no response time.
 	x.respEnd = time.Since(x.tryStart)
 	x.handedOver = true
-	x.r.UpstreamHeader = &x.resp.Header
+	x.r.UpstreamHeader = &x.upHead
 	x.ender = x.r.TakeEnder()
 	x.p.tunnel.Registry.Add(x.tun)
 	x.ctx.HijackSetNoResponse(true)

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
 // gw reads an upstream's response header block itself before fasthttp
@@ -51,11 +53,14 @@ var (
 	errCLAndTE        = &HeadError{`upstream sent "Content-Length" and "Transfer-Encoding" headers at the same time`}
 )
 
-// ReadResponseHead reads the response header from br into h, skipping 1xx
-// interim responses (101 is final).
-func ReadResponseHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
+// ReadResponseHead reads the response header from br into uh, skipping
+// 1xx interim responses (101 is final). h gets what the transport and
+// the proxy read to frame the body: the status, the length and whether
+// the connection closes; for the forms resphead.Parse leaves to it,
+// fasthttp parses the block into h, and uh is filled from that.
+func ReadResponseHead(br *bufio.Reader, h *fasthttp.ResponseHeader, uh *resphead.Head) error {
 	for n := 0; ; n++ {
-		if err := readHead(br, h); err != nil {
+		if err := readHead(br, h, uh); err != nil {
 			return err
 		}
 		if s := h.StatusCode(); s < 100 || s > 199 || s == fasthttp.StatusSwitchingProtocols {
@@ -68,13 +73,22 @@ func ReadResponseHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 }
 
 // readHead reads one header block: it waits until the block is complete
-// in br's buffer, checks it, and has fasthttp parse it.
-func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
+// in br's buffer, checks it, and reads it into uh (resphead.Parse) or has
+// fasthttp parse it.
+func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader, uh *resphead.Head) error {
 	if _, err := br.Peek(1); err != nil {
 		if IsTimeout(err) || ErrnoOf(err) != 0 {
 			return err
 		}
 		return io.EOF // nothing at all: the connection was closed
+	}
+	b, _ := br.Peek(br.Buffered())
+	if n, f, ok := uh.Parse(b); ok {
+		// The common form, whole in the buffer: nothing for the checks
+		// below to refuse (see resphead.Parse).
+		setFraming(h, uh.Status(), f)
+		_, _ = br.Discard(n)
+		return nil
 	}
 	var s headScanner
 	for {
@@ -85,6 +99,11 @@ func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 		}
 		if end > 0 {
 			if !s.bare {
+				if n, f, ok := uh.Parse(b[:end]); ok { // it came in pieces
+					setFraming(h, uh.Status(), f)
+					_, _ = br.Discard(n)
+					return nil
+				}
 				err = h.Read(br) // the same bytes, all buffered: no read
 			} else {
 				err = readWithCRLF(br, b[:end], h)
@@ -96,8 +115,11 @@ func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 			// move past it.
 			s.keepFirst(b, h)
 			if h.ConnectionClose() {
-				return strictCheck(b[:end])
+				if err := strictCheck(b[:end]); err != nil {
+					return err
+				}
 			}
+			uh.FromFasthttp(h)
 			return nil
 		}
 		if len(b) == br.Size() {
@@ -109,6 +131,21 @@ func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader) error {
 			}
 			return err
 		}
+	}
+}
+
+// setFraming gives h what fasthttp's parser would have of a block
+// resphead.Parse read: the status, the body's length, and the close.
+// After an interim response h holds that one's header, which fasthttp's
+// parser would have reset.
+func setFraming(h *fasthttp.ResponseHeader, status int, f resphead.Framing) {
+	if h.StatusCode() != fasthttp.StatusOK || h.ConnectionClose() {
+		h.Reset()
+	}
+	h.SetStatusCode(status)
+	h.SetContentLength(f.ContentLength) // -2 marks the close itself
+	if f.Close {
+		h.SetConnectionClose()
 	}
 }
 

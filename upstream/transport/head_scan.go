@@ -7,6 +7,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
 // headScanner is the quick pass over a response header block as it
@@ -175,7 +176,7 @@ func strictCheck(block []byte) error {
 		if i := bytes.IndexByte(line, '\r'); i >= 0 {
 			return invalidHeader(block[p:], i)
 		}
-		n := tokenLen(line)
+		n := resphead.TokenLen(line)
 		j := n
 		for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
 			j++
@@ -250,16 +251,6 @@ func isTransferEncoding(name []byte) bool {
 		name[8] == '-' && name[16]|0x20 == 'g'
 }
 
-// tokenLen returns the length of the token at the start of b.
-func tokenLen(b []byte) int {
-	for i, c := range b {
-		if !tokenByte[c] {
-			return i
-		}
-	}
-	return len(b)
-}
-
 // errStatusLine is nginx's error for a status line it cannot read.
 var errStatusLine = &HeadError{"upstream sent no valid HTTP/1.0 header"}
 
@@ -279,19 +270,3 @@ func invalidHeader(line []byte, bad int) error {
 	return &HeadError{`upstream sent invalid header: "` + string(line[:min(bad, most)]) +
 		`\x` + string([]byte{hex[c>>4], hex[c&15]}) + `..."`}
 }
-
-// tokenByte marks the bytes of a token (RFC 9110 5.6.2), what a field
-// name is made of.
-var tokenByte = func() (t [256]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-		t[c-'a'+'A'] = true
-	}
-	for _, c := range "!#$%&'*+-.^_`|~" {
-		t[c] = true
-	}
-	return t
-}()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/gw-proxy/gw/upstream/resphead"
 	"github.com/valyala/fasthttp"
 )
 
@@ -35,6 +36,7 @@ func TestReadResponseHead(t *testing.T) {
 		{"chunked, any case", "HTTP/1.1 200 OK\r\nTransfer-Encoding:  ChunKed \r\n\r\n", 200, -1, "", ""},
 		{"interim responses", "HTTP/1.1 100 Continue\n\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\nContent-Length: 0\n\n", 200, 0, "", ""},
 		{"empty value", "HTTP/1.1 200 OK\r\nX-A:\r\nContent-Length: 0\r\n\r\n", 200, 0, "X-A: ", ""},
+		{"interim responses, then the common form", "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\nConnection: close\r\n\r\nHTTP/1.1 200 OK\r\nX-F: 1\r\nContent-Length: 2\r\n\r\nok", 200, 2, "X-F: 1", "ok"},
 		{"whitespace before a colon, dropped (RFC 9112 5.1)", "HTTP/1.1 200 OK\r\nX-A : 1\r\nContent-Length: 0\r\n\r\n", 200, 0, "X-A: 1", ""},
 		{"the first of two Content-Types, as nginx keeps it", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\ncontent-type:  text/html\r\nContent-Length: 0\r\n\r\n", 200, 0, "Content-Type: text/plain", ""},
 		{"the first of two Content-Encodings, bare LF", "HTTP/1.1 200 OK\nContent-Encoding: gzip \nContent-Encoding: br\nContent-Length: 0\n\n", 200, 0, "Content-Encoding: gzip", ""},
@@ -45,16 +47,20 @@ func TestReadResponseHead(t *testing.T) {
 			for _, r := range []io.Reader{strings.NewReader(tc.raw), iotest.OneByteReader(strings.NewReader(tc.raw))} {
 				br := pxHeadReader(r)
 				var resp fasthttp.Response
+				var uh resphead.Head
 				resp.Header.DisableNormalizing()
-				if err := ReadResponseHead(br, &resp.Header); err != nil {
+				if err := ReadResponseHead(br, &resp.Header, &uh); err != nil {
 					t.Fatalf("%T: %v", r, err)
 				}
-				if resp.StatusCode() != tc.status || resp.Header.ContentLength() != tc.length {
-					t.Errorf("%T: status %d, length %d", r, resp.StatusCode(), resp.Header.ContentLength())
+				if resp.StatusCode() != tc.status || uh.Status() != tc.status || resp.Header.ContentLength() != tc.length {
+					t.Errorf("%T: status %d (head %d), length %d", r, resp.StatusCode(), uh.Status(), resp.Header.ContentLength())
+				}
+				if uh.Peek("link") != nil || resp.Header.ConnectionClose() {
+					t.Errorf("%T: an interim response's header stayed", r)
 				}
 				if tc.header != "" {
 					k, v, _ := strings.Cut(tc.header, ": ")
-					if got := string(resp.Header.Peek(k)); got != v {
+					if got := string(uh.Peek(k)); got != v {
 						t.Errorf("%T: %s = %q, want %q", r, k, got, v)
 					}
 				}
@@ -109,7 +115,7 @@ func TestReadResponseHeadRefuses(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var resp fasthttp.Response
-			err := ReadResponseHead(pxHeadReader(strings.NewReader(tc.raw)), &resp.Header)
+			err := ReadResponseHead(pxHeadReader(strings.NewReader(tc.raw)), &resp.Header, new(resphead.Head))
 			if err == nil {
 				t.Fatalf("accepted; status %d", resp.StatusCode())
 			}
@@ -140,7 +146,7 @@ func TestReadResponseHeadFailures(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var resp fasthttp.Response
-			err := ReadResponseHead(pxHeadReader(tc.r), &resp.Header)
+			err := ReadResponseHead(pxHeadReader(tc.r), &resp.Header, new(resphead.Head))
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("error %v, want %v", err, tc.want)
 			}
@@ -169,9 +175,13 @@ func FuzzReadResponseHead(f *testing.F) {
 			_ = strictCheck(raw[:n]) // must not panic on any complete block
 		}
 		var resp fasthttp.Response
+		var uh resphead.Head
 		br := pxHeadReader(bytes.NewReader(raw))
-		if err := ReadResponseHead(br, &resp.Header); err != nil {
+		if err := ReadResponseHead(br, &resp.Header, &uh); err != nil {
 			return
+		}
+		if uh.Status() != resp.StatusCode() {
+			t.Fatalf("%q: head status %d, fasthttp's %d", raw, uh.Status(), resp.StatusCode())
 		}
 		// Where the final block ends, by the scanner run over the input
 		// again (interim blocks first).
@@ -197,8 +207,9 @@ func FuzzReadResponseHead(f *testing.F) {
 	})
 }
 
-// BenchmarkReadResponseHead compares gw's check and fasthttp's parse with
-// fasthttp's parse alone, for a typical header of CRLF lines.
+// BenchmarkReadResponseHead compares gw's reading (the check, then
+// resphead.Parse, or fasthttp's parse for a block of bare LFs) with
+// fasthttp's parse alone, for a typical header.
 func BenchmarkReadResponseHead(b *testing.B) {
 	raw := "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Thu, 03 Dec 2026 18:00:00 GMT\r\n" +
 		"Content-Type: text/html\r\nContent-Length: 43\r\nConnection: keep-alive\r\n" +
@@ -216,11 +227,11 @@ func BenchmarkReadResponseHead(b *testing.B) {
 	})
 	for _, bc := range []struct {
 		name string
-		read func(*bufio.Reader, *fasthttp.ResponseHeader) error
+		read func(*bufio.Reader, *fasthttp.ResponseHeader, *resphead.Head) error
 		raw  string
 	}{
-		{"fasthttp alone", func(br *bufio.Reader, h *fasthttp.ResponseHeader) error { return h.Read(br) }, raw},
-		{"gw check + fasthttp", ReadResponseHead, raw},
+		{"fasthttp alone", func(br *bufio.Reader, h *fasthttp.ResponseHeader, _ *resphead.Head) error { return h.Read(br) }, raw},
+		{"gw", ReadResponseHead, raw},
 		{"gw, bare LF", ReadResponseHead, strings.ReplaceAll(raw, "\r\n", "\n")},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
@@ -228,12 +239,13 @@ func BenchmarkReadResponseHead(b *testing.B) {
 			rd := bytes.NewReader(in)
 			br := pxHeadReader(rd)
 			var h fasthttp.ResponseHeader
+			var uh resphead.Head
 			h.DisableNormalizing()
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				rd.Reset(in)
 				br.Reset(rd)
-				if err := bc.read(br, &h); err != nil {
+				if err := bc.read(br, &h, &uh); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/gw-proxy/gw/upstream/resphead"
 )
 
 // RoundTrip sends req over one of hc's pooled connections and reads the
@@ -38,12 +40,15 @@ import (
 // head, when not nil, is the whole request as gw wrote it (a request
 // without a body): it is sent as it is, and req only says whether the
 // connection closes after it (ConnectionClose) and its method.
-func RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, head []byte, resp *fasthttp.Response, user ConnUser) error {
+//
+// The response header is read into uh (see ReadResponseHead); resp's
+// header keeps the status, the framing and the close.
+func RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, head []byte, resp *fasthttp.Response, uh *resphead.Head, user ConnUser) error {
 	skipBody := resp.SkipBody
 	resp.Reset()
 	resp.SkipBody = skipBody
 	resp.StreamBody = true
-	err := sendAndReadHeader(hc, req, head, resp, user)
+	err := sendAndReadHeader(hc, req, head, resp, uh, user)
 	if err == io.EOF {
 		err = fasthttp.ErrConnectionClosed // as HostClient.Do reports it
 	}
@@ -51,7 +56,7 @@ func RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, head []byte, resp
 }
 
 // sendAndReadHeader is RoundTrip's exchange on the connection.
-func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, head []byte, resp *fasthttp.Response, user ConnUser) error {
+func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, head []byte, resp *fasthttp.Response, uh *resphead.Head, user ConnUser) error {
 	req.SetURI(nil)
 	skipBody := resp.SkipBody || req.Header.IsHead()
 
@@ -110,7 +115,7 @@ func sendAndReadHeader(hc *fasthttp.HostClient, req *fasthttp.Request, head []by
 	// parsed by fasthttp (ReadResponseHead); the body, if there is one,
 	// then becomes an upBody stream.
 	br := hc.AcquireReader(conn)
-	err = ReadResponseHead(br, &resp.Header)
+	err = ReadResponseHead(br, &resp.Header, uh)
 	if err != nil {
 		hc.ReleaseReader(br)
 		hc.CloseConn(cc)
