@@ -34,12 +34,34 @@ const timerLazyDelay = 300 * time.Millisecond
 // (plus the ticker's scheduling delay).
 type coarseClock struct {
 	now     atomic.Pointer[time.Time] // as of the last tick, with its monotonic reading
+	mono    atomic.Int64              // the same, as nanoseconds since clockBase
 	running atomic.Bool               // a ticker goroutine is refreshing now
 	used    atomic.Bool               // read since the last tick
 }
 
 // clock is the process's coarse clock for upstream idle deadlines.
 var clock coarseClock
+
+// clockBase is the origin of the clock's monotonic nanoseconds (Nanos).
+var clockBase = time.Now()
+
+// Nanos is Now as monotonic nanoseconds since clockBase: what
+// lazyDeadline compares, with integer arithmetic instead of time.Time's.
+func (c *coarseClock) Nanos() int64 {
+	if !c.running.Load() {
+		return int64(c.start().Sub(clockBase))
+	}
+	if !c.used.Load() {
+		c.used.Store(true)
+	}
+	return c.mono.Load()
+}
+
+// set records now as the clock's time.
+func (c *coarseClock) set(now time.Time) {
+	c.now.Store(&now)
+	c.mono.Store(int64(now.Sub(clockBase)))
+}
 
 // Now returns the current time, at most about one tick behind the real
 // clock. It carries a monotonic reading, so deadlines derived from it do not
@@ -57,7 +79,7 @@ func (c *coarseClock) Now() time.Time {
 // start reads the real clock and, unless one runs already, starts a ticker.
 func (c *coarseClock) start() time.Time {
 	now := time.Now()
-	c.now.Store(&now)
+	c.set(now)
 	c.used.Store(true)
 	if c.running.CompareAndSwap(false, true) {
 		go c.tick()
@@ -71,8 +93,7 @@ func (c *coarseClock) tick() {
 	defer t.Stop()
 	idle := 0
 	for range t.C {
-		now := time.Now()
-		c.now.Store(&now)
+		c.set(time.Now())
 		if c.used.Swap(false) {
 			idle = 0
 			continue
@@ -93,7 +114,7 @@ func (c *coarseClock) tick() {
 // ticker goroutine runs on a busy machine (nginx: between timeout-300ms and
 // timeout).
 type lazyDeadline struct {
-	at time.Time // the deadline set; zero when none is set
+	at int64 // the deadline set, in nanoseconds since clockBase; 0: none
 }
 
 // due returns a new deadline, now+timeout, when the one set lags that by
@@ -101,15 +122,16 @@ type lazyDeadline struct {
 // clock only decides whether to move it: a deadline that is set comes from
 // the real clock, so a connection's first wait is exactly the timeout.
 func (d *lazyDeadline) due(timeout time.Duration) (time.Time, bool) {
-	if !d.at.IsZero() && clock.Now().Add(timeout).Sub(d.at) <= lazySlack(timeout) {
+	if d.at != 0 && clock.Nanos()+int64(timeout)-d.at <= int64(lazySlack(timeout)) {
 		return time.Time{}, false
 	}
-	d.at = time.Now().Add(timeout)
-	return d.at, true
+	now := time.Now()
+	d.at = max(int64(now.Sub(clockBase))+int64(timeout), 1)
+	return now.Add(timeout), true
 }
 
 // clear forgets the deadline (the caller removed it from the connection).
-func (d *lazyDeadline) clear() { d.at = time.Time{} }
+func (d *lazyDeadline) clear() { d.at = 0 }
 
 // lazySlack is how far a deadline may lag before it is moved.
 func lazySlack(timeout time.Duration) time.Duration {

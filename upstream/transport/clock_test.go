@@ -69,11 +69,11 @@ func TestLazyDeadline(t *testing.T) {
 	}
 
 	// One that lags by more than the slack is moved; one within it is not.
-	d.at = clock.Now().Add(timeout - 2*slack - clockTick)
+	d.at = clock.Nanos() + int64(timeout-2*slack-clockTick)
 	if _, ok := d.due(timeout); !ok {
 		t.Fatal("a deadline lagging by twice the slack was kept")
 	}
-	d.at = clock.Now().Add(timeout - slack/4)
+	d.at = clock.Nanos() + int64(timeout-slack/4)
 	if _, ok := d.due(timeout); ok {
 		t.Fatal("a deadline lagging by a quarter of the slack was moved")
 	}

@@ -16,7 +16,7 @@ func (d *IdleDeadline) Due(timeout time.Duration) (time.Time, bool) { return d.d
 func (d *IdleDeadline) Clear() { d.d.clear() }
 
 // Armed reports whether Due set a deadline since the last Clear.
-func (d *IdleDeadline) Armed() bool { return !d.d.at.IsZero() }
+func (d *IdleDeadline) Armed() bool { return d.d.at != 0 }
 
 // CoarseNow is the coarse clock's time: at most about one tick (5 ms)
 // behind time.Now, for a single atomic load.
