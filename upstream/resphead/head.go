@@ -34,11 +34,11 @@ type Head struct {
 // span is buf[start:end].
 type span struct{ start, end uint32 }
 
-// line is one header line; gone: deleted by an edit.
-type line struct {
-	name, value span
-	gone        bool
-}
+// line is one header line. A line an edit deleted has an empty name,
+// which no line read has.
+type line struct{ name, value span }
+
+func (l *line) gone() bool { return l.name.start == l.name.end }
 
 func (h *Head) bytes(s span) []byte { return h.buf[s.start:s.end:s.end] }
 
@@ -62,7 +62,7 @@ func (h *Head) All() iter.Seq2[[]byte, []byte] {
 	return func(yield func([]byte, []byte) bool) {
 		for i := range h.lines {
 			l := &h.lines[i]
-			if !l.gone && !yield(h.bytes(l.name), h.bytes(l.value)) {
+			if !l.gone() && !yield(h.bytes(l.name), h.bytes(l.value)) {
 				return
 			}
 		}
@@ -74,7 +74,7 @@ func (h *Head) All() iter.Seq2[[]byte, []byte] {
 func (h *Head) Peek(name string) []byte {
 	for i := range h.lines {
 		l := &h.lines[i]
-		if !l.gone && equalFold(h.bytes(l.name), name) {
+		if !l.gone() && equalFold(h.bytes(l.name), name) {
 			return h.bytes(l.value)
 		}
 	}
@@ -114,8 +114,8 @@ func (h *Head) Add(name string, value []byte) {
 // Del deletes every line named name (compared without regard to case).
 func (h *Head) Del(name string) {
 	for i := range h.lines {
-		if l := &h.lines[i]; !l.gone && equalFold(h.bytes(l.name), name) {
-			l.gone = true
+		if l := &h.lines[i]; !l.gone() && equalFold(h.bytes(l.name), name) {
+			l.name.end = l.name.start
 		}
 	}
 }
@@ -124,7 +124,7 @@ func (h *Head) Del(name string) {
 // place; false when there is no such line.
 func (h *Head) Replace(name string, value []byte) bool {
 	for i := range h.lines {
-		if l := &h.lines[i]; !l.gone && equalFold(h.bytes(l.name), name) {
+		if l := &h.lines[i]; !l.gone() && equalFold(h.bytes(l.name), name) {
 			l.value = h.appendBytes(value)
 			return true
 		}

@@ -67,7 +67,10 @@ func (h *Head) Parse(b []byte) (n int, f Framing, ok bool) {
 			n = p + 2
 			break
 		}
-		colon := p + TokenLen(b[p:])
+		colon := p
+		for colon < len(b) && tokenByte[b[colon]] {
+			colon++
+		}
 		if colon == p || colon == len(b) || b[colon] != ':' {
 			return 0, f, false
 		}
@@ -75,7 +78,16 @@ func (h *Head) Parse(b []byte) (n int, f Framing, ok bool) {
 		// CR of the line's CRLF; tabs are let through.
 		end := colon + 1
 		for {
-			end += ctlIndex(b[end:])
+			for end+8 <= len(b) { // ctlIndex, inlined
+				if m := ctlMask(binary.LittleEndian.Uint64(b[end:])); m != 0 {
+					end += bits.TrailingZeros64(m) / 8
+					break
+				}
+				end += 8
+			}
+			if end+8 > len(b) {
+				end += ctlIndex(b[end:])
+			}
 			if end+1 >= len(b) {
 				return 0, f, false // incomplete
 			}
@@ -94,34 +106,33 @@ func (h *Head) Parse(b []byte) (n int, f Framing, ok bool) {
 		for ve > vs && (b[ve-1] == ' ' || b[ve-1] == '\t') {
 			ve--
 		}
-		name, value := b[p:colon], b[vs:ve]
-		switch len(name) {
+		switch colon - p {
 		case len("content-length"):
-			if equalFold(name, "content-length") {
-				cl, good := parseLength(value)
+			if equalFold(b[p:colon], "content-length") {
+				cl, good := parseLength(b[vs:ve])
 				if !good || seenCL {
 					return 0, f, false
 				}
 				seenCL, f.ContentLength = true, cl
 			}
 		case len("transfer-encoding"):
-			if equalFold(name, "transfer-encoding") {
-				if chunked || !equalFold(value, "chunked") {
+			if equalFold(b[p:colon], "transfer-encoding") {
+				if chunked || !equalFold(b[vs:ve], "chunked") {
 					return 0, f, false
 				}
 				chunked = true
 			}
 		case len("connection"):
-			if equalFold(name, "connection") {
-				c, u := connectionTokens(value)
+			if equalFold(b[p:colon], "connection") {
+				c, u := connectionTokens(b[vs:ve])
 				f.Close, upgrade = f.Close || c, upgrade || u
 			}
 		case len("trailer"):
-			if equalFold(name, "trailer") {
+			if equalFold(b[p:colon], "trailer") {
 				return 0, f, false
 			}
 		}
-		h.lines = append(h.lines, line{name: span{uint32(p), uint32(colon)}, value: span{uint32(vs), uint32(ve)}})
+		h.lines = append(h.lines, line{span{uint32(p), uint32(colon)}, span{uint32(vs), uint32(ve)}})
 		p = end + 2
 	}
 	if chunked {
