@@ -46,14 +46,11 @@ type connTokens struct {
 
 func (t *connTokens) reset() { t.names = t.names[:0] }
 
-// comma separates the items of a list header.
-var comma = []byte{','}
-
 // add splits one Connection value into its comma-separated tokens.
 func (t *connTokens) add(value []byte) {
 	for len(value) > 0 {
 		var tok []byte
-		tok, value, _ = bytes.Cut(value, comma)
+		tok, value, _ = vars.CutByte(value, ',')
 		tok = bytes.TrimSpace(tok)
 		if len(tok) > 0 {
 			t.names = append(t.names, tok)

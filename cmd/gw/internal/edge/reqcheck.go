@@ -177,11 +177,10 @@ func isMethod(m []byte) bool {
 // exception this check adds: a space inside a name (TestFasthttpChecks
 // keeps that division of labour honest).
 func checkHeaderLines(raw []byte) int {
-	lf := []byte{'\n'}
 	var cl, te, auth int
 	for len(raw) > 0 {
 		var line []byte
-		line, raw, _ = bytes.Cut(raw, lf)
+		line, raw, _ = vars.CutByte(raw, '\n')
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
@@ -293,6 +292,23 @@ func absoluteHost(uri []byte) (host []byte, ok bool) {
 	return host, true
 }
 
+// hasDotSegment reports whether a path has a segment starting with a dot
+// ("/." anywhere): IndexByte finds no dot at all in most paths, where
+// bytes.Contains would run its generic search.
+func hasDotSegment(path []byte) bool {
+	for i := bytes.IndexByte(path, '.'); i >= 0; {
+		if i > 0 && path[i-1] == '/' {
+			return true
+		}
+		j := bytes.IndexByte(path[i+1:], '.')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}
+
 // checkTarget refuses what nginx's URI parser refuses in the path of an
 // origin-form target: a '%' not followed by two hex digits, an encoded NUL,
 // and dot segments climbing above the root ("/../x", "/%2e%2e/x"). The
@@ -315,7 +331,7 @@ func checkTarget(uri []byte) int {
 	if q := bytes.IndexByte(uri, '?'); q >= 0 {
 		uri = uri[:q]
 	}
-	if bytes.IndexByte(uri, '%') < 0 && !bytes.Contains(uri, []byte("/.")) {
+	if bytes.IndexByte(uri, '%') < 0 && !hasDotSegment(uri) {
 		return rejectNone // no escape and no dot segment: nothing to check
 	}
 	depth := 0

@@ -129,3 +129,14 @@ func TestFasthttpChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestHasDotSegment(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/": false, "/a.b/c.d": false, "/.": true, "/a/./b": true, "/a/..": true,
+		"/a.b/.c": true, "a.": false, "/a..b": false, "/x.y/z/.": true,
+	} {
+		if got := hasDotSegment([]byte(path)); got != want {
+			t.Errorf("%q: %v, want %v", path, got, want)
+		}
+	}
+}
