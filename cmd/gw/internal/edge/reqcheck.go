@@ -245,6 +245,9 @@ func validHost(host []byte) bool {
 	)
 	state, n, dot := usual, len(host), -2
 	for i, c := range host {
+		if hostByte[c] == hostPlain {
+			continue // most bytes: one table load
+		}
 		switch c {
 		case '.':
 			if dot == i-1 {
@@ -274,6 +277,23 @@ func validHost(host []byte) bool {
 	}
 	return n > 0
 }
+
+// hostByte classes the bytes of a Host value for validHost: hostPlain for
+// the bytes it passes over, hostSpecial for the separators it looks at and
+// those it refuses.
+var hostByte = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		if c == '.' || c == ':' || c == '[' || c == ']' || c == '/' || c <= ' ' || c == 0x7f {
+			t[c] = hostSpecial
+		}
+	}
+	return t
+}()
+
+const (
+	hostPlain = iota
+	hostSpecial
+)
 
 // absoluteHost is the host part of an absolute-form target ("http://h:1/x"
 // gives "h:1"; "http:///x" an empty one); ok is false for other forms.
