@@ -172,6 +172,9 @@ func parseLength(v []byte) (int, bool) {
 // connectionTokens reports whether a Connection value lists close and
 // upgrade, regardless of case.
 func connectionTokens(v []byte) (closes, upgrade bool) {
+	if equalFold(v, "keep-alive") {
+		return false, false // what nearly every upstream sends
+	}
 	for len(v) > 0 {
 		var item []byte
 		if i := bytes.IndexByte(v, ','); i >= 0 {
