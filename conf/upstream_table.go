@@ -28,6 +28,8 @@ var upstreamDirectives = []directive{
 var stickyDirectives = []directive{
 	// Tengine takes any number of parameters, none included.
 	{name: "session_sticky", ctx: ctxUpstream, args: atLeast(0), handle: inUpstream((*upstream.Config).SetSticky)},
+	// nginx Plus's sticky cookie / route / learn (conf/upstream/plus.go).
+	{name: "sticky", ctx: ctxUpstream, args: atLeast(1), handle: stickyPlus},
 	// multi: one line per upstream may stand at one level.
 	{name: "session_sticky_header", ctx: ctxHSL, args: between(1, 2), multi: true, set: setStickyClean},
 	{name: "session_sticky_hide_cookie", ctx: ctxHSL, args: between(1, 2), multi: true, set: setStickyClean},
@@ -55,6 +57,25 @@ func handleUpstream(b *builder, d *parser.Directive) error {
 // the conf/upstream method that reads it into the block being walked.
 func inUpstream(read func(u *upstream.Config, d *parser.Directive) error) handler {
 	return func(b *builder, d *parser.Directive) error { return read(b.currentUpstream(), d) }
+}
+
+// stickyPlus reads nginx Plus's sticky directive; its variables are
+// parsed within the configuration's (map, set), and a learn zone must
+// not be another upstream's.
+func stickyPlus(b *builder, d *parser.Directive) error {
+	u := b.currentUpstream()
+	if err := u.SetStickyPlus(d, b.template); err != nil {
+		return err
+	}
+	if u.Learn == nil {
+		return nil
+	}
+	for _, other := range b.http().Upstreams {
+		if other != u && other.Learn != nil && other.Learn.Zone == u.Learn.Zone {
+			return errorAt(d.Pos, "sticky zone %q is already used in upstream %q", u.Learn.Zone, other.Name)
+		}
+	}
+	return nil
 }
 
 // balancer makes the handler of the balancer directive of kind k; hash's

@@ -93,6 +93,9 @@ func attrBytes(cfg *Config) []byte {
 		b = append(b, "; Domain="...)
 		b = append(b, cfg.Domain...)
 	}
+	if cfg.Path == "" { // sticky cookie without path=: none, as nginx Plus
+		return b
+	}
 	b = append(b, "; Path="...)
 	return append(b, cfg.Path...)
 }

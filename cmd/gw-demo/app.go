@@ -50,6 +50,9 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // page is the classic demo page: who answered, which session, which visit.
 func (a *app) page(w http.ResponseWriter, r *http.Request) {
 	id, visits := a.visit(w, r)
+	// The session id in a header too, as APIs without cookies send it
+	// (sticky learn create=$upstream_http_x_session).
+	w.Header().Set("X-Session", id)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	fmt.Fprintf(w, "server: %s\nsession: %s\nvisits: %d\nuri: %s\n", a.name, id, visits, r.RequestURI)
 }
@@ -63,6 +66,12 @@ func (a *app) visit(w http.ResponseWriter, r *http.Request) (string, int) {
 		if n, ok := a.sessions[c.Value]; ok {
 			a.sessions[c.Value] = n + 1
 			return c.Value, n + 1
+		}
+	}
+	if id := r.Header.Get("X-Session"); id != "" {
+		if n, ok := a.sessions[id]; ok {
+			a.sessions[id] = n + 1
+			return id, n + 1
 		}
 	}
 	id := newSessionID()

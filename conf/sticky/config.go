@@ -79,7 +79,16 @@ type Config struct {
 	NoCache  bool
 	PostOnly bool
 	Preserve bool
+
+	// RouteValues: the configuration came from nginx Plus's sticky
+	// cookie, whose value for a server with route= is that route (see
+	// SID). Its Path may be empty: no Path attribute, as nginx Plus.
+	RouteValues bool
 }
+
+// ExpiresMax is sticky cookie's expires=max: nginx Plus's ten years
+// (max-age=315360000).
+const ExpiresMax = 315360000 * time.Second
 
 // Timestamps reports whether the cookie value carries LASTSEEN|FIRSTSEEN:
 // in Tengine setting either maxidle or maxlife switches the format on for

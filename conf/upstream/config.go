@@ -28,9 +28,14 @@ type Config struct {
 	KeepaliveTimeout  time.Duration // idle time before a cached connection is closed; nginx's 60s
 	KeepaliveRequests int           // requests per connection before it is closed; nginx's 1000
 
-	// Sticky is the session_sticky directive, nil when there is none. It
-	// never replaces Balancer: first visits and fallbacks still use it.
+	// Sticky is the session_sticky directive (or nginx Plus's sticky
+	// cookie), nil when there is none. It never replaces Balancer: first
+	// visits and fallbacks still use it.
 	Sticky *sticky.Config
+	// Learn and Route are nginx Plus's sticky learn and sticky route, nil
+	// when absent. An upstream has at most one of Sticky, Learn, Route.
+	Learn *Learn
+	Route *Route
 
 	// Check is the active health check (Tengine's check directive and its
 	// check_* companions), nil when the block has no check directive.
@@ -64,6 +69,9 @@ func New(pos parser.Pos, name string) *Config {
 // SetSticky reads session_sticky. The walker has already refused a second
 // one (`"session_sticky" directive is duplicate`).
 func (u *Config) SetSticky(d *parser.Directive) error {
+	if u.Sticky != nil || u.Learn != nil || u.Route != nil {
+		return parser.Errorf(d.Pos, "%q directive is duplicate", d.Name)
+	}
 	s, err := sticky.Parse(d)
 	if err != nil {
 		return err

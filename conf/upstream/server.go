@@ -27,6 +27,9 @@ type Server struct {
 	Down        bool
 	Drain       bool   // takes no new sessions, keeps serving its sticky clients [gw]
 	ID          string // id=, the sid under session_sticky hash=plain; "" when unset
+	// Route is route= (nginx Plus): the server's name for sticky route
+	// and the value of sticky cookie; "" when unset.
+	Route string
 
 	// SlowStart is slow_start= (nginx Plus's parameter): when the server
 	// comes back after being down (its active check passes again, or its
@@ -69,6 +72,11 @@ var serverParams = map[string]func(s *Server, v string) bool{
 	"id": func(s *Server, v string) bool {
 		// The id becomes a cookie value under hash=plain.
 		s.ID = v
+		return isCookieValue(v)
+	},
+	"route": func(s *Server, v string) bool {
+		// The route becomes sticky cookie's value.
+		s.Route = v
 		return isCookieValue(v)
 	},
 }

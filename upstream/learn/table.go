@@ -46,15 +46,20 @@ type Table struct {
 	evicted, expired atomic.Uint64
 }
 
-// New returns a table that holds at most capacity sessions (at least one
-// per shard).
+// New returns a table that holds at most CapacityFor(capacity) sessions.
 func New(capacity int) *Table {
 	t := &Table{byID: map[string]Server{}}
-	per := max((capacity+shardCount-1)/shardCount, 1)
+	per := CapacityFor(capacity) / shardCount
 	for i := range t.shards {
 		t.shards[i].init(per)
 	}
 	return t
+}
+
+// CapacityFor returns the capacity of a table made for capacity
+// sessions: rounded up to whole shards, one entry each at least.
+func CapacityFor(capacity int) int {
+	return max((capacity+shardCount-1)/shardCount, 1) * shardCount
 }
 
 // Capacity returns how many sessions the table holds at most.

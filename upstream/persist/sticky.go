@@ -40,6 +40,9 @@ func Sticky(up *upstream.Upstream) (Persistence, error) {
 	sids := make([]string, len(up.Peers))
 	for i, p := range up.Peers {
 		sids[i] = sticky.SID(&cfg, p.Addr, p.Server.ID)
+		if cfg.RouteValues && p.Server.Route != "" {
+			sids[i] = p.Server.Route // sticky cookie: nginx Plus's value
+		}
 	}
 	pol, err := sticky.Compile(cfg, sids)
 	if err != nil {

@@ -31,6 +31,9 @@ type Options struct {
 	// proxy there, each with its own persist.Scope. A nil Persistence means
 	// no upstream has any.
 	Persistence func(up *upstream.Upstream) (persist.Persistence, error)
+	// Zones keeps sticky learn's tables across reloads; nil gives the
+	// runtime fresh ones.
+	Zones *persist.Zones
 	// Tunnels tracks the upgraded connections (WebSocket) the proxies
 	// open, for a graceful stop; nil tracks none.
 	Tunnels *tunnel.Tunnels

@@ -59,6 +59,7 @@ func (x *exchange) deliver(peer *upstream.Peer) int {
 		x.stream.src = &x.mem
 	}
 	if p.persist != nil {
+		x.r.UpstreamHeader = &x.upHead // for $upstream_cookie_* (sticky learn)
 		p.persist.Respond(&x.sess, peer, &x.upHead)
 	}
 	if target := x.copyHeader(); target != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/gw-proxy/gw/conf/logs"
 	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/health"
+	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/proxy"
 	"github.com/gw-proxy/gw/upstream/transport"
 	"github.com/gw-proxy/gw/upstream/tunnel"
@@ -33,6 +34,7 @@ type Server struct {
 	logs      *accessLogs
 	pools     *transport.Pools     // upstream connections, kept across reloads
 	store     *upstream.StateStore // peer health, kept across reloads
+	zones     persist.Zones        // sticky learn's sessions, kept across reloads
 	checks    *health.Checks       // active health checks, one checker per checked server
 	tunnels   *tunnel.Tunnels      // open WebSocket tunnels, for stops
 	conns     *edge.Table          // client connections, against worker_connections
@@ -146,7 +148,7 @@ func errorLogPath(cfg *conf.Config) string {
 // shared is what every runtime's proxies share with the ones before them:
 // connection pools, peer state and open tunnels.
 func (g *Server) shared() proxy.Options {
-	return proxy.Options{Pools: g.pools, Store: g.store, Tunnels: g.tunnels}
+	return proxy.Options{Pools: g.pools, Store: g.store, Tunnels: g.tunnels, Zones: &g.zones}
 }
 
 // start applies the first configuration: log, cores, sockets.

@@ -1,0 +1,189 @@
+package persist
+
+import (
+	"sync"
+
+	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/upstream"
+	"github.com/gw-proxy/gw/upstream/learn"
+	"github.com/gw-proxy/gw/upstream/resphead"
+)
+
+// learnPersistence is nginx Plus's sticky learn over one upstream: the
+// session id the backend creates (the first non-empty create= value, read
+// from its response) is stored with the server that answered, and a
+// request whose first non-empty lookup= value is a known session goes to
+// that server while it is available; otherwise the balancer picks, as for
+// a new session.
+//
+// The table is the upstream's zone (Zones keeps it across reloads); a
+// server is stored by its identity (id=, else ip:port), never by its
+// position, so that a reload that adds or moves servers keeps every
+// session, and one that removes a server forgets its sessions.
+type learnPersistence struct {
+	up      *upstream.Upstream
+	table   *learn.Table
+	timeout int64 // nanoseconds
+	create  []*vars.Template
+	lookup  []*vars.Template
+	// servers maps a peer to the table's name for it; peerOf the other way
+	// (-1: a server this configuration does not have).
+	servers []learn.Server
+	peerOf  []int
+}
+
+var _ Persistence = (*learnPersistence)(nil)
+
+// learnState is learn's memory of one request.
+type learnState struct {
+	buf   []byte
+	key   learn.Key
+	known bool // the lookup value named a session of the table
+	peer  int  // its peer
+}
+
+func (s *learnState) Reset() { s.buf, s.known, s.peer = s.buf[:0], false, -1 }
+
+var learnKind = NewKind()
+
+func learnOf(r *Request) *learnState {
+	return r.Slot(learnKind, func() Slot { return &learnState{peer: -1} }).(*learnState)
+}
+
+// newLearn builds the persistence of an upstream with sticky learn, its
+// table taken from zones.
+func newLearn(up *upstream.Upstream, zones *Zones) *learnPersistence {
+	l := up.Conf.Learn
+	t := zones.table(l.Zone, l.Capacity())
+	lp := &learnPersistence{up: up, table: t, timeout: int64(l.Timeout),
+		create: l.Create, lookup: l.Lookup, servers: make([]learn.Server, len(up.Peers))}
+	for i, p := range up.Peers {
+		s := t.Server(Identity(p))
+		lp.servers[i] = s
+		for int(s) >= len(lp.peerOf) {
+			lp.peerOf = append(lp.peerOf, -1)
+		}
+		lp.peerOf[s] = i
+	}
+	// Sessions of servers this configuration dropped are forgotten.
+	t.Retain(func(s learn.Server) bool { return int(s) < len(lp.peerOf) && lp.peerOf[s] >= 0 })
+	return lp
+}
+
+// Identity is how a learned session names its server: its id= when it
+// has one, else its address. Stable across reloads and the same in every
+// gw of a fleet that lists the server the same way.
+func Identity(p *upstream.Peer) string {
+	if p.Server.ID != "" {
+		return p.Server.ID
+	}
+	return p.Addr
+}
+
+// Request passes the client's cookies as they are: learned sessions
+// neither add nor hide any.
+func (lp *learnPersistence) Request(*Request) CookieOut { return CookieOut{Keep: true} }
+
+// Choose looks the request's session up.
+func (lp *learnPersistence) Choose(r *Request) (Choice, error) {
+	st := learnOf(r)
+	id := st.firstValue(lp.lookup, r.R)
+	if len(id) == 0 {
+		return Choice{}, nil
+	}
+	st.key = learn.KeyOf(id)
+	s, ok := lp.table.Lookup(st.key, r.Now.UnixNano(), lp.timeout)
+	if !ok || int(s) >= len(lp.peerOf) || lp.peerOf[s] < 0 {
+		return Choice{}, nil
+	}
+	st.known, st.peer = true, lp.peerOf[s]
+	p := lp.up.Peers[st.peer]
+	if !p.Available(r.Now) {
+		return Choice{}, nil // balanced as a new session; Respond moves it
+	}
+	p.State().CountReturning()
+	return Choice{Peer: p}, nil
+}
+
+// Respond learns the session the response creates, and moves a known
+// session that another server answered (its own was unavailable).
+func (lp *learnPersistence) Respond(r *Request, p *upstream.Peer, h *resphead.Head) {
+	st := learnOf(r)
+	now := r.Now.UnixNano()
+	server := lp.servers[p.Index()]
+	if id := st.firstValue(lp.create, r.R); len(id) > 0 {
+		k := learn.KeyOf(id)
+		if !st.known || k != st.key || st.peer != p.Index() {
+			p.State().CountSession()
+		}
+		lp.table.Store(k, server, now)
+		return
+	}
+	if st.known && st.peer != p.Index() {
+		lp.table.Store(st.key, server, now)
+	}
+}
+
+// firstValue evaluates templates in order and returns the first
+// non-empty value, in st.buf.
+func (st *learnState) firstValue(ts []*vars.Template, r *vars.Request) []byte {
+	for _, t := range ts {
+		st.buf = t.Append(st.buf[:0], r)
+		if len(st.buf) > 0 {
+			return st.buf
+		}
+	}
+	return nil
+}
+
+// Zones keeps the learned-session tables across reloads, by zone name:
+// a reload that keeps an upstream's zone (same name and size) keeps its
+// sessions. The zero value is ready; nil gives every build fresh tables
+// (gw -t).
+type Zones struct {
+	mu     sync.Mutex
+	tables map[string]*learn.Table
+}
+
+// table returns the zone's table, made when the zone is new or its
+// size changed.
+func (z *Zones) table(name string, capacity int) *learn.Table {
+	if z == nil {
+		return learn.New(capacity)
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if t := z.tables[name]; t != nil && t.Capacity() == learn.CapacityFor(capacity) {
+		return t
+	}
+	if z.tables == nil {
+		z.tables = map[string]*learn.Table{}
+	}
+	t := learn.New(capacity)
+	z.tables[name] = t
+	return t
+}
+
+// Table returns the table of zone name, nil when there is none.
+func (z *Zones) Table(name string) *learn.Table {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.tables[name]
+}
+
+// For returns the persistence factory of a runtime (proxy.Options'
+// Persistence): sticky learn, sticky route, or session_sticky (and
+// sticky cookie) for an upstream that has one, nil for the others.
+// zones keeps the learned sessions across reloads; nil (gw -t) makes
+// fresh tables.
+func For(zones *Zones) func(up *upstream.Upstream) (Persistence, error) {
+	return func(up *upstream.Upstream) (Persistence, error) {
+		switch {
+		case up.Conf.Learn != nil:
+			return newLearn(up, zones), nil
+		case up.Conf.Route != nil:
+			return newRoute(up), nil
+		}
+		return Sticky(up)
+	}
+}
