@@ -30,6 +30,7 @@ var stickyDirectives = []directive{
 	{name: "session_sticky", ctx: ctxUpstream, args: atLeast(0), handle: inUpstream((*upstream.Config).SetSticky)},
 	// nginx Plus's sticky cookie / route / learn (conf/upstream/plus.go).
 	{name: "sticky", ctx: ctxUpstream, args: atLeast(1), handle: stickyPlus},
+	{name: "sticky_store", ctx: ctxUpstream, args: between(1, 3), handle: inUpstream((*upstream.Config).SetStore)},
 	// multi: one line per upstream may stand at one level.
 	{name: "session_sticky_header", ctx: ctxHSL, args: between(1, 2), multi: true, set: setStickyClean},
 	{name: "session_sticky_hide_cookie", ctx: ctxHSL, args: between(1, 2), multi: true, set: setStickyClean},

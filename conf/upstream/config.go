@@ -36,6 +36,9 @@ type Config struct {
 	// when absent. An upstream has at most one of Sticky, Learn, Route.
 	Learn *Learn
 	Route *Route
+	// Store is sticky_store, nil when the learned sessions stay in this
+	// process.
+	Store *Store
 
 	// Check is the active health check (Tengine's check directive and its
 	// check_* companions), nil when the block has no check directive.

@@ -49,6 +49,41 @@ const defaultLearnTimeout = 10 * time.Minute
 // Capacity returns how many sessions the zone holds.
 func (l *Learn) Capacity() int { return int(max(l.Size*sessionsPerMegabyte>>20, 1)) }
 
+// Store is sticky_store: the Redis that shares an upstream's learned
+// sessions with the other gw of a fleet.
+type Store struct {
+	Pos     parser.Pos
+	URL     string        // redis://[user:pass@]host:port/db (rediss:// with TLS)
+	Prefix  string        // of the keys; "gw:sticky:" by default
+	Timeout time.Duration // the longest wait for one call; 100ms by default
+}
+
+// SetStore reads `sticky_store URL [prefix=P] [timeout=TIME]`.
+func (u *Config) SetStore(d *parser.Directive) error {
+	st := &Store{Pos: d.Pos, URL: d.Args[0].Value, Prefix: "gw:sticky:", Timeout: 100 * time.Millisecond}
+	if !strings.HasPrefix(st.URL, "redis://") && !strings.HasPrefix(st.URL, "rediss://") {
+		return parser.Errorf(d.Args[0].Pos, "invalid parameter %q", st.URL)
+	}
+	for _, a := range d.Args[1:] {
+		k, v, _ := strings.Cut(a.Value, "=")
+		ok := true
+		switch k {
+		case "prefix":
+			st.Prefix = v
+		case "timeout":
+			st.Timeout, ok = value.Time(v)
+			ok = ok && st.Timeout > 0
+		default:
+			ok = false
+		}
+		if !ok {
+			return parser.Errorf(a.Pos, "invalid parameter %q", a.Value)
+		}
+	}
+	u.Store = st
+	return nil
+}
+
 // Route is `sticky route`: the request names its server.
 type Route struct {
 	Pos parser.Pos

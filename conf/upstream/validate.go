@@ -19,6 +19,9 @@ func (u *Config) Validate(d *parser.Directive) error {
 			return parser.Errorf(a.Pos, "balancing method does not support parameter %q", a.Value)
 		}
 	}
+	if u.Store != nil && u.Learn == nil {
+		return parser.Errorf(u.Store.Pos, "\"sticky_store\" requires \"sticky learn\" in upstream %q", u.Name)
+	}
 	if u.Servers[0].Backup && allBackups(u.Servers) {
 		// nginx's words: backups alone cannot serve.
 		return parser.Errorf(d.Pos, "no servers in upstream %q", u.Name)

@@ -28,6 +28,7 @@ type entry struct {
 	server     Server
 	slot       int32 // its place in index
 	used       int64 // when it was last used, in the caller's nanoseconds
+	synced     int64 // when it was last written to a shared store (Shared)
 	prev, next int32
 }
 

@@ -17,6 +17,7 @@ package learn
 import (
 	"crypto/md5"
 	"encoding/binary"
+	"math"
 	"sync"
 	"sync/atomic"
 )
@@ -93,22 +94,45 @@ func (t *Table) ServerID(s Server) string {
 // (nanoseconds) before now, and marks it used at now. An expired session
 // is forgotten.
 func (t *Table) Lookup(k Key, now, timeout int64) (Server, bool) {
+	s, ok, _ := t.lookupSynced(k, now, timeout, math.MaxInt64)
+	return s, ok
+}
+
+// lookupSynced is Lookup for Shared: refresh reports that the session
+// was last written to the shared store more than every before now (it is
+// then taken as written now).
+func (t *Table) lookupSynced(k Key, now, timeout, every int64) (s Server, ok, refresh bool) {
 	sh := t.shard(k)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	i := sh.find(k)
 	if i < 0 {
-		return 0, false
+		return 0, false, false
 	}
 	e := &sh.entries[i]
 	if now-e.used > timeout {
 		sh.remove(i)
 		t.expired.Add(1)
-		return 0, false
+		return 0, false, false
 	}
 	e.used = now
 	sh.touch(i)
-	return e.server, true
+	if now-e.synced > every {
+		e.synced, refresh = now, true
+	}
+	return e.server, true, refresh
+}
+
+// storeSynced is Store for Shared: the session is being written to the
+// shared store.
+func (t *Table) storeSynced(k Key, s Server, now int64) {
+	t.Store(k, s, now)
+	sh := t.shard(k)
+	sh.mu.Lock()
+	if i := sh.find(k); i >= 0 {
+		sh.entries[i].synced = now
+	}
+	sh.mu.Unlock()
 }
 
 // Store binds session k to server s, used at now: a new session, or a

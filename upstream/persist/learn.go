@@ -2,11 +2,14 @@ package persist
 
 import (
 	"sync"
+	"time"
 
 	"github.com/gw-proxy/gw/conf/vars"
+	"github.com/gw-proxy/gw/parser"
 	"github.com/gw-proxy/gw/upstream"
 	"github.com/gw-proxy/gw/upstream/learn"
 	"github.com/gw-proxy/gw/upstream/resphead"
+	"github.com/rs/zerolog"
 )
 
 // learnPersistence is nginx Plus's sticky learn over one upstream: the
@@ -21,11 +24,12 @@ import (
 // position, so that a reload that adds or moves servers keeps every
 // session, and one that removes a server forgets its sessions.
 type learnPersistence struct {
-	up      *upstream.Upstream
-	table   *learn.Table
-	timeout int64 // nanoseconds
-	create  []*vars.Template
-	lookup  []*vars.Template
+	up       *upstream.Upstream
+	table    *learn.Table // this gw's (Shared's local table under sticky_store)
+	sessions sessions     // table, or the Shared in front of it
+	timeout  int64        // nanoseconds
+	create   []*vars.Template
+	lookup   []*vars.Template
 	// servers maps a peer to the table's name for it; peerOf the other way
 	// (-1: a server this configuration does not have).
 	servers []learn.Server
@@ -33,6 +37,13 @@ type learnPersistence struct {
 }
 
 var _ Persistence = (*learnPersistence)(nil)
+
+// sessions is where learned sessions are kept: a learn.Table, or a
+// learn.Shared (sticky_store).
+type sessions interface {
+	Lookup(k learn.Key, now, timeout int64) (learn.Server, bool)
+	Store(k learn.Key, s learn.Server, now int64)
+}
 
 // learnState is learn's memory of one request.
 type learnState struct {
@@ -51,11 +62,19 @@ func learnOf(r *Request) *learnState {
 }
 
 // newLearn builds the persistence of an upstream with sticky learn, its
-// table taken from zones.
-func newLearn(up *upstream.Upstream, zones *Zones) *learnPersistence {
+// table (and shared store) taken from zones.
+func newLearn(up *upstream.Upstream, zones *Zones, log *zerolog.Logger) (*learnPersistence, error) {
 	l := up.Conf.Learn
 	t := zones.table(l.Zone, l.Capacity())
-	lp := &learnPersistence{up: up, table: t, timeout: int64(l.Timeout),
+	var ss sessions = t
+	if st := up.Conf.Store; st != nil && zones != nil {
+		sh, err := zones.shared(l.Zone, t, l.Timeout, learn.StoreConfig{URL: st.URL, Prefix: st.Prefix, Timeout: st.Timeout}, log)
+		if err != nil {
+			return nil, parser.Errorf(st.Pos, "sticky_store: %v", err)
+		}
+		ss = sh
+	}
+	lp := &learnPersistence{up: up, table: t, sessions: ss, timeout: int64(l.Timeout),
 		create: l.Create, lookup: l.Lookup, servers: make([]learn.Server, len(up.Peers))}
 	for i, p := range up.Peers {
 		s := t.Server(Identity(p))
@@ -67,7 +86,7 @@ func newLearn(up *upstream.Upstream, zones *Zones) *learnPersistence {
 	}
 	// Sessions of servers this configuration dropped are forgotten.
 	t.Retain(func(s learn.Server) bool { return int(s) < len(lp.peerOf) && lp.peerOf[s] >= 0 })
-	return lp
+	return lp, nil
 }
 
 // Identity is how a learned session names its server: its id= when it
@@ -92,7 +111,7 @@ func (lp *learnPersistence) Choose(r *Request) (Choice, error) {
 		return Choice{}, nil
 	}
 	st.key = learn.KeyOf(id)
-	s, ok := lp.table.Lookup(st.key, r.Now.UnixNano(), lp.timeout)
+	s, ok := lp.sessions.Lookup(st.key, r.Now.UnixNano(), lp.timeout)
 	if !ok || int(s) >= len(lp.peerOf) || lp.peerOf[s] < 0 {
 		return Choice{}, nil
 	}
@@ -116,11 +135,11 @@ func (lp *learnPersistence) Respond(r *Request, p *upstream.Peer, h *resphead.He
 		if !st.known || k != st.key || st.peer != p.Index() {
 			p.State().CountSession()
 		}
-		lp.table.Store(k, server, now)
+		lp.sessions.Store(k, server, now)
 		return
 	}
 	if st.known && st.peer != p.Index() {
-		lp.table.Store(st.key, server, now)
+		lp.sessions.Store(st.key, server, now)
 	}
 }
 
@@ -143,6 +162,60 @@ func (st *learnState) firstValue(ts []*vars.Template, r *vars.Request) []byte {
 type Zones struct {
 	mu     sync.Mutex
 	tables map[string]*learn.Table
+	stores map[string]*sharedZone
+}
+
+// sharedZone is a zone's shared store and what it was made with.
+type sharedZone struct {
+	shared *learn.Shared
+	cfg    learn.StoreConfig
+	ttl    time.Duration
+	local  *learn.Table
+}
+
+// shared returns the zone's shared store over local: the one kept from
+// the last configuration when nothing about it changed, else a new one
+// (the old one is closed).
+func (z *Zones) shared(name string, local *learn.Table, ttl time.Duration, cfg learn.StoreConfig, log *zerolog.Logger) (*learn.Shared, error) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if old := z.stores[name]; old != nil {
+		if old.cfg == cfg && old.ttl == ttl && old.local == local {
+			old.shared.SetLog(log)
+			return old.shared, nil
+		}
+		old.shared.Close()
+		delete(z.stores, name)
+	}
+	sh, err := learn.NewShared(local, name, ttl, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if z.stores == nil {
+		z.stores = map[string]*sharedZone{}
+	}
+	z.stores[name] = &sharedZone{shared: sh, cfg: cfg, ttl: ttl, local: local}
+	return sh, nil
+}
+
+// Shared returns the shared store of zone name, nil when there is none.
+func (z *Zones) Shared(name string) *learn.Shared {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if sz := z.stores[name]; sz != nil {
+		return sz.shared
+	}
+	return nil
+}
+
+// Close closes the shared stores (gw's stop).
+func (z *Zones) Close() {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	for name, sz := range z.stores {
+		sz.shared.Close()
+		delete(z.stores, name)
+	}
 }
 
 // table returns the zone's table, made when the zone is new or its
@@ -174,13 +247,14 @@ func (z *Zones) Table(name string) *learn.Table {
 // For returns the persistence factory of a runtime (proxy.Options'
 // Persistence): sticky learn, sticky route, or session_sticky (and
 // sticky cookie) for an upstream that has one, nil for the others.
-// zones keeps the learned sessions across reloads; nil (gw -t) makes
-// fresh tables.
-func For(zones *Zones) func(up *upstream.Upstream) (Persistence, error) {
+// zones keeps the learned sessions across reloads, and their shared
+// stores; nil (gw -t) makes fresh tables and connects to no store. log
+// gets a store's outages.
+func For(zones *Zones, log *zerolog.Logger) func(up *upstream.Upstream) (Persistence, error) {
 	return func(up *upstream.Upstream) (Persistence, error) {
 		switch {
 		case up.Conf.Learn != nil:
-			return newLearn(up, zones), nil
+			return newLearn(up, zones, log)
 		case up.Conf.Route != nil:
 			return newRoute(up), nil
 		}

@@ -30,6 +30,36 @@ func TestProxiedRequestAllocs(t *testing.T) {
 		{"chunked body streamed", "", true},
 		{"proxy_buffering off", "proxy_buffering off;", false},
 	} {
+		t.Run(tc.name+", sticky learn", func(t *testing.T) {
+			// Every request carries a known session, and every response
+			// creates one: a lookup and a store per request.
+			body := []byte("hello, world")
+			be := pxStartBackendRecording(t, func(ctx *fasthttp.RequestCtx) {
+				ctx.Response.Header.Set("Set-Cookie", "SID=abc; Path=/")
+				ctx.SetBody(body)
+			}, false)
+			s := pxBuild(t, nil, "/", `http { upstream u { server %s; keepalive 16;
+				sticky learn create=$upstream_cookie_SID lookup=$cookie_SID zone=z:1m; }
+				server { location / { proxy_pass http://u; %s } } }`, be.addr, tc.loc)
+			g := new(pxGateway).start(t, func(ctx *fasthttp.RequestCtx) { pxBenchHandle(s.p, ctx) })
+			c := g.client(false)
+			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			defer fasthttp.ReleaseRequest(req)
+			defer fasthttp.ReleaseResponse(resp)
+			req.SetRequestURI("http://gw/alloc?x=1")
+			req.Header.Set("Cookie", "SID=abc")
+			do := func() {
+				if err := c.Do(req, resp); err != nil || resp.StatusCode() != 200 {
+					t.Fatalf("%v %d %q", err, resp.StatusCode(), resp.Body())
+				}
+			}
+			for range 50 {
+				do()
+			}
+			if allocs := testing.AllocsPerRun(500, do); allocs > 1 {
+				t.Errorf("a proxied request with sticky learn allocates %v times, want <= 1", allocs)
+			}
+		})
 		t.Run(tc.name, func(t *testing.T) {
 			body := []byte("hello, world")
 			be := pxStartBackendRecording(t, func(ctx *fasthttp.RequestCtx) {

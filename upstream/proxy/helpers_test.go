@@ -111,7 +111,8 @@ func pxBuild(t testing.TB, pools *transport.Pools, loc, src string, args ...any)
 	if s.pools == nil {
 		s.pools = transport.NewPools()
 	}
-	s.b = NewBuilder(Options{Pools: s.pools, Log: zerolog.New(s.log), Persistence: persist.Sticky})
+	log := zerolog.New(s.log)
+	s.b = NewBuilder(Options{Pools: s.pools, Log: log, Persistence: persist.For(nil, &log)})
 	p, err := s.b.Proxy(pxLocation(t, cfg, loc))
 	if err != nil || p == nil {
 		t.Fatalf("proxy: %v", err)

@@ -74,7 +74,7 @@ func eachSettings(cfg *conf.Config, fn func(*conf.Settings)) {
 // runtime; under -t they are fresh and thrown away. session_sticky is
 // compiled here too (sids, cookie parts), so -t reports its errors.
 func compile(cfg *conf.Config, gen uint64, shared proxy.Options) (*runtime, error) {
-	shared.Persistence = persist.For(shared.Zones)
+	shared.Persistence = persist.For(shared.Zones, &shared.Log)
 	rt := &runtime{gen: gen, cfg: cfg, log: shared.Log, matchers: map[*conf.Server]*location.Matcher{},
 		proxies: map[*conf.Location]*proxy.Proxy{}, upstream: proxy.NewBuilder(shared)}
 	if cfg.HTTP == nil {

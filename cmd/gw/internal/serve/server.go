@@ -258,6 +258,7 @@ func (g *Server) Stop(grace time.Duration) {
 	wg.Wait()
 	g.closeTunnels(time.Until(deadline))
 	g.store.Close()
+	g.zones.Close() // sticky_store clients: queued writes are dropped
 	g.pools.CloseIdle()
 	if g.rt != nil {
 		g.stopRuntime(g.rt)
