@@ -4,6 +4,9 @@
 #   main server  /      -> upstream of both backends WITH cookie persistence
 #                          (nginx open source has none: / is plain there)
 #                /rr/   -> upstream of both backends without persistence
+#                /learn/ -> learned persistence on the backends' PHPSESSID
+#                          (gw sticky learn, HAProxy stick table; nginx
+#                          open source has none)
 #   many server  1,000 prefix + 50 regex locations, all -> the plain upstream;
 #                the benchmark asks for MANY_PATH, which hits a late prefix
 #                after every regex has been tried.
@@ -137,6 +140,12 @@ http {
         server 127.0.0.1:$PORT_B2;
         keepalive $UP_KEEPALIVE;
     }
+    upstream learned {
+        server 127.0.0.1:$PORT_B1;
+        server 127.0.0.1:$PORT_B2;
+        sticky learn create=\$upstream_cookie_PHPSESSID lookup=\$cookie_PHPSESSID zone=bench:1m timeout=30m;
+        keepalive $UP_KEEPALIVE;
+    }
     server {
         listen 127.0.0.1:${PORT_MAIN[gw]};
         location / {
@@ -144,6 +153,7 @@ http {
             proxy_pass http://app;
         }
         location /rr/ { proxy_pass http://plain; }
+        location /learn/ { proxy_pass http://learned; }
     }
     server {
         listen 127.0.0.1:${PORT_MANY[gw]};
@@ -182,6 +192,7 @@ defaults
 frontend fe_main
     bind 127.0.0.1:${PORT_MAIN[haproxy]}
     use_backend bk_rr if { path_beg /rr/ }
+    use_backend bk_learn if { path_beg /learn/ }
     default_backend bk_app
 
 backend bk_app
@@ -194,6 +205,16 @@ backend bk_app
 backend bk_rr
     balance roundrobin
     http-reuse always
+    server s1 127.0.0.1:$PORT_B1
+    server s2 127.0.0.1:$PORT_B2
+
+# learned persistence: the stick-table form of appsession
+backend bk_learn
+    balance roundrobin
+    http-reuse always
+    stick-table type string len 64 size 100k expire 30m
+    stick store-response res.cook(PHPSESSID)
+    stick match req.cook(PHPSESSID)
     server s1 127.0.0.1:$PORT_B1
     server s2 127.0.0.1:$PORT_B2
 

@@ -2,7 +2,7 @@
 # bench/instr.sh: user-space instructions per request of each peer, counted
 # by valgrind's callgrind (make bench-instr). See bench/README.md. Settings:
 #   BENCH_INSTR_N (500)  BENCH_INSTR_PEERS ("gw nginx haproxy")
-#   BENCH_INSTR_SCENARIOS ("new sticky rr many-locations")
+#   BENCH_INSTR_SCENARIOS ("new sticky rr many-locations learn")
 #   BENCH_PORT_BASE (18000)  BENCH_RESULTS (bench/RESULTS.md; "-")  BENCH_KEEP (0)
 #   BENCH_INSTR_TSV (unset): also copy the figures there, one
 #   "scenario<TAB>peer<TAB>instructions" line each (bench/instr-guard.sh)
@@ -20,7 +20,7 @@
 
 N=${BENCH_INSTR_N:-500}
 PEERS=${BENCH_INSTR_PEERS:-gw nginx haproxy}
-SCENARIOS=${BENCH_INSTR_SCENARIOS:-new sticky rr many-locations}
+SCENARIOS=${BENCH_INSTR_SCENARIOS:-new sticky rr many-locations learn}
 RESULTS=${BENCH_RESULTS:-$BENCH/RESULTS.md}
 CONNS=4
 
@@ -40,6 +40,7 @@ url_of() {
 	case "$2" in
 	many-locations) echo "127.0.0.1:${PORT_MANY[$1]} $MANY_PATH" ;;
 	rr) echo "127.0.0.1:${PORT_MAIN[$1]} /rr/page.html" ;;
+	learn) echo "127.0.0.1:${PORT_MAIN[$1]} /learn/page.html" ;;
 	*) echo "127.0.0.1:${PORT_MAIN[$1]} /" ;;
 	esac
 }
@@ -73,7 +74,7 @@ measure() {
 	wait_http_slow "$peer" "$pid" "http://127.0.0.1:${PORT_MAIN[$peer]}/rr/"
 	for sc in $SCENARIOS; do
 		case "$peer/$sc" in
-		nginx/new | nginx/sticky) continue ;; # no cookie insertion in nginx
+		nginx/new | nginx/sticky | nginx/learn) continue ;; # no persistence in open-source nginx
 		esac
 		read -r addr path <<<"$(url_of "$peer" "$sc")"
 		cookie=""
@@ -83,6 +84,12 @@ measure() {
 			*route=* | *SRV=*) ;;
 			*) die "$peer issued no persistence cookie (got: ${cookie:-nothing})" ;;
 			esac
+		fi
+		if [ "$sc" = learn ]; then
+			# The session the backend creates, which the peer learns
+			# (every answer sets it again: a lookup and a store per request).
+			cookie=$(cookies_of "http://$addr$path" | grep PHPSESSID)
+			[ -n "$cookie" ] || die "$peer: the backend's PHPSESSID did not come through"
 		fi
 		"$TMP/reqs" -addr "$addr" -path "$path" -cookie "$cookie" -c "$CONNS" -n 20 || die "$peer $sc: warm-up failed"
 		one=$(count "$pid" "$addr" "$path" "$cookie" "$N")

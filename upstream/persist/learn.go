@@ -48,12 +48,13 @@ type sessions interface {
 // learnState is learn's memory of one request.
 type learnState struct {
 	buf   []byte
-	key   learn.Key
-	known bool // the lookup value named a session of the table
-	peer  int  // its peer
+	id    []byte    // the lookup value, when there was one
+	key   learn.Key // its key
+	known bool      // the lookup value named a session of the table
+	peer  int       // its peer
 }
 
-func (s *learnState) Reset() { s.buf, s.known, s.peer = s.buf[:0], false, -1 }
+func (s *learnState) Reset() { s.buf, s.id, s.known, s.peer = s.buf[:0], s.id[:0], false, -1 }
 
 var learnKind = NewKind()
 
@@ -110,6 +111,7 @@ func (lp *learnPersistence) Choose(r *Request) (Choice, error) {
 	if len(id) == 0 {
 		return Choice{}, nil
 	}
+	st.id = append(st.id[:0], id...)
 	st.key = learn.KeyOf(id)
 	s, ok := lp.sessions.Lookup(st.key, r.Now.UnixNano(), lp.timeout)
 	if !ok || int(s) >= len(lp.peerOf) || lp.peerOf[s] < 0 {
@@ -131,11 +133,11 @@ func (lp *learnPersistence) Respond(r *Request, p *upstream.Peer, h *resphead.He
 	now := r.Now.UnixNano()
 	server := lp.servers[p.Index()]
 	if id := st.firstValue(lp.create, r.R); len(id) > 0 {
-		k := learn.KeyOf(id)
-		if !st.known || k != st.key || st.peer != p.Index() {
-			p.State().CountSession()
+		if st.known && st.peer == p.Index() && string(id) == string(st.id) {
+			return // the session the request found, where it was: Choose refreshed it
 		}
-		lp.sessions.Store(k, server, now)
+		p.State().CountSession()
+		lp.sessions.Store(learn.KeyOf(id), server, now)
 		return
 	}
 	if st.known && st.peer != p.Index() {
