@@ -33,8 +33,8 @@ type Learn struct {
 	// has the header before any byte of the body goes out); the flag is
 	// kept for nginx Plus configurations.
 	Header bool
-	// Sync is nginx Plus's zone_sync replication; gw shares a table
-	// through sticky_store instead, and warns.
+	// Sync is nginx Plus's zone_sync replication: accepted, and nothing
+	// more; gw shares a table through sticky_store.
 	Sync bool
 }
 
