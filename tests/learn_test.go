@@ -278,3 +278,17 @@ func TestStickyRouteNginxPlus(t *testing.T) {
 }
 
 func headerOf(r response, name string) string { return r.header.Get(name) }
+
+// HAProxy's `stick on src`, translated: the client's address is the
+// session. Every request from this test's address goes where the first
+// one went, though round robin would alternate.
+func TestStickyLearnSourceAddress(t *testing.T) {
+	t.Parallel()
+	a, _, _, _ := startLearn(t, "sticky learn create=$remote_addr lookup=$remote_addr zone=src:1m;")
+	first := headerOf(stickyReq(t, "GET", "http://"+a+"/", ""), "X-Backend")
+	for range 6 {
+		if got := headerOf(stickyReq(t, "GET", "http://"+a+"/", ""), "X-Backend"); got != first {
+			t.Fatalf("a request from the same address went to %s, the first to %s", got, first)
+		}
+	}
+}
