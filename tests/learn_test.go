@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -28,6 +29,7 @@ http {
     server {
         listen %s;
         location / { proxy_pass http://app; }
+        location = /status { gw_status; }
     }
 }
 `
@@ -161,6 +163,24 @@ func TestStickyLearnEvictsAtTheSizeBound(t *testing.T) {
 	}
 	if !moved {
 		t.Fatal("the oldest of 801 sessions still sticks in a zone of 128")
+	}
+	// The status page counts what was forgotten.
+	r := get(t, a, "", "/status?format=json")
+	var doc struct {
+		Upstreams []struct {
+			Learned struct {
+				Zone               string
+				Sessions, Capacity int
+				Evicted            uint64
+			} `json:"learned"`
+		} `json:"upstreams"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &doc); err != nil || len(doc.Upstreams) != 1 {
+		t.Fatalf("status: %v\n%s", err, r.body)
+	}
+	l := doc.Upstreams[0].Learned
+	if l.Zone != "tiny" || l.Capacity != 128 || l.Sessions > 128 || l.Evicted < 801-128 {
+		t.Fatalf("learned %+v, want zone tiny, capacity 128, at least %d evicted", l, 801-128)
 	}
 }
 

@@ -66,6 +66,24 @@ func (p *Peer) Snapshot(now time.Time) PeerSnapshot {
 type UpstreamSnapshot struct {
 	Name  string
 	Peers []PeerSnapshot // in configuration order
+	// Learned is the sticky learn zone's state, nil without one (filled
+	// by the runtime, which holds the zones).
+	Learned *LearnedSnapshot
+}
+
+// LearnedSnapshot is the state of an upstream's learned sessions.
+type LearnedSnapshot struct {
+	Zone     string
+	Sessions int    // held now
+	Capacity int    // the most the zone holds
+	Evicted  uint64 // forgotten to make room
+	Expired  uint64 // forgotten after timeout
+	// Store is sticky_store's URL, "" without one; StoreUp whether Redis
+	// answers; StoreDropped the writes a full queue refused; StoreFailures
+	// the Redis calls that failed.
+	Store                       string
+	StoreUp                     bool
+	StoreDropped, StoreFailures uint64
 }
 
 // Snapshot returns the state of every peer of up at now.

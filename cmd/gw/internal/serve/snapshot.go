@@ -57,7 +57,9 @@ func (g *Server) Snapshot() Snapshot {
 	}
 	now := time.Now()
 	for _, u := range rt.upstream.Upstreams() {
-		s.Upstreams = append(s.Upstreams, u.Snapshot(now))
+		us := u.Snapshot(now)
+		us.Learned = g.learned(u)
+		s.Upstreams = append(s.Upstreams, us)
 	}
 	return s
 }

@@ -141,6 +141,21 @@ var (
 		append(upstreamLabels[:2:2], "outcome"), nil)
 	descPeerLatency = prometheus.NewDesc("gw_upstream_server_response_seconds",
 		"Response time of the server.", upstreamLabels, nil)
+
+	descLearnSessions = prometheus.NewDesc("gw_sticky_learn_sessions",
+		"Sessions held by the upstream's sticky learn zone.", []string{"upstream", "zone"}, nil)
+	descLearnCapacity = prometheus.NewDesc("gw_sticky_learn_capacity",
+		"The most sessions the zone holds.", []string{"upstream", "zone"}, nil)
+	descLearnEvicted = prometheus.NewDesc("gw_sticky_learn_evicted_total",
+		"Sessions forgotten to make room (the least recently used).", []string{"upstream", "zone"}, nil)
+	descLearnExpired = prometheus.NewDesc("gw_sticky_learn_expired_total",
+		"Sessions forgotten after their timeout.", []string{"upstream", "zone"}, nil)
+	descStoreUp = prometheus.NewDesc("gw_sticky_store_up",
+		"Whether the zone's sticky_store (Redis) answers.", []string{"upstream", "zone"}, nil)
+	descStoreDropped = prometheus.NewDesc("gw_sticky_store_dropped_total",
+		"Session writes refused by the store's full queue.", []string{"upstream", "zone"}, nil)
+	descStoreFailures = prometheus.NewDesc("gw_sticky_store_failures_total",
+		"Calls to the store that failed.", []string{"upstream", "zone"}, nil)
 )
 
 var allDescs = []*prometheus.Desc{
@@ -151,6 +166,8 @@ var allDescs = []*prometheus.Desc{
 	descPeerUp, descPeerDown, descPeerDrain, descPeerFailed, descPeerBackup, descPeerCheckUp,
 	descPeerWeight, descPeerActive, descPeerFails, descPeerRequests, descPeerFailures, descPeerRetries,
 	descPeerResponses, descPeerSent, descPeerReceived, descPeerSticky, descPeerLatency,
+	descLearnSessions, descLearnCapacity, descLearnEvicted, descLearnExpired,
+	descStoreUp, descStoreDropped, descStoreFailures,
 }
 
 // latencyBounds are upstream.LatencyBounds in seconds, the histogram's
@@ -245,6 +262,17 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 			p := &u.Peers[j]
 			server := p.Key
 			collectPeer(ch, u.Name, server, p, gauge, counter, classes)
+		}
+		if l := u.Learned; l != nil {
+			gauge(descLearnSessions, float64(l.Sessions), u.Name, l.Zone)
+			gauge(descLearnCapacity, float64(l.Capacity), u.Name, l.Zone)
+			counter(descLearnEvicted, l.Evicted, u.Name, l.Zone)
+			counter(descLearnExpired, l.Expired, u.Name, l.Zone)
+			if l.Store != "" {
+				gauge(descStoreUp, flag(l.StoreUp), u.Name, l.Zone)
+				counter(descStoreDropped, l.StoreDropped, u.Name, l.Zone)
+				counter(descStoreFailures, l.StoreFailures, u.Name, l.Zone)
+			}
 		}
 	}
 }

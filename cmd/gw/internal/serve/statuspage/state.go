@@ -72,6 +72,12 @@ func UpstreamOf(u *upstream.UpstreamSnapshot, sids []string) Upstream {
 		out.Servers[i] = ServerOf(p, sid)
 		out.Servers[i].State = stateOf(p, primaryUp)
 	}
+	if l := u.Learned; l != nil {
+		out.Learned = &Learned{Zone: l.Zone, Sessions: l.Sessions, Capacity: l.Capacity, Evicted: l.Evicted, Expired: l.Expired}
+		if l.Store != "" {
+			out.Learned.Store = &LearnedStore{URL: l.Store, Up: l.StoreUp, Dropped: l.StoreDropped, Failures: l.StoreFailures}
+		}
+	}
 	return out
 }
 

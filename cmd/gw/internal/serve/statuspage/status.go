@@ -89,6 +89,27 @@ type ServerBlock struct {
 type Upstream struct {
 	Name    string   `json:"name"`
 	Servers []Server `json:"servers"`
+	// Learned is the sticky learn zone, absent without one.
+	Learned *Learned `json:"learned,omitempty"`
+}
+
+// Learned is the state of an upstream's learned sessions (sticky learn)
+// and of the store that shares them (sticky_store).
+type Learned struct {
+	Zone     string        `json:"zone"`
+	Sessions int           `json:"sessions"`
+	Capacity int           `json:"capacity"`
+	Evicted  uint64        `json:"evicted"`
+	Expired  uint64        `json:"expired"`
+	Store    *LearnedStore `json:"store,omitempty"`
+}
+
+// LearnedStore is the state of sticky_store.
+type LearnedStore struct {
+	URL      string `json:"url"`
+	Up       bool   `json:"up"`
+	Dropped  uint64 `json:"dropped"`
+	Failures uint64 `json:"failures"`
 }
 
 // Server is one server address of an upstream.
