@@ -17,7 +17,8 @@ import (
 // allocation. fasthttp's own client transport allocated four per response
 // (its body stream wrapper and three closures); roundTrip pools its upBody
 // instead. The streamed cases take the upBody path: a chunked body,
-// and a fixed-length one under proxy_buffering off.
+// and a fixed-length one under proxy_buffering off. Each runs with sticky
+// learn too: a session lookup and store per request allocate nothing.
 func TestProxiedRequestAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are meaningless under -race")
@@ -30,65 +31,49 @@ func TestProxiedRequestAllocs(t *testing.T) {
 		{"chunked body streamed", "", true},
 		{"proxy_buffering off", "proxy_buffering off;", false},
 	} {
-		t.Run(tc.name+", sticky learn", func(t *testing.T) {
-			// Every request carries a known session, and every response
-			// creates one: a lookup and a store per request.
-			body := []byte("hello, world")
-			be := pxStartBackendRecording(t, func(ctx *fasthttp.RequestCtx) {
-				ctx.Response.Header.Set("Set-Cookie", "SID=abc; Path=/")
-				ctx.SetBody(body)
-			}, false)
-			s := pxBuild(t, nil, "/", `http { upstream u { server %s; keepalive 16;
-				sticky learn create=$upstream_cookie_SID lookup=$cookie_SID zone=z:1m; }
-				server { location / { proxy_pass http://u; %s } } }`, be.addr, tc.loc)
-			g := new(pxGateway).start(t, func(ctx *fasthttp.RequestCtx) { pxBenchHandle(s.p, ctx) })
-			c := g.client(false)
-			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-			defer fasthttp.ReleaseRequest(req)
-			defer fasthttp.ReleaseResponse(resp)
-			req.SetRequestURI("http://gw/alloc?x=1")
-			req.Header.Set("Cookie", "SID=abc")
-			do := func() {
-				if err := c.Do(req, resp); err != nil || resp.StatusCode() != 200 {
-					t.Fatalf("%v %d %q", err, resp.StatusCode(), resp.Body())
+		for _, learn := range []bool{false, true} {
+			name, sticky, cookie := tc.name, "", ""
+			if learn {
+				// Every request carries a known session, and every
+				// response creates one: a lookup and a store per request.
+				name, sticky, cookie = tc.name+", sticky learn", "sticky learn create=$upstream_cookie_SID lookup=$cookie_SID zone=z:1m;", "SID=abc"
+			}
+			t.Run(name, func(t *testing.T) {
+				body := []byte("hello, world")
+				be := pxStartBackendRecording(t, func(ctx *fasthttp.RequestCtx) {
+					if learn {
+						ctx.Response.Header.Set("Set-Cookie", "SID=abc; Path=/")
+					}
+					if tc.chunked {
+						ctx.Response.SetBodyStream(&chunkSrc{b: body}, -1)
+						return
+					}
+					ctx.SetBody(body)
+				}, false)
+				s := pxBuild(t, nil, "/", `http { upstream u { server %s; keepalive 16; %s }
+					server { location / { proxy_pass http://u; %s } } }`, be.addr, sticky, tc.loc)
+				g := new(pxGateway).start(t, func(ctx *fasthttp.RequestCtx) { pxBenchHandle(s.p, ctx) })
+				c := g.client(false)
+				req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+				defer fasthttp.ReleaseRequest(req)
+				defer fasthttp.ReleaseResponse(resp)
+				req.SetRequestURI("http://gw/alloc?x=1")
+				if cookie != "" {
+					req.Header.Set("Cookie", cookie)
 				}
-			}
-			for range 50 {
-				do()
-			}
-			if allocs := testing.AllocsPerRun(500, do); allocs > 1 {
-				t.Errorf("a proxied request with sticky learn allocates %v times, want <= 1", allocs)
-			}
-		})
-		t.Run(tc.name, func(t *testing.T) {
-			body := []byte("hello, world")
-			be := pxStartBackendRecording(t, func(ctx *fasthttp.RequestCtx) {
-				if tc.chunked {
-					ctx.Response.SetBodyStream(&chunkSrc{b: body}, -1)
-					return
+				do := func() {
+					if err := c.Do(req, resp); err != nil || resp.StatusCode() != 200 || string(resp.Body()) != string(body) {
+						t.Fatalf("%v %d %q", err, resp.StatusCode(), resp.Body())
+					}
 				}
-				ctx.SetBody(body)
-			}, false)
-			s := pxBuild(t, nil, "/", `http { upstream u { server %s; keepalive 16; }
-				server { location / { proxy_pass http://u; %s } } }`, be.addr, tc.loc)
-			g := new(pxGateway).start(t, func(ctx *fasthttp.RequestCtx) { pxBenchHandle(s.p, ctx) })
-			c := g.client(false)
-			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-			defer fasthttp.ReleaseRequest(req)
-			defer fasthttp.ReleaseResponse(resp)
-			req.SetRequestURI("http://gw/alloc?x=1")
-			do := func() {
-				if err := c.Do(req, resp); err != nil || resp.StatusCode() != 200 || string(resp.Body()) != string(body) {
-					t.Fatalf("%v %d %q", err, resp.StatusCode(), resp.Body())
+				for range 50 { // warm the pools
+					do()
 				}
-			}
-			for range 50 { // warm the pools
-				do()
-			}
-			if allocs := testing.AllocsPerRun(500, do); allocs > 1 {
-				t.Errorf("a proxied request allocates %v times, want <= 1", allocs)
-			}
-		})
+				if allocs := testing.AllocsPerRun(500, do); allocs > 1 {
+					t.Errorf("a proxied request allocates %v times, want <= 1", allocs)
+				}
+			})
+		}
 	}
 }
 
