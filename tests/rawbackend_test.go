@@ -9,9 +9,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gw-proxy/gw/upstream/transport/transporttest"
 )
 
 // rawBackend is a loopback HTTP/1.1 server written against the socket, so
@@ -194,23 +195,4 @@ func hangingBackend(t *testing.T) string {
 }
 
 // closedPort returns a loopback address where nothing listens.
-//
-// The port stays bound, without a listen, until the test ends: a port
-// merely closed could be given to a backend or gw the test starts next,
-// which would then answer in its place.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return addr(sa.(*syscall.SockaddrInet4).Port)
-}
+func closedPort(t *testing.T) string { return transporttest.DeadAddr(t) }

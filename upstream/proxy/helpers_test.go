@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/gw-proxy/gw/parser"
 	"github.com/gw-proxy/gw/upstream/persist"
 	"github.com/gw-proxy/gw/upstream/transport"
+	"github.com/gw-proxy/gw/upstream/transport/transporttest"
 )
 
 // The helpers of the proxy tests are prefixed px, apart from the
@@ -251,27 +250,7 @@ func pxReadHead(br *bufio.Reader) (string, error) {
 }
 
 // pxDeadAddr returns a loopback address nothing listens on.
-//
-// The port stays bound, without a listen, until the test ends: a port
-// merely closed could be given to the next listener a test opens (the
-// backend meant to answer after it), which would then answer in its
-// place.
-func pxDeadAddr(t testing.TB) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
-}
+func pxDeadAddr(t testing.TB) string { return transporttest.DeadAddr(t) }
 
 // pxAnswerAll answers every request (without body) on c with respond's
 // raw response, until the peer closes.
