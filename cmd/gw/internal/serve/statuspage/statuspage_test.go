@@ -194,3 +194,34 @@ func TestHumanUnits(t *testing.T) {
 		}
 	}
 }
+
+// An upstream with sticky learn shows its zone, and its store's state.
+func TestHTMLLearnedSessions(t *testing.T) {
+	u := upstream.UpstreamSnapshot{Name: "shop", Peers: []upstream.PeerSnapshot{peer("10.0.0.1:80")},
+		Learned: &upstream.LearnedSnapshot{Zone: "sessions", Sessions: 12, Capacity: 4000, Evicted: 3, Expired: 5,
+			Store: "redis://gw:xxxxx@10.0.0.5:6379/0", StoreUp: false, StoreDropped: 7, StoreFailures: 2}}
+	st := &Status{Time: now, StartedAt: now, Upstreams: []Upstream{UpstreamOf(&u, nil)}}
+	page := string(AppendHTML(nil, st))
+	for _, want := range []string{
+		`data-zone="sessions"`, `12 of 4000, 3 evicted, 5 expired`,
+		`<code>redis://gw:xxxxx@10.0.0.5:6379/0</code>`, `data-store-up="false">DOWN</span>, 7 writes dropped, 2 failures`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	var doc struct {
+		Upstreams []struct {
+			Learned struct {
+				Zone  string
+				Store struct {
+					URL string
+					Up  bool
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(AppendJSON(nil, st), &doc); err != nil || doc.Upstreams[0].Learned.Store.URL == "" {
+		t.Fatalf("JSON: %v %+v", err, doc)
+	}
+}
