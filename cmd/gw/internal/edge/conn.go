@@ -55,6 +55,10 @@ type Conn struct {
 	parkable bool
 	park     atomic.Int32
 	parkMu   sync.Mutex // orders the reaper's request to park and its cancel
+	// doomed: closeParked ran before the connection was registered in the
+	// poller; the registration is then refused (park_linux.go, under
+	// parkPoller.mu).
+	doomed bool
 
 	state     atomic.Int32 // a fasthttp.ConnState
 	idleSince atomic.Int64 // unix nanoseconds the connection last went idle
@@ -299,11 +303,15 @@ func (c *Conn) setState(s fasthttp.ConnState) {
 		c.parkIn()
 		return
 	}
+	if s == fasthttp.StateIdle {
+		// Before the state: the reaper must never see the new state with
+		// the last idle period's start.
+		c.idleSince.Store(transport.CoarseNow().UnixNano())
+	}
 	c.state.Store(int32(s))
 	switch s {
 	case fasthttp.StateIdle:
 		c.serving(false)
-		c.idleSince.Store(transport.CoarseNow().UnixNano())
 		c.nextRequest()
 	case fasthttp.StateHijacked:
 		c.hijacked.Store(true)

@@ -74,10 +74,11 @@ func (c *Conn) parkDue(now int64) bool {
 }
 
 // askPark makes fasthttp's blocked read fail, so that Read hands the
-// connection over (parkedBy).
-func (c *Conn) askPark() {
+// connection over (parkedBy). The reaper found it due at now; it is
+// checked again, as it may have served a request since.
+func (c *Conn) askPark(now int64) {
 	c.parkMu.Lock()
-	if c.park.Load() == parkNone && c.idle() {
+	if c.park.Load() == parkNone && c.idle() && now-c.idleSince.Load() > int64(parkAfter) {
 		c.park.Store(parkAsked)
 		_ = c.Conn.SetReadDeadline(expiredDeadline)
 	}
@@ -121,6 +122,10 @@ func (c *Conn) parkIn() {
 // goroutine, unless its listener closed meanwhile. A client that closed
 // it is served too: fasthttp reads the end and closes quietly.
 func (c *Conn) wake() {
+	// Its idle time starts again: the reaper must not take the
+	// connection that just became readable for one due to park or
+	// expire before fasthttp has read what arrived.
+	c.idleSince.Store(transport.CoarseNow().UnixNano())
 	c.park.Store(parkNone)
 	if c.listener.isClosed() {
 		_ = c.Close()
@@ -132,7 +137,9 @@ func (c *Conn) wake() {
 // closeParked closes c, which is parked: the reaper expired it
 // (keepalive_timeout, client_header_timeout) or reclaimed it, or its
 // listener closed. A connection that just became readable is being
-// woken: closing its socket makes the wake's first read fail.
+// woken: closing its socket makes the wake's first read fail. One not
+// registered yet (fasthttp is still letting go of it) is doomed by
+// unwait: parkIn then closes it instead of registering it.
 func (c *Conn) closeParked() {
 	if c.unwait() {
 		c.park.Store(parkNone)

@@ -55,20 +55,25 @@ func (c *Conn) waitReadable() bool {
 	setEventID(&ev, c.id)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.dead || control(c, func(fd int) error { return syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) }) != nil {
+	if p.dead || c.doomed || control(c, func(fd int) error { return syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) }) != nil {
 		return false
 	}
 	p.conns[c.id] = c
 	return true
 }
 
-// unwait takes c out of the set: false when an event already took it
-// (it is being woken).
+// unwait takes c out of the set. False when c is not in it: an event
+// already took it (it is being woken), or it is not registered yet, and
+// then never will be (doomed).
 func (c *Conn) unwait() bool {
 	p := &parkPoller
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.takeLocked(c.id) != nil
+	if p.takeLocked(c.id) != nil {
+		return true
+	}
+	c.doomed = true
+	return false
 }
 
 // takeLocked removes the connection id from the set and returns it, or

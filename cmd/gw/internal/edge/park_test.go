@@ -14,7 +14,7 @@ import (
 func TestAskedIdleConnectionParks(t *testing.T) {
 	c, _ := connPair(t)
 	c.setState(fasthttp.StateIdle)
-	c.askPark()
+	c.askPark(c.idleSince.Load() + int64(parkAfter) + 1)
 	if n, err := c.Read(make([]byte, 16)); n != 0 || err != io.EOF {
 		t.Fatalf("read while asked to park: %d, %v; want 0, EOF", n, err)
 	}
@@ -29,7 +29,7 @@ func TestAskedIdleConnectionParks(t *testing.T) {
 func TestParkRequestCancelledByARequestUnderWay(t *testing.T) {
 	c, client := connPair(t)
 	c.setState(fasthttp.StateIdle)
-	c.askPark()
+	c.askPark(c.idleSince.Load() + int64(parkAfter) + 1)
 	c.setState(fasthttp.StateActive) // fasthttp found a request in its buffer
 	if _, err := client.Write([]byte("body")); err != nil {
 		t.Fatal(err)
@@ -89,5 +89,16 @@ func TestReleaseAfterAWaveOfParking(t *testing.T) {
 	r.parked(0, now+2+int64(releaseEvery))
 	if r.last != now+2+int64(releaseEvery) {
 		t.Fatal("no release once releaseEvery passed")
+	}
+}
+
+// The reaper's request to park is checked again when it is made: a
+// connection that served a request since the scan is left alone.
+func TestAskParkRechecksTheIdleTime(t *testing.T) {
+	c, _ := connPair(t)
+	c.setState(fasthttp.StateIdle)
+	c.askPark(c.idleSince.Load() + int64(parkAfter)/2)
+	if c.park.Load() != parkNone {
+		t.Fatal("asked to park a connection idle for less than parkAfter")
 	}
 }

@@ -56,7 +56,7 @@ func (t *Table) reap() {
 			c.expire()
 		}
 		for _, c := range park {
-			c.askPark()
+			c.askPark(now)
 		}
 		rel.parked(len(park), now)
 		clear(due)
