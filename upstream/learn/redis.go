@@ -19,7 +19,8 @@ import (
 // learned or already looked up is found without a round trip, and Redis
 // is asked only for sessions new to this gw. A session is written to
 // Redis with the sessions' timeout as its TTL, when it is learned or
-// moves, and again when this gw uses it after half its timeout, so that
+// moves, and again when this gw uses it after half its timeout (its TTL
+// is the timeout and a half), so that
 // an active session never expires in Redis. Sessions are stored under
 // PREFIX + zone + ":" + the hex MD5 of the id, their value the server's
 // stable identity (id=, else ip:port), never a position.
@@ -257,7 +258,10 @@ func (s *Shared) send(batch []write, cmds rueidis.Commands) bool {
 		try++
 		cmds = cmds[:0]
 		for _, w := range batch {
-			cmds = append(cmds, (*c).B().Set().Key(s.key(w.key)).Value(s.local.ServerID(w.server)).PxMilliseconds(s.ttl.Milliseconds()).Build())
+			// The TTL is the timeout and a half: a session is written again
+			// only when used after half its timeout, so Redis must keep it
+			// that much longer than the timeout itself.
+			cmds = append(cmds, (*c).B().Set().Key(s.key(w.key)).Value(s.local.ServerID(w.server)).PxMilliseconds((s.ttl + s.ttl/2).Milliseconds()).Build())
 		}
 		// Writes wait longer than lookups: nobody waits for them, and a
 		// batch sent just after a reconnect may take a while.

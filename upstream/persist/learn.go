@@ -114,7 +114,14 @@ func (lp *learnPersistence) Choose(r *Request) (Choice, error) {
 	st.id = append(st.id[:0], id...)
 	st.key = learn.KeyOf(id)
 	s, ok := lp.sessions.Lookup(st.key, r.Now.UnixNano(), lp.timeout)
-	if !ok || int(s) >= len(lp.peerOf) || lp.peerOf[s] < 0 {
+	if !ok {
+		return Choice{}, nil
+	}
+	if int(s) >= len(lp.peerOf) || lp.peerOf[s] < 0 {
+		// A server this configuration does not have (another gw's, or
+		// one a reload removed): balanced, and Respond binds the session
+		// to the server that answers.
+		st.known = true
 		return Choice{}, nil
 	}
 	st.known, st.peer = true, lp.peerOf[s]

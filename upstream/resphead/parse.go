@@ -182,7 +182,7 @@ func connectionTokens(v []byte) (closes, upgrade bool) {
 		} else {
 			item, v = v, nil
 		}
-		item = bytes.TrimSpace(item)
+		item = bytes.Trim(item, " \t") // as fasthttp: not Unicode spaces
 		closes = closes || equalFold(item, "close")
 		upgrade = upgrade || equalFold(item, "upgrade")
 	}
