@@ -105,9 +105,6 @@ func NewShared(local *Table, zone string, ttl time.Duration, sc StoreConfig, log
 // keeps the store may change the error log).
 func (s *Shared) SetLog(log *zerolog.Logger) { s.log.Store(log) }
 
-// Local returns the gw's own table.
-func (s *Shared) Local() *Table { return s.local }
-
 // Lookup finds session k: in the local table, else in Redis (then kept
 // locally). A session used after half its timeout is written again, to
 // refresh its TTL in Redis.

@@ -64,8 +64,9 @@ func (sh *shard) find(k Key) int32 {
 	}
 }
 
-// insert takes a free entry for k (the caller made sure there is one).
-func (sh *shard) insert(k Key, s Server, now int64) {
+// insert takes a free entry for k (the caller made sure there is one)
+// and returns it.
+func (sh *shard) insert(k Key, s Server, now int64) int32 {
 	i := sh.free
 	e := &sh.entries[i]
 	sh.free = e.next
@@ -78,6 +79,7 @@ func (sh *shard) insert(k Key, s Server, now int64) {
 	e.slot = int32(pos)
 	sh.pushFront(i)
 	sh.count++
+	return i
 }
 
 // remove frees entry i. Its index slot is emptied and the entries probed

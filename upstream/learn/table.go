@@ -125,33 +125,32 @@ func (t *Table) lookupSynced(k Key, now, timeout, every int64) (s Server, ok, re
 
 // storeSynced is Store for Shared: the session is being written to the
 // shared store.
-func (t *Table) storeSynced(k Key, s Server, now int64) {
-	t.Store(k, s, now)
-	sh := t.shard(k)
-	sh.mu.Lock()
-	if i := sh.find(k); i >= 0 {
-		sh.entries[i].synced = now
-	}
-	sh.mu.Unlock()
-}
+func (t *Table) storeSynced(k Key, s Server, now int64) { t.store(k, s, now, true) }
 
 // Store binds session k to server s, used at now: a new session, or a
 // known one that moved.
-func (t *Table) Store(k Key, s Server, now int64) {
+func (t *Table) Store(k Key, s Server, now int64) { t.store(k, s, now, false) }
+
+// store is Store; synced marks the session written to a shared store at
+// now.
+func (t *Table) store(k Key, s Server, now int64, synced bool) {
 	sh := t.shard(k)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if i := sh.find(k); i >= 0 {
-		e := &sh.entries[i]
-		e.server, e.used = s, now
+	i := sh.find(k)
+	if i < 0 {
+		if sh.free < 0 {
+			sh.remove(sh.tail) // full: the least recently used goes
+			t.evicted.Add(1)
+		}
+		i = sh.insert(k, s, now)
+	} else {
+		sh.entries[i].server, sh.entries[i].used = s, now
 		sh.touch(i)
-		return
 	}
-	if sh.free < 0 {
-		sh.remove(sh.tail) // full: the least recently used goes
-		t.evicted.Add(1)
+	if synced {
+		sh.entries[i].synced = now
 	}
-	sh.insert(k, s, now)
 }
 
 // Delete forgets session k.

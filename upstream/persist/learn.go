@@ -25,9 +25,8 @@ import (
 // session, and one that removes a server forgets its sessions.
 type learnPersistence struct {
 	up       *upstream.Upstream
-	table    *learn.Table // this gw's (Shared's local table under sticky_store)
-	sessions sessions     // table, or the Shared in front of it
-	timeout  int64        // nanoseconds
+	sessions sessions // the zone's table, or the Shared in front of it
+	timeout  int64    // nanoseconds
 	create   []*vars.Template
 	lookup   []*vars.Template
 	// servers maps a peer to the table's name for it; peerOf the other way
@@ -75,10 +74,13 @@ func newLearn(up *upstream.Upstream, zones *Zones, log *zerolog.Logger) (*learnP
 		}
 		ss = sh
 	}
-	lp := &learnPersistence{up: up, table: t, sessions: ss, timeout: int64(l.Timeout),
+	lp := &learnPersistence{up: up, sessions: ss, timeout: int64(l.Timeout),
 		create: l.Create, lookup: l.Lookup, servers: make([]learn.Server, len(up.Peers))}
-	for i, p := range up.Peers {
-		s := t.Server(Identity(p))
+	for i := range up.Peers {
+		// The server's key (id=, else its address; upstream/key.go):
+		// stable across reloads, the same in every gw of a fleet that
+		// lists the server the same way, never its position.
+		s := t.Server(up.Key(i))
 		lp.servers[i] = s
 		for int(s) >= len(lp.peerOf) {
 			lp.peerOf = append(lp.peerOf, -1)
@@ -88,16 +90,6 @@ func newLearn(up *upstream.Upstream, zones *Zones, log *zerolog.Logger) (*learnP
 	// Sessions of servers this configuration dropped are forgotten.
 	t.Retain(func(s learn.Server) bool { return int(s) < len(lp.peerOf) && lp.peerOf[s] >= 0 })
 	return lp, nil
-}
-
-// Identity is how a learned session names its server: its id= when it
-// has one, else its address. Stable across reloads and the same in every
-// gw of a fleet that lists the server the same way.
-func Identity(p *upstream.Peer) string {
-	if p.Server.ID != "" {
-		return p.Server.ID
-	}
-	return p.Addr
 }
 
 // Request passes the client's cookies as they are: learned sessions

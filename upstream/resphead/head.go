@@ -89,27 +89,29 @@ func (h *Head) ContentType() []byte { return h.Peek("content-type") }
 func (h *Head) Cookies() iter.Seq2[[]byte, []byte] {
 	return func(yield func([]byte, []byte) bool) {
 		for name, v := range h.All() {
-			if equalFold(name, "set-cookie") && !yield(CookieName(v), v) {
+			if equalFold(name, "set-cookie") && !yield(cookieName(v), v) {
 				return
 			}
 		}
 	}
 }
 
-// CookieName returns the name of the cookie a Set-Cookie value sets: up
-// to its '=' (or its ';'), without surrounding whitespace.
-func CookieName(v []byte) []byte {
-	if i := bytes.IndexAny(v, "=;"); i >= 0 {
+// cookieName returns the name of the cookie a Set-Cookie value sets:
+// its cookie-pair up to the '=', without the spaces around it; empty when
+// the pair has no '=' (as fasthttp's Cookies named it before).
+func cookieName(v []byte) []byte {
+	if i := bytes.IndexByte(v, ';'); i >= 0 {
 		v = v[:i]
 	}
-	return bytes.TrimSpace(v)
+	n := bytes.IndexByte(v, '=')
+	if n < 0 {
+		return nil
+	}
+	return bytes.Trim(v[:n], " \t")
 }
 
 // Add adds a line at the end.
-func (h *Head) Add(name string, value []byte) {
-	n := h.appendBytes([]byte(name))
-	h.lines = append(h.lines, line{name: n, value: h.appendBytes(value)})
-}
+func (h *Head) Add(name string, value []byte) { h.AddBytes([]byte(name), value) }
 
 // Del deletes every line named name (compared without regard to case).
 func (h *Head) Del(name string) {

@@ -194,3 +194,15 @@ func TestParseStopsAtTheEmptyLine(t *testing.T) {
 		}
 	}
 }
+
+// A Set-Cookie without '=' in its pair sets no named cookie, as fasthttp
+// read it.
+func TestCookieName(t *testing.T) {
+	for v, want := range map[string]string{
+		"a=1; Path=/": "a", " B = 2": "B", "novalue": "", "x; y=1": "", "=v": "",
+	} {
+		if got := string(cookieName([]byte(v))); got != want {
+			t.Errorf("%q: name %q, want %q", v, got, want)
+		}
+	}
+}
