@@ -82,12 +82,9 @@ func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader, uh *resphead.Head) e
 		}
 		return io.EOF // nothing at all: the connection was closed
 	}
-	b, _ := br.Peek(br.Buffered())
-	if n, f, ok := uh.Parse(b); ok {
-		// The common form, whole in the buffer: nothing for the checks
-		// below to refuse (see resphead.Parse).
-		setFraming(h, uh.Status(), f)
-		_, _ = br.Discard(n)
+	// The common form, whole in the buffer: nothing for the checks below
+	// to refuse.
+	if b, _ := br.Peek(br.Buffered()); readCommon(br, b, h, uh) {
 		return nil
 	}
 	var s headScanner
@@ -99,9 +96,7 @@ func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader, uh *resphead.Head) e
 		}
 		if end > 0 {
 			if !s.bare {
-				if n, f, ok := uh.Parse(b[:end]); ok { // it came in pieces
-					setFraming(h, uh.Status(), f)
-					_, _ = br.Discard(n)
+				if readCommon(br, b[:end], h, uh) { // it came in pieces
 					return nil
 				}
 				err = h.Read(br) // the same bytes, all buffered: no read
@@ -132,6 +127,18 @@ func readHead(br *bufio.Reader, h *fasthttp.ResponseHeader, uh *resphead.Head) e
 			return err
 		}
 	}
+}
+
+// readCommon reads the block at the start of b, the bytes buffered in br,
+// when resphead.Parse takes it (the common form): uh gets its lines, h
+// its framing, and br moves past it.
+func readCommon(br *bufio.Reader, b []byte, h *fasthttp.ResponseHeader, uh *resphead.Head) bool {
+	n, f, ok := uh.Parse(b)
+	if ok {
+		setFraming(h, uh.Status(), f)
+		_, _ = br.Discard(n)
+	}
+	return ok
 }
 
 // setFraming gives h what fasthttp's parser would have of a block
